@@ -1,0 +1,233 @@
+"""The ``reserve`` command line (typer): data to stdout, messages to stderr.
+
+Exit codes (DESIGN.md section 3): 0 answered; 2 bad input or usage; 3 target
+out of reach (with a diagnosis); 4 the solver failed or hit its time limit;
+1 anything unexpected. No traceback is shown unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+
+from .errors import EXIT_UNEXPECTED, InputError, ReserveError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Size a strategic crude-oil reserve that moves the world price by a target "
+         "amount, at least cost. Start with: reserve size --target-impact 5")
+
+_state = {"debug": False}
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ParamsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    toml = "toml"
+
+
+class Direction(str, Enum):
+    raise_ = "raise"
+    lower = "lower"
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")):
+    _state["debug"] = debug
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _guarded(body: Callable[[], int | None]) -> None:
+    """Run a command body, turning errors into one message and an exit code."""
+    try:
+        code = body() or 0
+    except ReserveError as err:
+        if _state["debug"]:
+            raise
+        prefix = "error" if err.exit_code != 3 else "target out of reach"
+        _err(f"{prefix}: {err}")
+        code = err.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        code = 130
+    except Exception as err:  # noqa: BLE001 - the last line of defence
+        if _state["debug"]:
+            raise
+        _err(f"unexpected error: {type(err).__name__}: {err} (run `reserve --debug ...` "
+             "for the traceback)")
+        code = EXIT_UNEXPECTED
+    raise typer.Exit(code)
+
+
+# -- shared options ------------------------------------------------------------
+
+ScenarioOpt = typer.Option(None, "--scenario", "-s",
+                           help="Scenario file (.toml or name,value .csv); default: "
+                                "models/sechin-2008.toml (October 2008).")
+SetOpt = typer.Option(None, "--set", metavar="NAME=VALUE",
+                      help="Override a parameter (repeatable); storage options as "
+                           "storage.NAME.FIELD=VALUE. See `reserve params`.")
+HoldOpt = typer.Option(None, "--hold-days", help="Days the impact must hold [d].")
+FormatOpt = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+ScheduleOpt = typer.Option(None, "--schedule", metavar="FILE.csv",
+                           help="Write the daily fill/release schedule as CSV.")
+TimeLimitOpt = typer.Option(None, "--time-limit", help="HiGHS time limit [s] (exit 4 when hit).")
+
+
+def _scenario(path: Optional[Path], sets: Optional[List[str]], **options):
+    from .scenario import build_scenario, parse_set
+    return build_scenario(path, parse_set(sets or []), options)
+
+
+def _check_time_limit(value: Optional[float]) -> None:
+    if value is not None and not value > 0:
+        raise InputError("--time-limit", value, "a number of seconds > 0")
+
+
+def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path]) -> None:
+    from . import results
+    if schedule_path is not None:
+        if schedule_path.suffix.lower() != ".csv":
+            raise InputError("--schedule", str(schedule_path), "a file name ending in .csv")
+        try:
+            results.write_atomic(schedule_path, results.schedule_csv(answer))
+        except OSError as err:
+            raise InputError("--schedule", str(schedule_path),
+                             f"a writable path ({err.strerror})") from None
+    values = results.outputs(answer)
+    if fmt == OutputFormat.json:
+        sys.stdout.write(results.to_json(values))
+    elif fmt == OutputFormat.csv:
+        sys.stdout.write(results.to_csv([values]))
+    else:
+        _print_table(answer, values)
+    if schedule_path is not None:
+        _err(f"schedule written to {schedule_path}")
+
+
+def _print_table(answer, values: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import results
+    units = {name: unit for name, unit, _ in results.OUTPUTS}
+    labels = {name: label for name, _, label in results.OUTPUTS}
+    table = Table(title=f"reserve {answer.mode}", title_justify="left")
+    table.add_column("output")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    table.add_column("name", style="dim")
+    for name, value in values.items():
+        if name.startswith("capacity_mb_"):
+            option = name[len("capacity_mb_"):]
+            label, unit = f"  storage: {option.replace('_', ' ')}", "mb"
+        else:
+            label, unit = labels.get(name, name), units.get(name, "")
+        table.add_row(label, _cell(value), unit, name)
+    console = Console(soft_wrap=False)
+    console.print(table)
+    console.print(results.sentence(answer), soft_wrap=True)
+
+
+def _cell(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    if math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "no limit"
+    return f"{value:,.2f}"
+
+
+# -- commands -------------------------------------------------------------------
+
+@app.command()
+def size(
+    target_impact: Optional[str] = typer.Option(
+        None, "--target-impact", "-t", metavar="USD|PCT%",
+        help="Signed price move to hold [USD/bbl]: 5 raises by $5, -5 lowers, "
+             "5% is percent of the baseline price."),
+    hold_days: Optional[int] = HoldOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    fmt: OutputFormat = FormatOpt,
+    schedule: Optional[Path] = ScheduleOpt,
+    time_limit: Optional[float] = TimeLimitOpt,
+):
+    """Least-cost reserve (storage, fill and release capacity, schedule) that
+    holds the price moved by the target for the window."""
+    def body():
+        from .solve import size as solve_size
+        _check_time_limit(time_limit)
+        s = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
+                      hold_days=hold_days)
+        _report(solve_size(s, time_limit_s=time_limit), fmt, schedule)
+    _guarded(body)
+
+
+@app.command()
+def impact(
+    capacity_mb: float = typer.Option(..., "--capacity-mb", help="Storage capacity [mb], usable from day 0."),
+    fill_rate_mbd: Optional[float] = typer.Option(
+        None, "--fill-rate-mbd", help="Fill capacity [mb/d]; default: the scenario's fill_rate_max_mbd."),
+    release_rate_mbd: Optional[float] = typer.Option(
+        None, "--release-rate-mbd",
+        help="Release capacity [mb/d]; default: the scenario's release_rate_max_mbd."),
+    direction: Direction = typer.Option(Direction.raise_, "--direction",
+                                        help="raise (absorb) or lower (release) the price."),
+    hold_days: Optional[int] = HoldOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    fmt: OutputFormat = FormatOpt,
+    schedule: Optional[Path] = ScheduleOpt,
+    time_limit: Optional[float] = TimeLimitOpt,
+):
+    """Largest price impact a given reserve can hold for hold_days (the inverse of size)."""
+    def body():
+        from .solve import impact as solve_impact
+        _check_time_limit(time_limit)
+        s = _scenario(scenario, set_, hold_days=hold_days)
+        answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
+                              direction.value, time_limit_s=time_limit)
+        _report(answer, fmt, schedule)
+    _guarded(body)
+
+
+@app.command()
+def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f",
+                                            help="table, csv (a template to fill in and "
+                                                 "pass as -s) or toml (a commented scenario).")):
+    """Every parameter: name, unit, default, allowed values, meaning."""
+    def body():
+        from . import templates
+        if fmt == ParamsFormat.csv:
+            sys.stdout.write(templates.params_csv())
+        elif fmt == ParamsFormat.toml:
+            sys.stdout.write(templates.params_toml())
+        else:
+            templates.print_params_table()
+    _guarded(body)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Errors a user can cause, each mapped to the exit code of DESIGN.md section 3.
+
+- :class:`InputError` (exit 2): a bad parameter, file or option. The message
+  names the parameter, the value given and what is allowed.
+- :class:`TargetUnreachable` (exit 3): the inputs are fine but no reserve
+  within the scenario's limits moves the price that far; carries a diagnosis.
+- :class:`SolverFailure` (exit 4): HiGHS stopped without an answer (time or
+  iteration limit, numerical trouble).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_SOLVER_FAILED = 4
+
+
+class ReserveError(Exception):
+    """Base of the errors the command line turns into an exit code."""
+
+    exit_code = EXIT_UNEXPECTED
+
+
+class InputError(ReserveError, ValueError):
+    """A parameter, file or option a user gave is not allowed.
+
+    Parameters
+    ----------
+    name : str
+        The parameter (or option, or file) at fault, as the user spells it.
+    value : object
+        The value given.
+    allowed : str
+        What would be accepted, in words ("a number > 0", "one of: a, b").
+    """
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, name: str, value: object, allowed: str):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{name} = {value!r}: {allowed}")
+
+
+class TargetUnreachable(ReserveError):
+    """The target cannot be met; ``diagnosis`` says what binds and what is reachable."""
+
+    exit_code = EXIT_INFEASIBLE
+
+    def __init__(self, message: str, diagnosis: object = None):
+        self.diagnosis = diagnosis
+        super().__init__(message)
+
+
+class SolverFailure(ReserveError):
+    """HiGHS ended without a usable solution (time limit, numerical trouble)."""
+
+    exit_code = EXIT_SOLVER_FAILED

@@ -1,0 +1,223 @@
+r"""The reserve-sizing optimization model (DESIGN.md section 2), in Pyomo.
+
+Sets
+----
+T : periods t = 0..T-1, each ``step_days`` = :math:`\Delta` days long.
+W : window periods (subset of T) where the target must hold.
+K : storage options.
+
+Variables (units)
+-----------------
+``new_capacity_mb[k]``   N_k >= 0, new storage capacity of option k [mb]
+``built[k]``             y_k in {0, 1}, only for build-or-not options
+``fill_capacity_mbd``    F >= 0, fill capacity [mb/d]
+``release_capacity_mbd`` R >= 0, release capacity [mb/d]
+``fill_mbd[t]``          f_t >= 0 [mb/d]
+``release_mbd[t]``       r_t >= 0 [mb/d]
+``inventory_mb[t]``      s_t >= 0, stock at the end of period t [mb]
+``window_level``         z, the impact level held on every window period
+                         (USD/bbl in the linear model, mb/d of absorption in
+                         the isoelastic one); fixed to the target in size
+                         mode, maximized in impact mode.
+
+Capacity of option k: K_k = existing_k + N_k.
+
+Each constraint below states its equation and units in its docstring. The
+objective's cost parts are named expressions (``capital_cost_musd``,
+``operating_cost_musd``, ``oil_cost_musd``) so results report exactly what
+was minimized, without the tie-breaking terms.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from .problem import ProblemData
+
+#: Tie-breaking costs [musd per unit]. With zero costs many designs are
+#: optimal (any release capacity is free); these tiny costs pick the smallest
+#: capacities, the earlier-listed storage option, and the latest filling,
+#: so reported figures never depend on the solver's choice among ties. They
+#: are left out of every reported cost.
+TIE_CAPACITY_MUSD_PER_MB = 1e-5
+TIE_OPTION_ORDER = 1e-3          # relative extra per later-listed option
+TIE_RATE_MUSD_PER_MBD = 1e-5
+TIE_INVENTORY_MUSD_PER_MB_DAY = 1e-7
+
+
+def _bound(x: float) -> float | None:
+    return None if math.isinf(x) else float(x)
+
+
+def build_model(data: ProblemData) -> pyo.ConcreteModel:
+    """Build the Pyomo model of ``data``; ``window_level`` starts fixed at the target."""
+    m = pyo.ConcreteModel(name="reserve")
+    n = data.n_periods
+    dt = float(data.step_days)
+    m.T = pyo.RangeSet(0, n - 1)
+    m.W = pyo.Set(initialize=[int(t) for t in data.window], ordered=True)
+    m.OFF = pyo.Set(initialize=[t for t in range(n) if not data.in_window[t]], ordered=True)
+    m.K = pyo.RangeSet(0, len(data.options) - 1)
+    options = data.options
+
+    # -- variables -----------------------------------------------------------
+    m.new_capacity_mb = pyo.Var(
+        m.K, domain=pyo.NonNegativeReals,
+        bounds=lambda m, k: (0, _bound(data.new_capacity_max_mb[k])))
+    m.MILP = pyo.Set(initialize=[k for k, o in enumerate(options) if o.build_or_not])
+    m.built = pyo.Var(m.MILP, domain=pyo.Binary)
+    m.fill_capacity_mbd = pyo.Var(domain=pyo.NonNegativeReals,
+                                  bounds=(0, _bound(data.fill_rate_max_mbd)))
+    m.release_capacity_mbd = pyo.Var(domain=pyo.NonNegativeReals,
+                                     bounds=(0, _bound(data.release_rate_max_mbd)))
+    m.fill_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    m.release_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    m.inventory_mb = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    m.window_level = pyo.Var(domain=pyo.NonNegativeReals)
+    m.window_level.fix(data.target_level)
+
+    keep = data.keep_per_period
+    initial = data.initial_inventory_mb
+
+    # -- constraints -----------------------------------------------------------
+    def inventory_balance(m, t):
+        r"""Stock carried over, less losses, plus net fill [mb].
+
+        .. math:: s_t = (1 - l\,\Delta/365)\, s_{t-1} + \Delta\,(f_t - r_t),
+                  \quad s_{-1} = \text{initial\_inventory\_mb}
+        """
+        before = m.inventory_mb[t - 1] if t > 0 else initial
+        return m.inventory_mb[t] == keep * before + dt * (m.fill_mbd[t] - m.release_mbd[t])
+    m.inventory_balance = pyo.Constraint(m.T, rule=inventory_balance)
+
+    usable = data.usable
+    existing = [o.existing_mb for o in options]
+
+    def storage_limit(m, t):
+        r"""Stock fits in the capacity usable in period t [mb].
+
+        .. math:: s_t \le \sum_k a_{k,t}\,(\text{existing}_k + N_k),
+                  \quad a_{k,t} = 1 \text{ once } t\Delta \ge \text{build\_days}_k
+        """
+        return m.inventory_mb[t] <= sum(
+            existing[k] + m.new_capacity_mb[k] for k in m.K if usable[k, t])
+    m.storage_limit = pyo.Constraint(m.T, rule=storage_limit)
+
+    if initial > 0:
+        def initial_fits(m):
+            r"""The opening stock fits in the capacity usable at day 0 [mb].
+
+            .. math:: s_{-1} \le \sum_k a_{k,0}\,(\text{existing}_k + N_k)
+            """
+            return initial <= sum(existing[k] + m.new_capacity_mb[k]
+                                  for k in m.K if usable[k, 0])
+        m.initial_fits = pyo.Constraint(rule=initial_fits)
+
+    def fill_limit(m, t):
+        r"""Fill within fill capacity [mb/d]: :math:`f_t \le F`."""
+        return m.fill_mbd[t] <= m.fill_capacity_mbd
+    m.fill_limit = pyo.Constraint(m.T, rule=fill_limit)
+
+    def release_limit(m, t):
+        r"""Release within release capacity [mb/d]: :math:`r_t \le R`."""
+        return m.release_mbd[t] <= m.release_capacity_mbd
+    m.release_limit = pyo.Constraint(m.T, rule=release_limit)
+
+    coef = data.response_coef
+    sign = data.sign
+
+    def window_target(m, t):
+        r"""The target holds in every window period.
+
+        .. math:: \text{sign}\cdot c_t\,(f_t - r_t) \ge z, \quad t \in W
+
+        c_t = beta_t (1 - offset_share) [USD/bbl per mb/d] in the linear model
+        (so the left side is sign * dp_t in USD/bbl); c_t = 1 - offset_share in
+        the isoelastic one (sign * x_t in mb/d, z the absorption that holds
+        the target).
+        """
+        return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= m.window_level
+    m.window_target = pyo.Constraint(m.W, rule=window_target)
+
+    lower, upper = data.off_window_lower, data.off_window_upper
+
+    def off_window_upper(m, t):
+        r"""Outside the window the price may not rise more than the bound.
+
+        .. math:: c_t\,(f_t - r_t) \le M_t, \quad t \notin W
+
+        M_t = off_window_impact_max (as a level), or z itself when that is
+        not set (the bound is the size of the target).
+        """
+        if upper is None:
+            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) - m.window_level <= 0
+        if math.isinf(upper[t]):
+            return pyo.Constraint.Skip
+        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= float(upper[t])
+    m.off_window_upper = pyo.Constraint(m.OFF, rule=off_window_upper)
+
+    def off_window_lower(m, t):
+        r"""Outside the window the price may not fall more than the bound.
+
+        .. math:: c_t\,(f_t - r_t) \ge -M_t, \quad t \notin W
+        """
+        if lower is None:
+            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) + m.window_level >= 0
+        if math.isinf(lower[t]):
+            return pyo.Constraint.Skip
+        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= float(lower[t])
+    m.off_window_lower = pyo.Constraint(m.OFF, rule=off_window_lower)
+
+    def build_or_not_max(m, k):
+        r"""New capacity only if built: :math:`N_k \le (\text{cap}_k - \text{existing}_k)\,y_k` [mb]."""
+        return m.new_capacity_mb[k] <= float(data.new_capacity_max_mb[k]) * m.built[k]
+    m.build_or_not_max = pyo.Constraint(m.MILP, rule=build_or_not_max)
+
+    def build_or_not_min(m, k):
+        r"""A build is at least the minimum size: :math:`N_k \ge \text{min\_size}_k\,y_k` [mb]."""
+        return m.new_capacity_mb[k] >= options[k].min_size_mb * m.built[k]
+    m.build_or_not_min = pyo.Constraint(m.MILP, rule=build_or_not_min)
+
+    # -- costs [musd, present value] --------------------------------------------
+    m.capital_cost_musd = pyo.Expression(expr=(
+        sum(float(data.capital_musd_per_mb[k]) * m.new_capacity_mb[k] for k in m.K)
+        + sum(float(data.fixed_charge_musd[k]) * m.built[k] for k in m.MILP)
+        + data.rate_capital_musd_per_mbd * (m.fill_capacity_mbd + m.release_capacity_mbd)),
+        doc="sum_k capex_k*share_k*N_k + fixed_k*share_k*y_k + rate_capex*share*(F+R), "
+            "share = CRF(r, life)*H (annuity) or 1 (full)")
+
+    om_new, transact, holding = (data.om_musd_per_mb_new, data.transaction_musd_per_mbd,
+                                 data.holding_musd_per_mb)
+    m.operating_cost_musd = pyo.Expression(expr=(
+        float(data.om_existing_musd.sum())
+        + sum(float(om_new[k]) * m.new_capacity_mb[k] for k in m.K)
+        + sum(float(transact[t]) * (m.fill_mbd[t] + m.release_mbd[t]) for t in m.T)
+        + sum(float(holding[t]) * m.inventory_mb[t] for t in m.T)),
+        doc="sum_k om_k*K_k*(discounted years usable) + sum_t delta_t*Delta*"
+            "(tc*(f_t+r_t) + hc/365*s_t)")
+
+    oil, oil_loss = data.oil_musd_per_mbd, data.oil_loss_musd_per_mb
+    m.oil_cost_musd = pyo.Expression(expr=(
+        data.oil_constant_musd
+        + sum(float(oil[t]) * (m.fill_mbd[t] - m.release_mbd[t]) for t in m.T)
+        + sum(float(oil_loss[t + 1]) * m.inventory_mb[t] for t in range(n - 1)
+              if oil_loss[t + 1] != 0)
+        + data.oil_closing_musd_per_mb * m.inventory_mb[n - 1]),
+        doc="cost: sum_t Delta*(f_t-r_t)*P_t*(delta_t-delta_H) + delta_H*P_t*lost_t; "
+            "market: sum_t Delta*(f_t-r_t)*delta_t*P_t + P_first*s_-1 - delta_H*P_last*s_T-1")
+
+    m.total_cost_musd = pyo.Expression(
+        expr=m.capital_cost_musd + m.operating_cost_musd + m.oil_cost_musd)
+    m.tie_break_musd = pyo.Expression(expr=(
+        sum(TIE_CAPACITY_MUSD_PER_MB * (1 + TIE_OPTION_ORDER * k) * m.new_capacity_mb[k]
+            for k in m.K)
+        + TIE_RATE_MUSD_PER_MBD * (m.fill_capacity_mbd + m.release_capacity_mbd)
+        + TIE_INVENTORY_MUSD_PER_MB_DAY * dt * sum(m.inventory_mb[t] for t in m.T)))
+
+    m.least_cost = pyo.Objective(expr=m.total_cost_musd + m.tie_break_musd,
+                                 sense=pyo.minimize)
+    m.most_impact = pyo.Objective(expr=m.window_level, sense=pyo.maximize)
+    m.most_impact.deactivate()
+    return m

@@ -1,0 +1,202 @@
+"""Results: the named outputs of DESIGN.md section 3, the schedule, and their files.
+
+Every output keeps its schema name (CSV column, JSON key) with its unit in the
+name. CSV is written for spreadsheets: comma separated, a header row, plain
+decimal points, no thousands separators. Files are written whole or not at
+all (a temporary file in the same folder, then an atomic rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .solve import Answer
+
+#: Output names in report order, each with its unit and a label for the table.
+OUTPUTS: tuple[tuple[str, str, str], ...] = (
+    ("target_impact_usd_per_bbl", "USD/bbl", "Target price impact"),
+    ("max_impact_usd_per_bbl", "USD/bbl", "Largest impact held"),
+    ("hold_days", "d", "Window length"),
+    ("storage_capacity_mb", "mb", "Storage capacity, total"),
+    ("fill_capacity_mbd", "mb/d", "Fill capacity"),
+    ("release_capacity_mbd", "mb/d", "Release capacity"),
+    ("oil_absorbed_mb", "mb", "Oil absorbed"),
+    ("oil_released_mb", "mb", "Oil released"),
+    ("end_inventory_mb", "mb", "Inventory at the end"),
+    ("min_window_impact_usd_per_bbl", "USD/bbl", "Weakest impact in the window"),
+    ("capital_cost_musd", "musd", "Capital cost"),
+    ("operating_cost_musd", "musd", "Operating cost (O&M, leases, fees)"),
+    ("oil_cost_musd", "musd", "Oil cost (carrying the stock)"),
+    ("total_cost_musd", "musd", "Total cost, present value"),
+    ("marginal_cost_musd_per_usd", "musd per USD/bbl", "Cost of 1 USD/bbl more"),
+    ("days_of_world_demand", "d", "Days of world demand held"),
+    ("termination", "", "Solver result"),
+)
+
+SCHEDULE_COLUMNS = ("day", "fill_mbd", "release_mbd", "net_absorption_mbd", "inventory_mb",
+                    "baseline_price_usd_per_bbl", "price_impact_usd_per_bbl",
+                    "price_usd_per_bbl", "in_window")
+
+
+def schedule(answer: Answer) -> dict[str, np.ndarray]:
+    """The schedule, one value per period, by the column names of DESIGN.md 3."""
+    d, sol = answer.data, answer.solution
+    net = sol.fill_mbd - sol.release_mbd
+    impact = d.impact_usd_per_bbl(net)
+    return {
+        "day": d.period_start_day,
+        "fill_mbd": sol.fill_mbd,
+        "release_mbd": sol.release_mbd,
+        "net_absorption_mbd": (1.0 - d.scenario.offset_share) * net,
+        "inventory_mb": sol.inventory_mb,
+        "baseline_price_usd_per_bbl": d.baseline_price_usd_per_bbl,
+        "price_impact_usd_per_bbl": impact,
+        "price_usd_per_bbl": d.baseline_price_usd_per_bbl + impact,
+        "in_window": d.in_window.astype(int),
+    }
+
+
+def outputs(answer: Answer) -> dict[str, object]:
+    """Every named output of a run: numbers in their units, plus per-option capacity."""
+    d, sol, s = answer.data, answer.solution, answer.scenario
+    impact = schedule(answer)["price_impact_usd_per_bbl"][d.in_window]
+    weakest = float(impact.min()) if d.sign > 0 else float(impact.max())
+    total_capacity = float(sol.capacity_mb.sum())
+    out = {
+        "target_impact_usd_per_bbl": (s.target_impact_usd_per_bbl if answer.mode == "size"
+                                      else math.nan),
+        "max_impact_usd_per_bbl": (answer.target_impact_usd_per_bbl if answer.mode == "impact"
+                                   else math.nan),
+        "hold_days": s.hold_days,
+        "storage_capacity_mb": total_capacity,
+        "fill_capacity_mbd": sol.fill_capacity_mbd,
+        "release_capacity_mbd": sol.release_capacity_mbd,
+        "oil_absorbed_mb": float(d.step_days * sol.fill_mbd.sum()),
+        "oil_released_mb": float(d.step_days * sol.release_mbd.sum()),
+        "end_inventory_mb": float(sol.inventory_mb[-1]),
+        "min_window_impact_usd_per_bbl": weakest,
+        "capital_cost_musd": sol.capital_cost_musd,
+        "operating_cost_musd": sol.operating_cost_musd,
+        "oil_cost_musd": sol.oil_cost_musd,
+        "total_cost_musd": sol.total_cost_musd,
+        "marginal_cost_musd_per_usd": answer.marginal_cost_musd_per_usd,
+        "days_of_world_demand": total_capacity / s.demand_mbd,
+        "termination": "optimal",
+    }
+    if answer.mode == "size":
+        del out["max_impact_usd_per_bbl"]
+    else:
+        del out["target_impact_usd_per_bbl"]
+    for option, capacity in zip(s.storage, sol.capacity_mb):
+        out[f"capacity_mb_{option.name}"] = float(capacity)
+    return out
+
+
+def sentence(answer: Answer) -> str:
+    """The answer in words, for the line under the table."""
+    s, sol = answer.scenario, answer.solution
+    out = outputs(answer)
+    verb = "above" if answer.target_impact_usd_per_bbl > 0 else "below"
+    impact = abs(answer.target_impact_usd_per_bbl)
+    if answer.target_impact_usd_per_bbl > 0:
+        rate_text = f"absorb {out['oil_absorbed_mb'] / s.hold_days:.2f} mb/d"
+    else:
+        rate_text = f"release {out['oil_released_mb'] / s.hold_days:.2f} mb/d"
+    parts = [f"{c:,.0f} mb {o.name.replace('_', ' ')}"
+             for o, c in zip(s.storage, sol.capacity_mb) if c > 0.5]
+    split = f" ({', '.join(parts)})" if len(parts) > 1 else (
+        f" of {s.storage[int(np.argmax(sol.capacity_mb))].name.replace('_', ' ')}" if parts else "")
+    cost = out["total_cost_musd"] / 1000.0
+    if answer.mode == "size":
+        return (f"Holding crude ${impact:.2f}/bbl {verb} ${s.price_usd_per_bbl:.2f} for "
+                f"{s.hold_days} days needs the reserve to {rate_text}: "
+                f"{out['storage_capacity_mb']:,.0f} mb of storage{split}, "
+                f"{out['days_of_world_demand']:.1f} days of world demand, at a present cost of "
+                f"${cost:.2f} bn (${out['capital_cost_musd'] / 1000:.2f} bn capital, "
+                f"${out['operating_cost_musd'] / 1000:.2f} bn operating, "
+                f"${out['oil_cost_musd'] / 1000:.2f} bn carrying the oil).")
+    return (f"A reserve of {out['storage_capacity_mb']:,.0f} mb that can fill at "
+            f"{s.fill_rate_max_mbd:g} and release at {s.release_rate_max_mbd:g} mb/d "
+            f"can hold crude at most ${impact:.2f}/bbl {verb} ${s.price_usd_per_bbl:.2f} "
+            f"for {s.hold_days} days.")
+
+
+# -- formats ---------------------------------------------------------------------
+
+def number_text(value: object) -> str:
+    """A cell for CSV: plain decimal point, no thousands separator; '' for NaN."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    x = float(value)
+    if math.isnan(x):
+        return ""
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if abs(x) < 1e-9:
+        return "0"
+    text = f"{x:.10g}"
+    if "e" in text:  # spreadsheets read this too, but plain digits are plainer
+        text = f"{x:.12f}".rstrip("0").rstrip(".")
+    return text
+
+
+def to_csv(rows: list[dict[str, object]], columns: list[str] | None = None) -> str:
+    columns = columns or (list(rows[0]) if rows else [])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([number_text(row.get(c, "")) for c in columns])
+    return buffer.getvalue()
+
+
+def json_ready(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        return None if math.isnan(x) or math.isinf(x) else x
+    return value
+
+
+def to_json(values: dict[str, object]) -> str:
+    return json.dumps(json_ready(values), indent=2) + "\n"
+
+
+def schedule_csv(answer: Answer) -> str:
+    columns = schedule(answer)
+    rows = [dict(zip(columns, vals)) for vals in zip(*columns.values())]
+    return to_csv(rows, list(SCHEDULE_COLUMNS))
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (temp file + rename)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,339 @@
+"""Scenarios: loading (TOML, ``name,value`` CSV), ``--set`` overrides, presets, validation.
+
+A scenario is resolved in layers, later layers winning:
+
+1. the schema's defaults (:mod:`reserve.schema`, the October 2008 market);
+2. a scenario file (``-s``), flat keys plus storage options; a file that lists
+   storage options replaces the default list, one that lists none keeps it;
+3. ``--set NAME=VALUE`` overrides, ``--set storage.NAME.FIELD=VALUE`` for an
+   option's field (a new NAME adds an option);
+4. the command's own options (``--target-impact``, ``--hold-days``).
+
+``elasticity_preset`` replaces ``demand_elasticity`` and ``supply_elasticity``
+unless those are given in the same layer as the preset or a later one.
+
+Every value is checked against the schema, then the whole scenario is
+checked for consistency (:func:`validate`); any problem raises
+:class:`~reserve.errors.InputError` naming the parameter.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import tomllib
+from dataclasses import dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .errors import InputError
+from .schema import (PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME,
+                     STORAGE_FIELDS, defaults)
+
+TARGET = "target_impact_usd_per_bbl"
+DEFAULT_SCENARIO = "sechin-2008.toml"
+PRESETS_FILE = "elasticities.toml"
+
+
+@dataclass(frozen=True)
+class StorageOption:
+    """One way to store crude (DESIGN.md 2.3); units in the field names."""
+
+    name: str
+    capex_usd_per_bbl: float = 0.0
+    om_usd_per_bbl_yr: float = 0.0
+    lifetime_yr: float = 30.0
+    build_days: int = 0
+    capacity_max_mb: float = math.inf
+    existing_mb: float = 0.0
+    fixed_cost_musd: float = 0.0
+    min_size_mb: float = 0.0
+
+    @property
+    def build_or_not(self) -> bool:
+        """True when building needs a yes/no decision (a MILP)."""
+        return self.fixed_cost_musd > 0 or self.min_size_mb > 0
+
+
+assert [f.name for f in fields(StorageOption)] == [p.name for p in STORAGE_FIELDS]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved, validated scenario: flat parameters plus storage options.
+
+    Parameters are read as attributes (``scenario.demand_mbd``) or by name
+    (``scenario["demand_mbd"]``); names and units are those of the schema.
+    """
+
+    params: dict
+    storage: tuple[StorageOption, ...]
+
+    def __getattr__(self, name: str):
+        try:
+            return self.__dict__["params"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str):
+        return self.params[name]
+
+    def with_params(self, **changes) -> "Scenario":
+        """A copy with some flat parameters changed (values already typed)."""
+        return replace(self, params={**self.params, **changes})
+
+    @property
+    def horizon_days(self) -> int:
+        return self.lead_days + self.hold_days + self.tail_days
+
+    @property
+    def sign(self) -> int:
+        """+1 when the target raises the price (absorb), -1 when it lowers it."""
+        return 1 if self.target_impact_usd_per_bbl > 0 else -1
+
+
+# -- reading files -----------------------------------------------------------
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("scenario", str(path), "an existing TOML or CSV file") from None
+    except OSError as err:
+        raise InputError("scenario", str(path), f"a readable file ({err.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("scenario", str(path), "a UTF-8 text file") from None
+
+
+def read_csv_rows(text: str, what: str) -> list[list[str]]:
+    """Rows of a CSV as a spreadsheet writes it: comma or semicolon, CRLF, quotes.
+
+    Blank rows and rows whose first cell starts with ``#`` are dropped.
+    """
+    sample = "\n".join(text.splitlines()[:20])
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as err:
+        raise InputError(what, "(file)", f"well-formed CSV ({err})") from None
+    return [[c.strip() for c in row] for row in rows
+            if any(c.strip() for c in row) and not row[0].strip().startswith("#")]
+
+
+def _parse_toml(text: str, path: Path) -> tuple[dict, list[dict] | None]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError("scenario", str(path), f"valid TOML ({err})") from None
+    storage = data.pop("storage", None)
+    if storage is not None:
+        if not isinstance(storage, list) or not all(isinstance(s, dict) for s in storage):
+            raise InputError("storage", storage, "[[storage]] tables")
+    for key, value in data.items():
+        if isinstance(value, dict):
+            raise InputError(key, value, "a flat name = value key (only [[storage]] may be a table)")
+    return data, storage
+
+
+def _parse_csv(text: str, path: Path) -> tuple[dict, list[dict] | None]:
+    flat: dict = {}
+    options: dict[str, dict] = {}
+    for row in read_csv_rows(text, f"scenario {path}"):
+        name = row[0]
+        if name.lower() == "name" and len(row) > 1 and row[1].lower() == "value":
+            continue  # header row
+        value = row[1] if len(row) > 1 else ""
+        if value == "":
+            continue  # an unfilled template row keeps the default
+        if name.startswith("storage."):
+            option, field = _split_storage_key(name)
+            options.setdefault(option, {"name": option})[field] = value
+        elif name in flat:
+            raise InputError(name, value, f"one row per name in {path.name}")
+        else:
+            flat[name] = value
+    return flat, (list(options.values()) or None)
+
+
+def _split_storage_key(key: str) -> tuple[str, str]:
+    parts = key.split(".")
+    if len(parts) != 3 or not parts[1] or not parts[2]:
+        raise InputError(key, "", "storage.NAME.FIELD, e.g. storage.leased_tanks.capex_usd_per_bbl")
+    return parts[1], parts[2]
+
+
+def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
+    """Raw flat values and storage tables (None when the file lists none) of a file."""
+    path = Path(path)
+    text = _read_text(path)
+    if path.suffix.lower() == ".csv":
+        return _parse_csv(text, path)
+    if path.suffix.lower() == ".toml":
+        return _parse_toml(text, path)
+    raise InputError("scenario", str(path), "a .toml or .csv file")
+
+
+def packaged_file(name: str) -> str:
+    """Text of a file shipped in ``models/`` (installed as ``reserve.models``)."""
+    return resources.files("reserve.models").joinpath(name).read_text(encoding="utf-8")
+
+
+def default_storage() -> list[dict]:
+    data = tomllib.loads(packaged_file(DEFAULT_SCENARIO))
+    return data["storage"]
+
+
+def elasticity_presets() -> dict[str, dict]:
+    """Literature elasticities by name (``models/elasticities.toml``)."""
+    return tomllib.loads(packaged_file(PRESETS_FILE))
+
+
+# -- overrides -----------------------------------------------------------------
+
+def parse_set(items: Iterable[str]) -> dict[str, str]:
+    """``["a=1", "b = x"]`` -> ``{"a": "1", "b": "x"}``; later repeats win."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError("--set", item, "NAME=VALUE, e.g. --set demand_elasticity=-0.2")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _unknown(name: str, known: Iterable[str], where: str = "parameter") -> InputError:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}?" if close else "see `reserve params` for the names"
+    return InputError(name, "", f"not a known {where}; {hint}")
+
+
+# -- resolving -----------------------------------------------------------------
+
+def _coerce_flat(name: str, value: object) -> object:
+    if name not in PARAMETER_BY_NAME:
+        raise _unknown(name, PARAMETER_BY_NAME)
+    if name == TARGET and isinstance(value, str) and value.strip().endswith("%"):
+        number = PARAMETER_BY_NAME[name].coerce(value.strip()[:-1])
+        return ("percent", number)
+    return PARAMETER_BY_NAME[name].coerce(value)
+
+
+def _coerce_option(table: dict, where: str) -> dict:
+    out = {}
+    for field, value in table.items():
+        if field not in STORAGE_FIELD_BY_NAME:
+            raise _unknown(f"{where}.{field}", [f"{where}.{f}" for f in STORAGE_FIELD_BY_NAME],
+                           "storage field")
+        out[field] = STORAGE_FIELD_BY_NAME[field].coerce(value, f"{where}.{field}")
+    if "name" not in out:
+        raise InputError(f"{where}.name", None, "every storage option needs a name")
+    return out
+
+
+def build_scenario(path: str | Path | None = None,
+                   overrides: dict[str, object] | None = None,
+                   options: dict[str, object] | None = None) -> Scenario:
+    """Resolve the layers (module docstring) into a validated :class:`Scenario`.
+
+    Parameters
+    ----------
+    path : path to a ``.toml`` or ``.csv`` scenario, or None for the default.
+    overrides : ``--set`` values by name (strings or typed values).
+    options : the command's own options by parameter name (e.g. the target).
+    """
+    if path is None:  # the default scenario, shipped in the package
+        flat, storage_tables = _parse_toml(packaged_file(DEFAULT_SCENARIO),
+                                           Path(DEFAULT_SCENARIO))
+    else:
+        flat, storage_tables = read_scenario_file(path)
+    layers: list[dict] = [flat]
+    storage_edits: dict[str, dict] = {}
+    set_flat: dict = {}
+    for name, value in (overrides or {}).items():
+        if name.startswith("storage."):
+            option, field = _split_storage_key(name)
+            storage_edits.setdefault(option, {})[field] = value
+        else:
+            set_flat[name] = value
+    layers.append(set_flat)
+    layers.append({k: v for k, v in (options or {}).items() if v is not None})
+
+    params = defaults()
+    preset_layer = None
+    given_layer: dict[str, int] = {}
+    for i, layer in enumerate(layers):
+        for name, value in layer.items():
+            params[name] = _coerce_flat(name, value)
+            given_layer[name] = i
+            if name == "elasticity_preset":
+                preset_layer = i
+    if params["elasticity_preset"]:
+        presets = elasticity_presets()
+        name = params["elasticity_preset"]
+        if name not in presets:
+            raise InputError("elasticity_preset", name, "one of: " + ", ".join(presets))
+        for key in ("demand_elasticity", "supply_elasticity"):
+            if given_layer.get(key, -1) < preset_layer:
+                params[key] = _coerce_flat(key, presets[name][key])
+
+    if isinstance(params[TARGET], tuple):  # "N%" of the baseline price
+        params[TARGET] = params[TARGET][1] / 100.0 * params["price_usd_per_bbl"]
+
+    tables = storage_tables if storage_tables is not None else default_storage()
+    storage = [_coerce_option(t, f"storage.{t.get('name', i)}") for i, t in enumerate(tables)]
+    by_name = {opt["name"]: opt for opt in storage}
+    for option, edits in storage_edits.items():
+        target = by_name.get(option)
+        if target is None:
+            target = {"name": option}
+            storage.append(target)
+            by_name[option] = target
+        target.update(_coerce_option({"name": option, **edits}, f"storage.{option}"))
+    scenario = Scenario(params=params,
+                        storage=tuple(StorageOption(**opt) for opt in storage))
+    validate(scenario)
+    return scenario
+
+
+# -- consistency ---------------------------------------------------------------
+
+def validate(s: Scenario) -> None:
+    """Check what single values cannot: day counts, target, storage options."""
+    step = s.time_step_days
+    for name in ("hold_days", "lead_days", "tail_days"):
+        if s[name] % step:
+            raise InputError(name, s[name], f"a whole multiple of time_step_days = {step}")
+    target = s[TARGET]
+    if target == 0:
+        raise InputError(TARGET, target, "a non-zero price move (> 0 raises, < 0 lowers)")
+    if target <= -s.price_usd_per_bbl:
+        raise InputError(TARGET, target,
+                         f"> -{s.price_usd_per_bbl:g} (the price cannot fall to zero or below)")
+    if not s.storage:
+        raise InputError("storage", "[]", "at least one storage option")
+    names = [o.name for o in s.storage]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError("storage.name", name, "a name used by one option only")
+    for o in s.storage:
+        where = f"storage.{o.name}"
+        if o.existing_mb > o.capacity_max_mb:
+            raise InputError(f"{where}.existing_mb", o.existing_mb,
+                             f"<= capacity_max_mb = {o.capacity_max_mb:g}")
+        if o.min_size_mb > o.capacity_max_mb - o.existing_mb:
+            raise InputError(f"{where}.min_size_mb", o.min_size_mb,
+                             f"<= capacity_max_mb - existing_mb = {o.capacity_max_mb - o.existing_mb:g}")
+        if o.build_or_not and math.isinf(o.capacity_max_mb) and math.isinf(s.fill_rate_max_mbd):
+            raise InputError(f"{where}.capacity_max_mb", o.capacity_max_mb,
+                             "a finite cap when fixed_cost_musd or min_size_mb is set "
+                             "(or a finite fill_rate_max_mbd)")
+    usable_at_start = sum(o.existing_mb + (o.capacity_max_mb - o.existing_mb) * (o.build_days == 0)
+                          for o in s.storage)
+    if s.initial_inventory_mb > usable_at_start:
+        raise InputError("initial_inventory_mb", s.initial_inventory_mb,
+                         f"<= {usable_at_start:g}, the storage capacity usable at day 0")

@@ -1,0 +1,261 @@
+"""The parameter schema: every input's name, unit, default, allowed range and meaning.
+
+This table is the single source of truth for validation (:mod:`reserve.scenario`),
+for ``reserve params`` (terminal table, CSV template, commented TOML template)
+and for the README's parameter list. Names follow DESIGN.md section 1: a name
+with a unit ends with it (``_mb``, ``_mbd``, ``_usd_per_bbl``, ``_musd``,
+``_days``, ``_yr``); names without a suffix are dimensionless.
+
+Defaults are the October 2008 scenario (``models/sechin-2008.toml``), so a
+scenario file that omits a name answers for that market.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One scenario input.
+
+    Attributes
+    ----------
+    name : str
+        The name used in TOML, CSV, ``--set``, JSON and the Python API.
+    unit : str
+        Human-readable unit ("mb/d", "USD/bbl", "1" for dimensionless).
+    default : object
+        Value taken when a scenario omits the name. ``None`` means "not set"
+        (the parameter's description says what then applies).
+    kind : str
+        ``float``, ``int``, ``choice`` or ``str``.
+    description : str
+        One sentence a policy analyst understands.
+    lower, upper : float
+        Allowed range; ``lower_open`` / ``upper_open`` make a bound strict.
+    choices : tuple of str
+        Allowed values of a ``choice`` parameter.
+    allow_inf : bool
+        Whether ``inf`` ("no limit") is accepted.
+    group : str
+        Section in the templates (market, target, reserve, money, storage).
+    """
+
+    name: str
+    unit: str
+    default: object
+    kind: str
+    description: str
+    lower: float = -math.inf
+    upper: float = math.inf
+    lower_open: bool = False
+    upper_open: bool = False
+    choices: tuple[str, ...] = ()
+    allow_inf: bool = False
+    group: str = "market"
+    why: str = ""
+
+    def allowed(self) -> str:
+        """What values are allowed, in words."""
+        if self.kind == "choice":
+            return "one of: " + ", ".join(self.choices)
+        if self.kind == "str":
+            return "a name (letters, digits, '_' or '-')" if not self.choices else (
+                "one of: " + ", ".join(self.choices))
+        noun = "a whole number" if self.kind == "int" else "a number"
+        parts = []
+        if self.lower > -math.inf:
+            parts.append(f"{'>' if self.lower_open else '>='} {_fmt(self.lower)}")
+        if self.upper < math.inf:
+            parts.append(f"{'<' if self.upper_open else '<='} {_fmt(self.upper)}")
+        text = noun + (" " + " and ".join(parts) if parts else "")
+        if self.allow_inf:
+            text += " (or inf for no limit)"
+        if self.default is None:
+            text += ", or empty for not set"
+        if self.why:
+            text += f" ({self.why})"
+        return text
+
+    def coerce(self, value: object, where: str | None = None) -> object:
+        """Return ``value`` converted to this parameter's type, or raise InputError.
+
+        Strings (from CSV cells and ``--set``) are parsed; ``where`` names the
+        parameter in the message (e.g. ``storage.leased_tanks.capex_usd_per_bbl``).
+        """
+        label = where or self.name
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "" and self.default is None:
+                return None
+        if value is None:
+            if self.default is None:
+                return None
+            raise InputError(label, value, self.allowed())
+        if self.kind == "choice" or self.kind == "str":
+            if not isinstance(value, str):
+                raise InputError(label, value, self.allowed())
+            if self.choices and value not in self.choices:
+                raise InputError(label, value, self.allowed())
+            if self.kind == "str" and not self.choices and not _is_name(value):
+                raise InputError(label, value, self.allowed())
+            return value
+        number = _to_number(value, label, self)
+        if math.isnan(number) or (math.isinf(number) and not (self.allow_inf and number > 0)):
+            raise InputError(label, value, self.allowed())
+        if self.kind == "int":
+            if not math.isinf(number):
+                if number != int(number):
+                    raise InputError(label, value, self.allowed())
+                number = int(number)
+        too_low = number <= self.lower if self.lower_open else number < self.lower
+        too_high = number >= self.upper if self.upper_open else number > self.upper
+        if too_low or (too_high and not (math.isinf(number) and self.allow_inf)):
+            raise InputError(label, value, self.allowed())
+        return number
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "_-" for c in text) and text.isascii()
+
+
+def _to_number(value: object, label: str, param: Parameter) -> float:
+    if isinstance(value, bool):
+        raise InputError(label, value, param.allowed())
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        try:
+            return float(text)
+        except ValueError:
+            raise InputError(label, value, param.allowed()) from None
+    raise InputError(label, value, param.allowed())
+
+
+def _p(name, unit, default, kind, description, group, **limits) -> Parameter:
+    return Parameter(name=name, unit=unit, default=default, kind=kind,
+                     description=description, group=group, **limits)
+
+
+PRICE_MODELS = ("linear", "isoelastic")
+
+#: Scenario parameters (flat keys), in template order.
+PARAMETERS: tuple[Parameter, ...] = (
+    # -- market ------------------------------------------------------------
+    _p("price_usd_per_bbl", "USD/bbl", 66.75, "float",
+       "Baseline crude price P0 the reserve moves (NYMEX, 22 Oct 2008).",
+       "market", lower=0, lower_open=True),
+    _p("demand_mbd", "mb/d", 86.0, "float",
+       "Baseline world crude demand Q0.", "market", lower=0, lower_open=True),
+    _p("demand_elasticity", "1", -0.10, "float",
+       "Short-run price elasticity of world demand, eps_d.", "market",
+       lower=-5, upper=0, upper_open=True, why="demand falls as the price rises"),
+    _p("supply_elasticity", "1", 0.05, "float",
+       "Short-run price elasticity of supply outside the reserve, eps_s.", "market",
+       lower=0, upper=5, why="supply does not fall as the price rises"),
+    _p("elasticity_preset", "", None, "str",
+       "Name of literature elasticities (models/elasticities.toml) that replace "
+       "demand_elasticity and supply_elasticity; empty for none.", "market"),
+    _p("offset_share", "1", 0.0, "float",
+       "Share of the reserve's flow that other producers offset (0: none).",
+       "market", lower=0, upper=1, upper_open=True,
+       why="at 1 others undo the reserve entirely"),
+    _p("price_model", "", "linear", "choice",
+       "How price answers absorption: linear (dp = beta*x) or isoelastic "
+       "(constant-elasticity supply and demand clear).", "market",
+       choices=PRICE_MODELS),
+    # -- target and time ----------------------------------------------------
+    _p("target_impact_usd_per_bbl", "USD/bbl", 5.0, "float",
+       "Signed price move to hold over the window: > 0 raises (absorb), "
+       "< 0 lowers (release); 'N%' is percent of the baseline price.", "target",
+       why="not 0"),
+    _p("hold_days", "d", 180, "int",
+       "Length of the window over which the target must hold.", "target", lower=1),
+    _p("lead_days", "d", 30, "int",
+       "Days from decision to the window's start (time to lease, build, fill).",
+       "target", lower=0),
+    _p("tail_days", "d", 0, "int",
+       "Days modelled after the window (unwinding).", "target", lower=0),
+    _p("time_step_days", "d", 1, "int",
+       "Length of one model period; every day count must be a multiple of it.",
+       "target", lower=1),
+    # -- reserve -------------------------------------------------------------
+    _p("initial_inventory_mb", "mb", 0.0, "float",
+       "Oil in the reserve at day 0; must fit in the capacity usable at day 0.",
+       "reserve", lower=0),
+    _p("fill_rate_max_mbd", "mb/d", 2.0, "float",
+       "Cap on fill capacity F (pipelines, terminals).", "reserve",
+       lower=0, allow_inf=True),
+    _p("release_rate_max_mbd", "mb/d", 2.0, "float",
+       "Cap on release capacity R.", "reserve", lower=0, allow_inf=True),
+    _p("rate_capex_usd_per_bbl_per_day", "USD/(bbl/d)", 250.0, "float",
+       "Capital cost of one barrel per day of fill or release capacity.",
+       "reserve", lower=0),
+    _p("rate_lifetime_yr", "yr", 20.0, "float",
+       "Life of fill and release equipment (for the annuity).", "reserve",
+       lower=0, lower_open=True),
+    _p("loss_rate_per_yr", "1/yr", 0.0, "float",
+       "Share of the stock lost per year (evaporation, degradation).",
+       "reserve", lower=0, upper=1, upper_open=True),
+    _p("transaction_cost_usd_per_bbl", "USD/bbl", 0.5, "float",
+       "Cost of moving one barrel in or out (fees, freight).", "reserve", lower=0),
+    _p("holding_cost_usd_per_bbl_yr", "USD/(bbl*yr)", 0.0, "float",
+       "Cost per barrel held per year (insurance), beside storage O&M.",
+       "reserve", lower=0),
+    _p("off_window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
+       "Largest price move allowed outside the window; empty: the size of "
+       "the target.", "reserve", lower=0),
+    # -- money --------------------------------------------------------------
+    _p("discount_rate", "1/yr", 0.08, "float",
+       "Annual discount rate (cost of financing).", "money", lower=0, upper=1),
+    _p("capital_charge", "", "annuity", "choice",
+       "annuity: capital charged for the share of its life the horizon uses; "
+       "full: charged whole.", "money", choices=("annuity", "full")),
+    _p("oil_valuation", "", "cost", "choice",
+       "cost: oil kept is an asset at the price paid (only carrying costs "
+       "count); market: bought and sold at market prices.", "money",
+       choices=("cost", "market")),
+)
+
+#: Fields of one storage option (TOML ``[[storage]]`` tables, CSV
+#: ``storage.NAME.FIELD`` rows).
+STORAGE_FIELDS: tuple[Parameter, ...] = (
+    _p("name", "", "storage", "str", "Name of the storage option (used in "
+       "the capacity_mb_<name> output).", "storage"),
+    _p("capex_usd_per_bbl", "USD/bbl", 0.0, "float",
+       "Build cost per barrel of new capacity (0 for a lease).", "storage", lower=0),
+    _p("om_usd_per_bbl_yr", "USD/(bbl*yr)", 0.0, "float",
+       "Fixed cost per barrel of capacity per year from the day it is usable "
+       "(lease rate, O&M).", "storage", lower=0),
+    _p("lifetime_yr", "yr", 30.0, "float", "Economic life of new capacity.",
+       "storage", lower=0, lower_open=True),
+    _p("build_days", "d", 0, "int",
+       "Days from decision until new capacity is usable.", "storage", lower=0),
+    _p("capacity_max_mb", "mb", math.inf, "float",
+       "Most capacity this option can have (existing included).", "storage",
+       lower=0, allow_inf=True),
+    _p("existing_mb", "mb", 0.0, "float",
+       "Capacity already there: usable at once, no capex.", "storage", lower=0),
+    _p("fixed_cost_musd", "musd", 0.0, "float",
+       "Cost of building any new capacity at all (a build-or-not decision).",
+       "storage", lower=0),
+    _p("min_size_mb", "mb", 0.0, "float",
+       "Smallest new build if built at all.", "storage", lower=0),
+)
+
+PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+STORAGE_FIELD_BY_NAME: dict[str, Parameter] = {p.name: p for p in STORAGE_FIELDS}
+
+
+def defaults() -> dict[str, object]:
+    """The schema's default value of every flat parameter."""
+    return {p.name: p.default for p in PARAMETERS}

@@ -1,0 +1,421 @@
+"""Solving with HiGHS: size mode, impact mode, marginal cost and the diagnosis.
+
+HiGHS is driven through Pyomo's persistent interface
+(``pyomo.contrib.solver`` 'highs', see ../shared/PYOMO-HIGHS.md): the model
+is handed over once and re-solved warm when only the window level or the
+objective changes (marginal cost, impact mode's second stage). The
+termination condition is read before any solution is loaded and mapped to the
+exit codes of DESIGN.md section 3.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
+from pyomo.contrib.solver.common.results import TerminationCondition
+
+from .errors import InputError, SolverFailure, TargetUnreachable
+from .model import build_model
+from .problem import ProblemData, build_problem
+from .scenario import TARGET, Scenario, StorageOption
+
+MARGINAL_STEP_USD_PER_BBL = 0.1
+#: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
+HIGHS_OPTIONS = {"log_to_console": False, "output_flag": False, "mip_rel_gap": 1e-7,
+                 "threads": 1}
+
+
+@dataclass
+class Solution:
+    """Values of one solved model (units in names; arrays one value a period)."""
+
+    fill_mbd: np.ndarray
+    release_mbd: np.ndarray
+    inventory_mb: np.ndarray
+    capacity_mb: np.ndarray          # per storage option, existing + new
+    fill_capacity_mbd: float
+    release_capacity_mbd: float
+    window_level: float
+    capital_cost_musd: float
+    operating_cost_musd: float
+    oil_cost_musd: float
+
+    @property
+    def total_cost_musd(self) -> float:
+        return self.capital_cost_musd + self.operating_cost_musd + self.oil_cost_musd
+
+
+@dataclass
+class Timings:
+    """Seconds spent, for the benchmarks: Pyomo build, hand-off, HiGHS itself."""
+
+    build_s: float = 0.0
+    solve_call_s: float = 0.0   # whole Pyomo solve() calls
+    highs_s: float = 0.0        # HiGHS's own run time within them
+    solves: int = 0
+
+    @property
+    def handoff_s(self) -> float:
+        return self.solve_call_s - self.highs_s
+
+
+class Session:
+    """One built model and its persistent HiGHS instance.
+
+    Re-solving after changing the window level or the objective re-uses the
+    model and HiGHS's basis instead of rebuilding.
+    """
+
+    def __init__(self, data: ProblemData, time_limit_s: float | None = None):
+        self.data = data
+        self.timings = Timings()
+        start = time.perf_counter()
+        self.model = build_model(data)
+        self.timings.build_s = time.perf_counter() - start
+        self.solver = SolverFactory("highs")
+        self.time_limit_s = time_limit_s
+        self._highs_before = 0.0
+
+    def _run(self, presolve: str = "choose") -> TerminationCondition:
+        options = dict(HIGHS_OPTIONS, presolve=presolve)
+        start = time.perf_counter()
+        results = self.solver.solve(self.model, load_solutions=False,
+                                    raise_exception_on_nonoptimal_result=False,
+                                    time_limit=self.time_limit_s, solver_options=options)
+        self.timings.solve_call_s += time.perf_counter() - start
+        highs_total = results.timing_info.highs_time  # accumulates on one Highs object
+        self.timings.highs_s += highs_total - self._highs_before
+        self._highs_before = highs_total
+        self.timings.solves += 1
+        self._results = results
+        return results.termination_condition
+
+    def solve(self) -> str:
+        """Solve the active objective; 'optimal', 'infeasible' or 'unbounded'.
+
+        Raises SolverFailure for anything else (time limit, numerical error).
+        """
+        tc = self._run()
+        if tc == TerminationCondition.infeasibleOrUnbounded:
+            tc = self._run(presolve="off")  # presolve cannot tell which; simplex can
+        if tc == TerminationCondition.convergenceCriteriaSatisfied:
+            self._results.solution_loader.load_vars()
+            return "optimal"
+        if tc == TerminationCondition.provenInfeasible:
+            return "infeasible"
+        if tc == TerminationCondition.unbounded:
+            return "unbounded"
+        if tc == TerminationCondition.maxTimeLimit:
+            raise SolverFailure(f"HiGHS hit its time limit of {self.time_limit_s} s "
+                                "before proving an answer; raise --time-limit or use a "
+                                "coarser time_step_days")
+        raise SolverFailure(f"HiGHS stopped without an answer ({tc.name})")
+
+    def least_cost(self, level: float) -> bool:
+        """Minimize cost with the window level fixed at ``level``; True if feasible."""
+        m = self.model
+        m.window_level.fix(level)
+        m.most_impact.deactivate()
+        m.least_cost.activate()
+        return self.solve() == "optimal"
+
+    def most_impact(self, level_cap: float) -> float:
+        """The largest window level reachable, at most ``level_cap``."""
+        m = self.model
+        m.window_level.unfix()
+        m.window_level.setub(level_cap)
+        m.least_cost.deactivate()
+        m.most_impact.activate()
+        status = self.solve()
+        if status != "optimal":
+            raise SolverFailure(f"finding the largest reachable impact gave {status}")
+        return float(pyo.value(m.window_level))
+
+    def solution(self) -> Solution:
+        m = self.model
+        d = self.data
+        values = lambda var: np.array([var[t].value or 0.0 for t in m.T])  # noqa: E731
+        new = np.array([m.new_capacity_mb[k].value or 0.0 for k in m.K])
+        existing = np.array([o.existing_mb for o in d.options])
+        clean = lambda a: np.where(np.abs(a) < 1e-9, 0.0, a)  # noqa: E731  solver noise
+        return Solution(
+            fill_mbd=clean(values(m.fill_mbd)), release_mbd=clean(values(m.release_mbd)),
+            inventory_mb=clean(values(m.inventory_mb)), capacity_mb=clean(existing + new),
+            fill_capacity_mbd=float(clean(np.array(m.fill_capacity_mbd.value or 0.0))),
+            release_capacity_mbd=float(clean(np.array(m.release_capacity_mbd.value or 0.0))),
+            window_level=float(pyo.value(m.window_level)),
+            capital_cost_musd=float(pyo.value(m.capital_cost_musd)),
+            operating_cost_musd=float(pyo.value(m.operating_cost_musd)),
+            oil_cost_musd=float(pyo.value(m.oil_cost_musd)))
+
+
+@dataclass
+class Answer:
+    """What a size or impact run found."""
+
+    mode: str                         # "size" or "impact"
+    scenario: Scenario
+    data: ProblemData
+    solution: Solution
+    target_impact_usd_per_bbl: float  # signed; the max impact in impact mode
+    marginal_cost_musd_per_usd: float
+    timings: Timings = field(default_factory=Timings)
+
+
+# -- size mode -------------------------------------------------------------------
+
+def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
+         time_limit_s: float | None = None) -> Answer:
+    """Least-cost reserve that holds the scenario's target over its window.
+
+    Raises TargetUnreachable (with a diagnosis) when no reserve within the
+    scenario's limits can.
+    """
+    data = build_problem(scenario, baseline_price_usd_per_bbl)
+    session = Session(data, time_limit_s)
+    if not session.least_cost(data.target_level):
+        raise diagnose(scenario, baseline_price_usd_per_bbl, time_limit_s)
+    solution = session.solution()
+    marginal = _marginal_cost(session, scenario, solution)
+    return Answer("size", scenario, data, solution, scenario.target_impact_usd_per_bbl,
+                  marginal, session.timings)
+
+
+def _marginal_cost(session: Session, scenario: Scenario, solution: Solution) -> float:
+    """Right derivative of cost in the target [musd per USD/bbl], by re-solving.
+
+    (cost at |target| + 0.1 - cost at |target|) / 0.1; NaN when the larger
+    target is out of reach.
+    """
+    target = abs(scenario.target_impact_usd_per_bbl)
+    step = MARGINAL_STEP_USD_PER_BBL
+    if not session.least_cost(session.data.level_of_impact(target + step)):
+        return math.nan
+    return (session.solution().total_cost_musd - solution.total_cost_musd) / step
+
+
+# -- largest reachable impact ---------------------------------------------------------
+
+def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
+               cap_usd_per_bbl: float | None = None,
+               time_limit_s: float | None = None) -> tuple[float, Session | None]:
+    """Largest |impact| [USD/bbl] the scenario's limits can hold over its window.
+
+    The direction is the sign of the scenario's target. Returns the impact
+    (capped at ``cap_usd_per_bbl``) and the session holding the least-cost
+    schedule at that impact (None when the impact is 0).
+
+    Linear model: one LP maximizing the window level z. Isoelastic model: the
+    level is an absorption and the off-window bound depends on the impact
+    nonlinearly, so the impact is found by bisection on feasibility.
+    """
+    if scenario.price_model == "linear":
+        data = build_problem(scenario, baseline_price_usd_per_bbl)
+        session = Session(data, time_limit_s)
+        cap = cap_usd_per_bbl if cap_usd_per_bbl is not None else _no_cap(scenario)
+        level = session.most_impact(cap)
+        best = level * (1 - 1e-9)
+        if not session.least_cost(best):   # tolerance: the max is on the boundary
+            best = level * (1 - 1e-6)
+            session.least_cost(best)
+        return best, session
+    lo, hi = 0.0, cap_usd_per_bbl if cap_usd_per_bbl is not None else scenario.price_usd_per_bbl * 0.99
+    sign = scenario.sign
+    best_session = None
+
+    def attempt(value: float) -> Session | None:
+        s = scenario.with_params(**{TARGET: sign * value})
+        data = build_problem(s, baseline_price_usd_per_bbl)
+        session = Session(data, time_limit_s)
+        return session if session.least_cost(data.target_level) else None
+
+    top = attempt(hi)
+    if top is not None:
+        return hi, top
+    while hi - lo > 1e-4 * max(1.0, hi):
+        mid = 0.5 * (lo + hi)
+        session = attempt(mid)
+        if session is None:
+            hi = mid
+        else:
+            lo, best_session = mid, session
+    return lo, best_session
+
+
+def _no_cap(scenario: Scenario) -> float:
+    # A cap high enough never to bind for a physically sensible reserve: the
+    # price moved by its own size.
+    return 10.0 * max(scenario.price_usd_per_bbl, abs(scenario.target_impact_usd_per_bbl))
+
+
+# -- impact mode -------------------------------------------------------------------
+
+def design_scenario(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None,
+                    release_rate_mbd: float | None, direction: str) -> Scenario:
+    """The scenario of impact mode: one storage of the given size usable from day 0.
+
+    The design exists already, so its capital costs are sunk and not counted;
+    rates not given take the scenario's caps.
+    """
+    if capacity_mb is None or not capacity_mb >= 0 or math.isinf(capacity_mb):
+        raise InputError("--capacity-mb", capacity_mb, "a finite number >= 0")
+    for name, value in (("--fill-rate-mbd", fill_rate_mbd),
+                        ("--release-rate-mbd", release_rate_mbd)):
+        if value is not None and not value >= 0:
+            raise InputError(name, value, "a number >= 0")
+    if direction not in ("raise", "lower"):
+        raise InputError("--direction", direction, "one of: raise, lower")
+    if scenario.initial_inventory_mb > capacity_mb:
+        raise InputError("initial_inventory_mb", scenario.initial_inventory_mb,
+                         f"<= --capacity-mb = {capacity_mb:g}")
+    magnitude = abs(scenario.target_impact_usd_per_bbl)
+    params = {
+        TARGET: magnitude if direction == "raise" else -magnitude,
+        "fill_rate_max_mbd": scenario.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd,
+        "release_rate_max_mbd": (scenario.release_rate_max_mbd if release_rate_mbd is None
+                                 else release_rate_mbd),
+        "rate_capex_usd_per_bbl_per_day": 0.0,
+    }
+    storage = (StorageOption(name="design", capacity_max_mb=capacity_mb, existing_mb=capacity_mb),)
+    return replace(scenario.with_params(**params), storage=storage)
+
+
+def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None = None,
+           release_rate_mbd: float | None = None, direction: str = "raise",
+           baseline_price_usd_per_bbl=None, time_limit_s: float | None = None) -> Answer:
+    """Largest impact a given reserve holds for ``hold_days`` (DESIGN.md 2.5).
+
+    Maximizes z with sign*dp_t >= z on every window period, then re-solves at
+    least cost with z fixed so the schedule and costs mean something.
+    """
+    design = design_scenario(scenario, capacity_mb, fill_rate_mbd, release_rate_mbd, direction)
+    value, session = max_impact(design, baseline_price_usd_per_bbl, time_limit_s=time_limit_s)
+    signed = value if direction == "raise" else -value
+    if session is None:  # nothing reachable: report the idle schedule
+        idle = design.with_params(**{TARGET: (1 if direction == "raise" else -1) * 1e-9})
+        data = build_problem(idle, baseline_price_usd_per_bbl)
+        session = Session(data, time_limit_s)
+        session.least_cost(0.0)
+    return Answer("impact", design, session.data, session.solution(), signed, math.nan,
+                  session.timings)
+
+
+# -- diagnosis -------------------------------------------------------------------------
+
+@dataclass
+class Limit:
+    """One limit of the scenario that may keep the target out of reach."""
+
+    key: str            # parameter name, as a user would --set it
+    describe: str       # the limit in words, with its value and unit
+    lifted: Scenario    # the scenario with this limit lifted
+    need_unit: str = ""
+    need: callable = None  # Solution -> the value the target needs, in need_unit
+
+
+@dataclass
+class Diagnosis:
+    target_usd_per_bbl: float
+    reachable_usd_per_bbl: float
+    binding: Limit | None
+    lifted_reach_usd_per_bbl: float
+    need_value: float | None
+    message: str
+
+
+def _limits(s: Scenario) -> list[Limit]:
+    """Every limit worth lifting, each with the scenario that lifts it."""
+    limits = []
+    if not math.isinf(s.fill_rate_max_mbd):
+        limits.append(Limit("fill_rate_max_mbd",
+                            f"fill capacity {s.fill_rate_max_mbd:.2f} mb/d (fill_rate_max_mbd)",
+                            s.with_params(fill_rate_max_mbd=math.inf), "mb/d",
+                            lambda sol: sol.fill_capacity_mbd))
+    if not math.isinf(s.release_rate_max_mbd):
+        limits.append(Limit("release_rate_max_mbd",
+                            f"release capacity {s.release_rate_max_mbd:.2f} mb/d "
+                            "(release_rate_max_mbd)",
+                            s.with_params(release_rate_max_mbd=math.inf), "mb/d",
+                            lambda sol: sol.release_capacity_mbd))
+    for k, o in enumerate(s.storage):
+        if not math.isinf(o.capacity_max_mb):
+            storage = tuple(replace(x, capacity_max_mb=math.inf) if i == k else x
+                            for i, x in enumerate(s.storage))
+            limits.append(Limit(f"storage.{o.name}.capacity_max_mb",
+                                f"storage option {o.name} capped at {o.capacity_max_mb:g} mb "
+                                f"(storage.{o.name}.capacity_max_mb)",
+                                replace(s, storage=storage), "mb",
+                                lambda sol, k=k: sol.capacity_mb[k]))
+        if o.build_days > 0:
+            storage = tuple(replace(x, build_days=0) if i == k else x
+                            for i, x in enumerate(s.storage))
+            limits.append(Limit(f"storage.{o.name}.build_days",
+                                f"storage option {o.name} takes {o.build_days} days to build "
+                                f"(storage.{o.name}.build_days)",
+                                replace(s, storage=storage)))
+    if s.sign < 0:
+        volume = abs(s.target_impact_usd_per_bbl) * s.hold_days * 100.0  # ample stock
+        storage = s.storage + (StorageOption(name="lifted_initial", existing_mb=volume,
+                                             capacity_max_mb=volume),)
+        limits.append(Limit("initial_inventory_mb",
+                            f"initial inventory {s.initial_inventory_mb:g} mb "
+                            "(initial_inventory_mb)",
+                            replace(s.with_params(initial_inventory_mb=s.initial_inventory_mb + volume),
+                                    storage=storage)))
+    elif s.initial_inventory_mb > 0:
+        limits.append(Limit("initial_inventory_mb",
+                            f"initial inventory {s.initial_inventory_mb:g} mb "
+                            "(initial_inventory_mb) leaves too little room",
+                            s.with_params(initial_inventory_mb=0.0)))
+    step = s.time_step_days
+    longest_build = max(o.build_days for o in s.storage)
+    extra = longest_build + 2 * s.hold_days
+    extra = -(-extra // step) * step
+    limits.append(Limit("lead_days", f"lead time {s.lead_days} days (lead_days)",
+                        s.with_params(lead_days=s.lead_days + extra)))
+    return limits
+
+
+def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None) -> TargetUnreachable:
+    """Why the target is out of reach and how far it can go, found by solving.
+
+    The reachable impact comes from maximizing the impact under every limit;
+    the binding limit is the one whose lifting alone raises the reachable
+    impact most (each lifted in turn and re-solved).
+    """
+    target = abs(s.target_impact_usd_per_bbl)
+    sign_text = "+" if s.sign > 0 else "-"
+    reach, _ = max_impact(s, baseline, cap_usd_per_bbl=target, time_limit_s=time_limit_s)
+    best, best_reach, best_session = None, reach, None
+    for limit in _limits(s):
+        if limit.key == "lead_days" and baseline is not None:
+            continue  # a price path fixes the horizon's days
+        lifted_reach, session = max_impact(limit.lifted, baseline, cap_usd_per_bbl=target,
+                                           time_limit_s=time_limit_s)
+        if lifted_reach > best_reach + 1e-6:
+            best, best_reach, best_session = limit, lifted_reach, session
+    head = (f"target {sign_text}{target:.2f} USD/bbl for {s.hold_days} days is out of reach: "
+            f"the largest reachable impact is {sign_text}{reach:.2f} USD/bbl")
+    need = None
+    if best is None:
+        message = head + "; no single limit lifted raises it (look at hold_days, offset_share)"
+    else:
+        message = (f"{best.describe} can hold at most {sign_text}{reach:.2f} USD/bbl "
+                   f"for {s.hold_days} days")
+        if best_reach >= target * (1 - 1e-6):
+            if best.need is not None and best_session is not None:
+                need = float(best.need(best_session.solution()))
+                message += f"; the target needs {need:.2f} {best.need_unit}"
+            else:
+                message += f"; lifting it reaches the target {sign_text}{target:.2f} USD/bbl"
+        else:
+            message += (f"; lifting it alone reaches {sign_text}{best_reach:.2f} of the "
+                        f"{sign_text}{target:.2f} USD/bbl target")
+    return TargetUnreachable(message, Diagnosis(s.target_impact_usd_per_bbl,
+                                                s.sign * reach, best, s.sign * best_reach,
+                                                need, message))

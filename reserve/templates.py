@@ -1,0 +1,84 @@
+"""``reserve params``: the schema as a terminal table, a CSV template and a TOML template.
+
+Both templates hold every parameter at its default, plus the default storage
+options, and read back as a scenario (``-s``) that gives the default answer.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .results import number_text, to_csv
+from .scenario import default_storage
+from .schema import PARAMETERS, STORAGE_FIELDS
+
+GROUP_TITLES = {"market": "market", "target": "target and time", "reserve": "reserve",
+                "money": "money", "storage": "storage options"}
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return number_text(value)
+
+
+def params_csv() -> str:
+    """A ``name,value,unit,allowed,description`` sheet: fill in ``value`` and pass it as -s."""
+    rows = [{"name": p.name, "value": _value_text(p.default), "unit": p.unit,
+             "allowed": p.allowed(), "description": p.description} for p in PARAMETERS]
+    for option in default_storage():
+        for field in STORAGE_FIELDS[1:]:
+            value = option.get(field.name, field.default)
+            rows.append({"name": f"storage.{option['name']}.{field.name}",
+                         "value": _value_text(value), "unit": field.unit,
+                         "allowed": field.allowed(), "description": field.description})
+    return to_csv(rows, ["name", "value", "unit", "allowed", "description"])
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
+    return number_text(value) if not isinstance(value, float) else repr(value)
+
+
+def params_toml() -> str:
+    """A commented scenario with every parameter at its default."""
+    lines = ["# reserve scenario template: every parameter at its default.",
+             "# Units are in the names; `reserve params` explains each one.", ""]
+    group = None
+    for p in PARAMETERS:
+        if p.group != group:
+            group = p.group
+            lines += ["", f"# -- {GROUP_TITLES[group]} " + "-" * 50]
+        lines.append(f"# {p.description} [{p.unit or '-'}]; {p.allowed()}")
+        if p.default is None:
+            lines.append(f"# {p.name} = ")
+        else:
+            lines.append(f"{p.name} = {_toml_value(p.default)}")
+    lines += ["", f"# -- {GROUP_TITLES['storage']} " + "-" * 50]
+    for field in STORAGE_FIELDS:
+        lines.append(f"# {field.name}: {field.description} [{field.unit or '-'}]")
+    for option in default_storage():
+        lines += ["", "[[storage]]"]
+        for key, value in option.items():
+            lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def print_params_table() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="reserve parameters (defaults: October 2008)", title_justify="left")
+    for column in ("name", "unit", "default", "allowed", "description"):
+        table.add_column(column, overflow="fold")
+    for p in PARAMETERS:
+        table.add_row(p.name, p.unit, _value_text(p.default), p.allowed(), p.description)
+    for field in STORAGE_FIELDS:
+        table.add_row(f"storage.NAME.{field.name}", field.unit, _value_text(field.default),
+                      field.allowed(), field.description)
+    Console().print(table)
