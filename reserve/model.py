@@ -95,24 +95,28 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
     usable = data.usable
     existing = [o.existing_mb for o in options]
 
+    total_existing = float(sum(existing))
+
     def storage_limit(m, t):
         r"""Stock fits in the capacity usable in period t [mb].
 
-        .. math:: s_t \le \sum_k a_{k,t}\,(\text{existing}_k + N_k),
+        .. math:: s_t \le \sum_k \text{existing}_k + \sum_k a_{k,t}\,N_k,
                   \quad a_{k,t} = 1 \text{ once } t\Delta \ge \text{build\_days}_k
+
+        Existing capacity is usable at once; new capacity once built.
         """
-        return m.inventory_mb[t] <= sum(
-            existing[k] + m.new_capacity_mb[k] for k in m.K if usable[k, t])
+        return m.inventory_mb[t] <= total_existing + sum(
+            m.new_capacity_mb[k] for k in m.K if usable[k, t])
     m.storage_limit = pyo.Constraint(m.T, rule=storage_limit)
 
-    if initial > 0:
+    ready_at_start = [k for k in m.K if usable[k, 0]]
+    if initial > total_existing:
         def initial_fits(m):
             r"""The opening stock fits in the capacity usable at day 0 [mb].
 
-            .. math:: s_{-1} \le \sum_k a_{k,0}\,(\text{existing}_k + N_k)
+            .. math:: s_{-1} \le \sum_k \text{existing}_k + \sum_k a_{k,0}\,N_k
             """
-            return initial <= sum(existing[k] + m.new_capacity_mb[k]
-                                  for k in m.K if usable[k, 0])
+            return sum(m.new_capacity_mb[k] for k in ready_at_start) >= initial - total_existing
         m.initial_fits = pyo.Constraint(rule=initial_fits)
 
     def fill_limit(m, t):
@@ -140,6 +144,24 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
         """
         return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= m.window_level
     m.window_target = pyo.Constraint(m.W, rule=window_target)
+
+    cap = data.window_cap_level
+
+    def window_cap(m, t):
+        r"""In the window the price moves by the target, not more.
+
+        .. math:: \text{sign}\cdot c_t\,(f_t - r_t) \le z_{max}, \quad t \in W
+
+        z_max = window_impact_max (as a level), or z itself when that is not
+        set. Without it a cheap stock would be dumped to earn interest on the
+        oil sold early, moving the price far past the target.
+        """
+        if cap is None:
+            return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) - m.window_level <= 0
+        if math.isinf(cap):
+            return pyo.Constraint.Skip
+        return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= cap
+    m.window_cap = pyo.Constraint(m.W, rule=window_cap)
 
     lower, upper = data.off_window_lower, data.off_window_upper
 

@@ -20,6 +20,7 @@ reserve's net flow (f_t - r_t) [mb/d] and an *impact level* z:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,7 @@ class ProblemData:
     level_is_price: bool                  # True for the linear model
     off_window_lower: np.ndarray | None   # level bounds off the window; None:
     off_window_upper: np.ndarray | None   #   they follow the window level z
+    window_cap_level: float | None        # most sign*level in the window; None: z
     discount: np.ndarray                  # delta_t, mean of the daily factors
     discount_end: float                   # delta_H
     keep_per_period: float                # 1 - loss_rate * step/365
@@ -94,14 +96,17 @@ class ProblemData:
 
     def level_of_impact(self, impact_usd_per_bbl: float) -> float:
         """The level z that holds |impact| in every window period."""
-        if self.level_is_price:
-            return abs(impact_usd_per_bbl)
-        s = self.scenario
-        x = market.isoelastic_absorption(self.sign * abs(impact_usd_per_bbl),
-                                         self.baseline_price_usd_per_bbl[self.in_window],
-                                         s.demand_mbd, s.demand_elasticity,
-                                         s.supply_elasticity)
-        return float(np.max(np.abs(x)))
+        return _level(self.scenario, self.baseline_price_usd_per_bbl[self.in_window],
+                      impact_usd_per_bbl)
+
+
+def _level(s: Scenario, window_price: np.ndarray, impact_usd_per_bbl: float) -> float:
+    """Level of an impact of size |impact| in the target's direction (see module doc)."""
+    if s.price_model == "linear":
+        return abs(impact_usd_per_bbl)
+    x = market.isoelastic_absorption(s.sign * abs(impact_usd_per_bbl), window_price,
+                                     s.demand_mbd, s.demand_elasticity, s.supply_elasticity)
+    return float(np.max(np.abs(x)))
 
 
 def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = None) -> ProblemData:
@@ -120,6 +125,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     keep_share = 1.0 - s.offset_share
 
     off_max = s.off_window_impact_max_usd_per_bbl
+    window_max = s.window_impact_max_usd_per_bbl
     if s.price_model == "linear":
         coef = market.price_slope(price, s.demand_mbd, s.demand_elasticity,
                                   s.supply_elasticity) * keep_share
@@ -129,13 +135,15 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
             off_lo, off_hi = np.full(n, -off_max), np.full(n, off_max)
     else:
         coef = np.full(n, keep_share)
-        target_level = float(np.max(np.abs(market.isoelastic_absorption(
-            s.target_impact_usd_per_bbl, price[in_window], s.demand_mbd,
-            s.demand_elasticity, s.supply_elasticity))))
+        target_level = _level(s, price[in_window], s.target_impact_usd_per_bbl)
         bound = abs(s.target_impact_usd_per_bbl) if off_max is None else off_max
         args = (price, s.demand_mbd, s.demand_elasticity, s.supply_elasticity)
         off_lo = market.isoelastic_absorption(-bound, *args)
         off_hi = market.isoelastic_absorption(bound, *args)
+    window_cap = None
+    if window_max is not None:
+        window_cap = (math.inf if math.isinf(window_max) else _level(
+            s, price[in_window], max(window_max, abs(s.target_impact_usd_per_bbl))))
 
     # Discounting: daily factors (1+r)^(-d/365); a period takes the mean of its
     # days, so a constant weekly flow costs what the same daily flows cost.
@@ -179,7 +187,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         in_window=in_window, sign=sign, baseline_price_usd_per_bbl=price,
         response_coef=coef, target_level=target_level,
         level_is_price=(s.price_model == "linear"),
-        off_window_lower=off_lo, off_window_upper=off_hi,
+        off_window_lower=off_lo, off_window_upper=off_hi, window_cap_level=window_cap,
         discount=discount, discount_end=discount_end,
         keep_per_period=1.0 - loss_per_period,
         initial_inventory_mb=s.initial_inventory_mb,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import InputError
-from .schema import (PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME,
+from .schema import (MAX_DAYS, PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME,
                      STORAGE_FIELDS, defaults)
 
 TARGET = "target_impact_usd_per_bbl"
@@ -206,17 +206,18 @@ def parse_set(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _unknown(name: str, known: Iterable[str], where: str = "parameter") -> InputError:
+def _unknown(name: str, value: object, known: Iterable[str],
+             where: str = "parameter") -> InputError:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]}?" if close else "see `reserve params` for the names"
-    return InputError(name, "", f"not a known {where}; {hint}")
+    return InputError(name, value, f"not a known {where}; {hint}")
 
 
 # -- resolving -----------------------------------------------------------------
 
 def _coerce_flat(name: str, value: object) -> object:
     if name not in PARAMETER_BY_NAME:
-        raise _unknown(name, PARAMETER_BY_NAME)
+        raise _unknown(name, value, PARAMETER_BY_NAME)
     if name == TARGET and isinstance(value, str) and value.strip().endswith("%"):
         number = PARAMETER_BY_NAME[name].coerce(value.strip()[:-1])
         return ("percent", number)
@@ -227,8 +228,8 @@ def _coerce_option(table: dict, where: str) -> dict:
     out = {}
     for field, value in table.items():
         if field not in STORAGE_FIELD_BY_NAME:
-            raise _unknown(f"{where}.{field}", [f"{where}.{f}" for f in STORAGE_FIELD_BY_NAME],
-                           "storage field")
+            raise _unknown(f"{where}.{field}", value,
+                           [f"{where}.{f}" for f in STORAGE_FIELD_BY_NAME], "storage field")
         out[field] = STORAGE_FIELD_BY_NAME[field].coerce(value, f"{where}.{field}")
     if "name" not in out:
         raise InputError(f"{where}.name", None, "every storage option needs a name")
@@ -308,6 +309,9 @@ def validate(s: Scenario) -> None:
     for name in ("hold_days", "lead_days", "tail_days"):
         if s[name] % step:
             raise InputError(name, s[name], f"a whole multiple of time_step_days = {step}")
+    if s.horizon_days > MAX_DAYS:
+        raise InputError("lead_days + hold_days + tail_days", s.horizon_days,
+                         f"<= {MAX_DAYS} days (100 years)")
     target = s[TARGET]
     if target == 0:
         raise InputError(TARGET, target, "a non-zero price move (> 0 raises, < 0 lowers)")

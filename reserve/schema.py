@@ -147,6 +147,9 @@ def _p(name, unit, default, kind, description, group, **limits) -> Parameter:
 
 
 PRICE_MODELS = ("linear", "isoelastic")
+#: Longest day count accepted (100 years): beyond it a daily model no longer
+#: fits in memory, and no reserve question needs it.
+MAX_DAYS = 36500
 
 #: Scenario parameters (flat keys), in template order.
 PARAMETERS: tuple[Parameter, ...] = (
@@ -179,15 +182,16 @@ PARAMETERS: tuple[Parameter, ...] = (
        "< 0 lowers (release); 'N%' is percent of the baseline price.", "target",
        why="not 0"),
     _p("hold_days", "d", 180, "int",
-       "Length of the window over which the target must hold.", "target", lower=1),
+       "Length of the window over which the target must hold.", "target", lower=1,
+       upper=MAX_DAYS),
     _p("lead_days", "d", 30, "int",
        "Days from decision to the window's start (time to lease, build, fill).",
-       "target", lower=0),
+       "target", lower=0, upper=MAX_DAYS),
     _p("tail_days", "d", 0, "int",
-       "Days modelled after the window (unwinding).", "target", lower=0),
+       "Days modelled after the window (unwinding).", "target", lower=0, upper=MAX_DAYS),
     _p("time_step_days", "d", 1, "int",
        "Length of one model period; every day count must be a multiple of it.",
-       "target", lower=1),
+       "target", lower=1, upper=365),
     # -- reserve -------------------------------------------------------------
     _p("initial_inventory_mb", "mb", 0.0, "float",
        "Oil in the reserve at day 0; must fit in the capacity usable at day 0.",
@@ -214,6 +218,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("off_window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
        "Largest price move allowed outside the window; empty: the size of "
        "the target.", "reserve", lower=0),
+    _p("window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
+       "Largest price move allowed inside the window; empty: the size of the "
+       "target (the reserve moves the price by the target, not more); inf: "
+       "no cap.", "reserve", lower=0, allow_inf=True),
     # -- money --------------------------------------------------------------
     _p("discount_rate", "1/yr", 0.08, "float",
        "Annual discount rate (cost of financing).", "money", lower=0, upper=1),

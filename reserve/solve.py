@@ -219,11 +219,15 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
         session = Session(data, time_limit_s)
         cap = cap_usd_per_bbl if cap_usd_per_bbl is not None else _no_cap(scenario)
         level = session.most_impact(cap)
-        best = level * (1 - 1e-9)
-        if not session.least_cost(best):   # tolerance: the max is on the boundary
-            best = level * (1 - 1e-6)
-            session.least_cost(best)
-        return best, session
+        if level <= 0:
+            return 0.0, None
+        # Re-solve at least cost a hair inside the maximum: at the maximum
+        # itself, HiGHS's feasibility tolerance can call the fixed level
+        # infeasible.
+        for shrink in (1e-9, 1e-7, 1e-5):
+            if session.least_cost(level * (1 - shrink)):
+                return level, session
+        raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
     lo, hi = 0.0, cap_usd_per_bbl if cap_usd_per_bbl is not None else scenario.price_usd_per_bbl * 0.99
     sign = scenario.sign
     best_session = None
@@ -362,11 +366,19 @@ def _limits(s: Scenario) -> list[Limit]:
         volume = abs(s.target_impact_usd_per_bbl) * s.hold_days * 100.0  # ample stock
         storage = s.storage + (StorageOption(name="lifted_initial", existing_mb=volume,
                                              capacity_max_mb=volume),)
+        step = s.time_step_days
+        in_window = build_problem(s).in_window
+
+        def window_release(sol: Solution) -> float:
+            # the stock the window itself draws (what is sold before it is optional)
+            return step * float((sol.release_mbd - sol.fill_mbd)[in_window].sum())
+
         limits.append(Limit("initial_inventory_mb",
                             f"initial inventory {s.initial_inventory_mb:g} mb "
                             "(initial_inventory_mb)",
                             replace(s.with_params(initial_inventory_mb=s.initial_inventory_mb + volume),
-                                    storage=storage)))
+                                    storage=storage), "mb of stock at day 0",
+                            lambda sol: window_release(sol)))
     elif s.initial_inventory_mb > 0:
         limits.append(Limit("initial_inventory_mb",
                             f"initial inventory {s.initial_inventory_mb:g} mb "
@@ -389,8 +401,9 @@ def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None) -> T
     impact most (each lifted in turn and re-solved).
     """
     target = abs(s.target_impact_usd_per_bbl)
-    sign_text = "+" if s.sign > 0 else "-"
+    signed = lambda v: f"{s.sign * v:+.2f}" if v > 5e-3 else "0.00"  # noqa: E731
     reach, _ = max_impact(s, baseline, cap_usd_per_bbl=target, time_limit_s=time_limit_s)
+    reach = max(reach, 0.0)
     best, best_reach, best_session = None, reach, None
     for limit in _limits(s):
         if limit.key == "lead_days" and baseline is not None:
@@ -399,23 +412,23 @@ def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None) -> T
                                            time_limit_s=time_limit_s)
         if lifted_reach > best_reach + 1e-6:
             best, best_reach, best_session = limit, lifted_reach, session
-    head = (f"target {sign_text}{target:.2f} USD/bbl for {s.hold_days} days is out of reach: "
-            f"the largest reachable impact is {sign_text}{reach:.2f} USD/bbl")
+    head = (f"target {signed(target)} USD/bbl for {s.hold_days} days is out of reach: "
+            f"the largest reachable impact is {signed(reach)} USD/bbl")
     need = None
     if best is None:
         message = head + "; no single limit lifted raises it (look at hold_days, offset_share)"
     else:
-        message = (f"{best.describe} can hold at most {sign_text}{reach:.2f} USD/bbl "
+        message = (f"{best.describe} can hold at most {signed(reach)} USD/bbl "
                    f"for {s.hold_days} days")
         if best_reach >= target * (1 - 1e-6):
             if best.need is not None and best_session is not None:
                 need = float(best.need(best_session.solution()))
                 message += f"; the target needs {need:.2f} {best.need_unit}"
             else:
-                message += f"; lifting it reaches the target {sign_text}{target:.2f} USD/bbl"
+                message += f"; lifting it reaches the target {signed(target)} USD/bbl"
         else:
-            message += (f"; lifting it alone reaches {sign_text}{best_reach:.2f} of the "
-                        f"{sign_text}{target:.2f} USD/bbl target")
+            message += (f"; lifting it alone reaches {signed(best_reach)} of the "
+                        f"{signed(target)} USD/bbl target")
     return TargetUnreachable(message, Diagnosis(s.target_impact_usd_per_bbl,
                                                 s.sign * reach, best, s.sign * best_reach,
                                                 need, message))

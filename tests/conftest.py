@@ -1,0 +1,34 @@
+"""Shared helpers: build scenarios and run the real `reserve` console script."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from reserve.scenario import build_scenario
+
+
+def scenario(**params):
+    """The default scenario with flat parameters (or storage.NAME.FIELD keys) overridden."""
+    return build_scenario(None, {k: v for k, v in params.items()})
+
+
+@pytest.fixture
+def cli():
+    """Run the installed `reserve` console script; returns CompletedProcess (text)."""
+    exe = shutil.which("reserve")
+    if exe is None:
+        pytest.fail("the `reserve` console script is not installed (pip install -e '.[test]')")
+
+    def run(*args, cwd=None):
+        return subprocess.run([exe, *map(str, args)], capture_output=True, text=True,
+                              cwd=cwd, timeout=300)
+    return run
+
+
+def beta(s) -> float:
+    """Linear price slope [USD/bbl per mb/d], written out independently of reserve.market."""
+    return s.price_usd_per_bbl / (s.demand_mbd * (s.supply_elasticity - s.demand_elasticity))
