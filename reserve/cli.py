@@ -51,6 +51,12 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _console():
+    """A rich console for stdout; wide when piped, so names are not folded."""
+    from rich.console import Console
+    return Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+
+
 def _guarded(body: Callable[[], int | None]) -> None:
     """Run a command body, turning errors into one message and an exit code."""
     try:
@@ -120,7 +126,6 @@ def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path]) -> None:
 
 
 def _print_table(answer, values: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from . import results
@@ -138,7 +143,7 @@ def _print_table(answer, values: dict) -> None:
         else:
             label, unit = labels.get(name, name), units.get(name, "")
         table.add_row(label, _cell(value), unit, name)
-    console = Console(soft_wrap=False)
+    console = _console()
     console.print(table)
     console.print(results.sentence(answer), soft_wrap=True)
 
@@ -221,7 +226,7 @@ def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f"
         elif fmt == ParamsFormat.toml:
             sys.stdout.write(templates.params_toml())
         else:
-            templates.print_params_table()
+            templates.print_params_table(_console())
     _guarded(body)
 
 

@@ -100,33 +100,38 @@ def outputs(answer: Answer) -> dict[str, object]:
     return out
 
 
+def _bn(musd: float) -> str:
+    """Money in words: '$1.09 bn', '-$0.06 bn'."""
+    return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
+
+
 def sentence(answer: Answer) -> str:
     """The answer in words, for the line under the table."""
-    s, sol = answer.scenario, answer.solution
+    s, sol, d = answer.scenario, answer.solution, answer.data
     out = outputs(answer)
-    verb = "above" if answer.target_impact_usd_per_bbl > 0 else "below"
+    raising = answer.target_impact_usd_per_bbl > 0
+    verb = "above" if raising else "below"
     impact = abs(answer.target_impact_usd_per_bbl)
-    if answer.target_impact_usd_per_bbl > 0:
-        rate_text = f"absorb {out['oil_absorbed_mb'] / s.hold_days:.2f} mb/d"
-    else:
-        rate_text = f"release {out['oil_released_mb'] / s.hold_days:.2f} mb/d"
+    # the window's own average flow (what is traded before it is optional)
+    window_rate = abs(float((sol.fill_mbd - sol.release_mbd)[d.in_window].mean()))
+    rate_text = f"{'absorb' if raising else 'release'} {window_rate:.2f} mb/d"
     parts = [f"{c:,.0f} mb {o.name.replace('_', ' ')}"
              for o, c in zip(s.storage, sol.capacity_mb) if c > 0.5]
-    split = f" ({', '.join(parts)})" if len(parts) > 1 else (
-        f" of {s.storage[int(np.argmax(sol.capacity_mb))].name.replace('_', ' ')}" if parts else "")
-    cost = out["total_cost_musd"] / 1000.0
+    split = f" ({', '.join(parts)})" if parts else ""
     if answer.mode == "size":
+        gain = " (a gain: oil sold early earns interest)" if out["total_cost_musd"] < 0 else ""
         return (f"Holding crude ${impact:.2f}/bbl {verb} ${s.price_usd_per_bbl:.2f} for "
                 f"{s.hold_days} days needs the reserve to {rate_text}: "
                 f"{out['storage_capacity_mb']:,.0f} mb of storage{split}, "
                 f"{out['days_of_world_demand']:.1f} days of world demand, at a present cost of "
-                f"${cost:.2f} bn (${out['capital_cost_musd'] / 1000:.2f} bn capital, "
-                f"${out['operating_cost_musd'] / 1000:.2f} bn operating, "
-                f"${out['oil_cost_musd'] / 1000:.2f} bn carrying the oil).")
+                f"{_bn(out['total_cost_musd'])}{gain} ({_bn(out['capital_cost_musd'])} capital, "
+                f"{_bn(out['operating_cost_musd'])} operating, "
+                f"{_bn(out['oil_cost_musd'])} carrying the oil).")
     return (f"A reserve of {out['storage_capacity_mb']:,.0f} mb that can fill at "
             f"{s.fill_rate_max_mbd:g} and release at {s.release_rate_max_mbd:g} mb/d "
             f"can hold crude at most ${impact:.2f}/bbl {verb} ${s.price_usd_per_bbl:.2f} "
-            f"for {s.hold_days} days.")
+            f"for {s.hold_days} days, {'absorbing' if raising else 'releasing'} "
+            f"{window_rate:.2f} mb/d.")
 
 
 # -- formats ---------------------------------------------------------------------

@@ -336,7 +336,7 @@ def validate(s: Scenario) -> None:
             raise InputError(f"{where}.capacity_max_mb", o.capacity_max_mb,
                              "a finite cap when fixed_cost_musd or min_size_mb is set "
                              "(or a finite fill_rate_max_mbd)")
-    usable_at_start = sum(o.existing_mb + (o.capacity_max_mb - o.existing_mb) * (o.build_days == 0)
+    usable_at_start = sum(o.capacity_max_mb if o.build_days == 0 else o.existing_mb
                           for o in s.storage)
     if s.initial_inventory_mb > usable_at_start:
         raise InputError("initial_inventory_mb", s.initial_inventory_mb,

@@ -69,8 +69,8 @@ def params_toml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_params_table() -> None:
-    from rich.console import Console
+def print_params_table(console) -> None:
+    """Print the schema as a table on a rich ``console``."""
     from rich.table import Table
 
     table = Table(title="reserve parameters (defaults: October 2008)", title_justify="left")
@@ -81,4 +81,4 @@ def print_params_table() -> None:
     for field in STORAGE_FIELDS:
         table.add_row(f"storage.NAME.{field.name}", field.unit, _value_text(field.default),
                       field.allowed(), field.description)
-    Console().print(table)
+    console.print(table)

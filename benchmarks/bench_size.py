@@ -1,0 +1,78 @@
+"""Where the time goes in `reserve size`, as ratios measured in one run.
+
+Times, for a 180-day, a 3-year and a 30-year daily horizon: Pyomo model
+build, hand-off to HiGHS (Pyomo's solve call less HiGHS's own run time) and
+HiGHS's own solve; and the whole CLI call `reserve size --target-impact 5`
+(a fresh process: imports included). Each is printed as a ratio to HiGHS's
+own solve time of the same horizon, since absolute times drift on a shared
+machine and ratios measured side by side do not.
+
+    python benchmarks/bench_size.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+from reserve.problem import build_problem
+from reserve.scenario import build_scenario
+from reserve.solve import Session
+
+HORIZONS = {"180 days": 180, "3 years": 3 * 365, "30 years": 30 * 365}
+LEAD_DAYS = 30
+
+
+def time_model(horizon_days: int) -> dict[str, float]:
+    """Build and solve the least-cost model once; seconds per stage."""
+    s = build_scenario(None, {
+        "hold_days": str(horizon_days - LEAD_DAYS),
+        # long windows need the caverns: make them usable at once
+        "storage.new_salt_caverns.build_days": "0",
+    })
+    data = build_problem(s)
+    session = Session(data)
+    assert session.least_cost(data.target_level)
+    t = session.timings
+    return {"build": t.build_s, "handoff": t.handoff_s, "highs": t.highs_s}
+
+
+def time_cli() -> float:
+    exe = shutil.which("reserve")
+    if exe is None:
+        sys.exit("install the package first: pip install .")
+    start = time.perf_counter()
+    subprocess.run([exe, "size", "--target-impact", "5", "--format", "csv"], check=True,
+                   capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median kept)")
+    args = parser.parse_args()
+
+    cli = statistics.median(time_cli() for _ in range(args.repeat))
+    print(f"whole CLI call `reserve size --target-impact 5`: {cli:.2f} s (median of {args.repeat})")
+    print()
+    print(f"{'horizon':>10} {'periods':>8} {'HiGHS s':>9} {'build/HiGHS':>12} "
+          f"{'hand-off/HiGHS':>15} {'total/HiGHS':>12}")
+    for label, days in HORIZONS.items():
+        runs = [time_model(days) for _ in range(args.repeat if days < 5000 else 1)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        total = med["build"] + med["handoff"] + med["highs"]
+        print(f"{label:>10} {days:>8} {med['highs']:>9.3f} {med['build'] / med['highs']:>12.1f} "
+              f"{med['handoff'] / med['highs']:>15.1f} {total / med['highs']:>12.1f}")
+    # the default CLI call against the 180-day model's HiGHS time
+    small = time_model(210)
+    print()
+    print(f"CLI call / HiGHS solve of the default 210-day model: {cli / small['highs']:.0f}x "
+          f"(the CLI pays imports, two solves and the report)")
+
+
+if __name__ == "__main__":
+    main()

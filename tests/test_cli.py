@@ -1,0 +1,156 @@
+"""The command line through the real `reserve` console script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import beta, scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+Q = 5.0 / beta(scenario())  # 0.9663 mb/d
+
+
+def test_size_default_table_and_sentence(cli, tmp_path):
+    r = cli("size", "--target-impact", "5", cwd=tmp_path)  # any folder: scenario is packaged
+    assert r.returncode == 0, r.stderr
+    assert "storage_capacity_mb" in r.stdout and "173.93" in r.stdout
+    assert re.search(r"Holding crude \$5\.00/bbl above \$66\.75 for 180 days needs the reserve "
+                     r"to absorb 0\.97 mb/d: 174 mb of storage", " ".join(r.stdout.split()))
+
+
+def test_size_csv_parses_as_numbers(cli):
+    r = cli("size", "-t", "5", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(rows) == 1
+    row = rows[0]
+    for name in ("target_impact_usd_per_bbl", "hold_days", "storage_capacity_mb",
+                 "fill_capacity_mbd", "release_capacity_mbd", "oil_absorbed_mb",
+                 "oil_released_mb", "end_inventory_mb", "min_window_impact_usd_per_bbl",
+                 "capital_cost_musd", "operating_cost_musd", "oil_cost_musd", "total_cost_musd",
+                 "marginal_cost_musd_per_usd", "days_of_world_demand",
+                 "capacity_mb_leased_tanks", "capacity_mb_floating_storage"):
+        float(row[name])  # plain numbers a spreadsheet reads
+        assert "," not in row[name] and "e" not in row[name].lower()
+    assert row["termination"] == "optimal"
+    assert float(row["storage_capacity_mb"]) == pytest.approx(180 * Q, rel=1e-7)
+
+
+def test_size_json_and_percent_target(cli):
+    r = cli("size", "--target-impact", "5%", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["target_impact_usd_per_bbl"] == pytest.approx(3.3375)
+    assert data["storage_capacity_mb"] == pytest.approx(180 * 3.3375 / beta(scenario()), rel=1e-7)
+
+
+def test_schedule_file(cli, tmp_path):
+    out = tmp_path / "schedule.csv"
+    r = cli("size", "-t", "5", "--format", "csv", "--schedule", out)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(out.open(newline="")))
+    assert list(rows[0]) == ["day", "fill_mbd", "release_mbd", "net_absorption_mbd",
+                             "inventory_mb", "baseline_price_usd_per_bbl",
+                             "price_impact_usd_per_bbl", "price_usd_per_bbl", "in_window"]
+    assert len(rows) == 210
+    window = [r for r in rows if r["in_window"] == "1"]
+    assert len(window) == 180 and window[0]["day"] == "30"
+    assert all(float(r["price_usd_per_bbl"]) == pytest.approx(71.75) for r in window)
+    assert not list(tmp_path.glob(".schedule.csv.*"))  # no temporary file left behind
+
+
+def test_scenario_files_and_set(cli, tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("name,value\nhold_days,90\n")
+    r = cli("size", "-s", path, "--set", "demand_elasticity=-0.2", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    b = 66.75 / (86 * 0.25)
+    assert data["hold_days"] == 90
+    assert data["storage_capacity_mb"] == pytest.approx(90 * 5 / b, rel=1e-7)
+
+
+@pytest.mark.parametrize("model", ["us-spr-2022", "iea-2011-libya", "sechin-2008"])
+def test_shipped_scenarios_answer(cli, model):
+    r = cli("size", "-s", ROOT / "models" / f"{model}.toml", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    s = scenario()  # for the shape of the check only
+    assert abs(data["min_window_impact_usd_per_bbl"]) == pytest.approx(
+        abs(data["target_impact_usd_per_bbl"]), rel=1e-6)
+    del s
+
+
+def test_impact_command_inverts_size(cli):
+    r = cli("impact", "--capacity-mb", 180 * Q, "--fill-rate-mbd", Q, "-f", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["max_impact_usd_per_bbl"] == pytest.approx(5.0, rel=1e-6)
+
+
+def test_impact_lower_direction(cli):
+    r = cli("impact", "-s", ROOT / "models" / "us-spr-2022.toml", "--capacity-mb", 713.5,
+            "--release-rate-mbd", 1, "--direction", "lower", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    # 1 mb/d released at beta = 100 / (99.5 * 0.1) USD/bbl per mb/d
+    assert json.loads(r.stdout)["max_impact_usd_per_bbl"] == pytest.approx(-100 / 9.95, rel=1e-6)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["size", "--set", "demand_elasticity=0.3"], "demand_elasticity = '0.3'"),
+    (["size", "--set", "hold_dys=30"], "did you mean hold_days"),
+    (["size", "--set", "novalue"], "--set = 'novalue'"),
+    (["size", "-t", "abc"], "target_impact_usd_per_bbl = 'abc'"),
+    (["size", "-s", "/nonexistent/s.toml"], "scenario"),
+    (["size", "--schedule", "out.txt"], "--schedule"),
+    (["size", "--time-limit", "-1"], "--time-limit"),
+    (["impact", "--capacity-mb", "-5"], "--capacity-mb"),
+    (["size", "--format", "xml"], "xml"),
+])
+def test_bad_input_exits_2_naming_the_parameter(cli, args, words):
+    r = cli(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert words in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_unreachable_target_exits_3_with_diagnosis(cli):
+    r = cli("size", "-t", "5", "--set", "fill_rate_max_mbd=0.5")
+    assert r.returncode == 3
+    assert "fill capacity 0.50 mb/d" in r.stderr
+    assert "+2.59 USD/bbl" in r.stderr and "the target needs 0.97 mb/d" in r.stderr
+    assert r.stdout == ""
+
+
+def test_params_formats(cli, tmp_path):
+    r = cli("params")
+    assert r.returncode == 0 and "demand_elasticity" in r.stdout
+    r = cli("params", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {"name", "value", "unit", "description"} <= set(rows[0])
+    names = [row["name"] for row in rows]
+    assert "price_usd_per_bbl" in names and "storage.leased_tanks.capex_usd_per_bbl" in names
+    template = tmp_path / "t.csv"
+    template.write_text(r.stdout)
+    again = cli("size", "-s", template, "-f", "json")
+    default = cli("size", "-f", "json")
+    assert json.loads(again.stdout) == json.loads(default.stdout)
+    r = cli("params", "--format", "toml")
+    assert r.returncode == 0 and "[[storage]]" in r.stdout
+
+
+def test_readme_commands_are_what_ci_runs():
+    """.ci/run runs exactly the README's install and test commands."""
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [line.strip() for line in ci.splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+                and not line.startswith(("set ", "cd ", "export "))]
+    assert commands, "no commands in .ci/run"
+    for command in commands:
+        assert command in readme, f"{command!r} is in .ci/run but not in README.md"

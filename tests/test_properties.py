@@ -1,0 +1,93 @@
+"""Random input never ends in a traceback: every run exits 0, 2 or 3 with a message.
+
+Hypothesis throws random values at known parameters, random names and
+malformed --set strings, and random scenario files, through the typer app
+in-process (the same code the console script runs; tests in test_cli.py use
+the real script).
+"""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from reserve.cli import app
+from reserve.schema import PARAMETERS, STORAGE_FIELDS
+
+runner = CliRunner()
+NAMES = [p.name for p in PARAMETERS]
+DAY_NAMES = {"hold_days", "lead_days", "tail_days", "time_step_days"}
+
+values = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-10**6, 10**6).map(str),
+    st.sampled_from(["", "inf", "-inf", "nan", "5%", "-5%", "linear", "isoelastic",
+                     "annuity", "market", "true", "1e400", "0x10", "1_000", " 3 "]),
+    st.text(string.printable, max_size=12),
+)
+# day counts stay small so that a valid draw solves in milliseconds
+day_values = st.one_of(st.integers(-5, 400).map(str), values)
+
+
+@st.composite
+def set_strings(draw):
+    kind = draw(st.sampled_from(["known", "storage", "garbage"]))
+    if kind == "known":
+        name = draw(st.sampled_from(NAMES))
+        value = draw(day_values if name in DAY_NAMES else values)
+        return f"{name}={value}"
+    if kind == "storage":
+        option = draw(st.sampled_from(["leased_tanks", "floating_storage", "x", ""]))
+        field = draw(st.sampled_from([f.name for f in STORAGE_FIELDS] + ["bogus"]))
+        return f"storage.{option}.{field}={draw(values)}"
+    return draw(st.text(string.printable, max_size=20))
+
+
+def _check(result):
+    assert result.exit_code in (0, 2, 3), (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(set_strings(), max_size=3), st.one_of(st.none(), values))
+def test_random_set_strings_never_crash(sets, target):
+    args = ["size", "--format", "json"]
+    for item in sets:
+        args += ["--set", item]
+    if target is not None:
+        args += ["--target-impact", target]
+    _check(runner.invoke(app, args))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200), st.sampled_from([".toml", ".csv", ".txt"]))
+def test_random_scenario_files_never_crash(tmp_path_factory, content, suffix):
+    path = tmp_path_factory.mktemp("s") / f"scenario{suffix}"
+    path.write_bytes(content)
+    _check(runner.invoke(app, ["size", "-s", str(path), "--format", "csv"]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(NAMES + ["storage.a.capex_usd_per_bbl", "junk"]),
+                          values), max_size=4))
+def test_random_csv_scenarios_never_crash(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("c") / "s.csv"
+    lines = ["name,value"] + [f'{n},"{v.replace(chr(34), "")}"' for n, v in rows
+                              if n not in DAY_NAMES]
+    path.write_text("\n".join(lines) + "\n")
+    _check(runner.invoke(app, ["size", "-s", str(path), "--format", "csv"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 10**4)),
+       st.one_of(st.none(), st.floats(-1, 5)), st.sampled_from(["raise", "lower", "sideways"]))
+def test_random_impact_options_never_crash(capacity, rate, direction):
+    args = ["impact", "--capacity-mb", repr(capacity), "--direction", direction, "-f", "json"]
+    if rate is not None:
+        args += ["--fill-rate-mbd", repr(rate)]
+    _check(runner.invoke(app, args))
