@@ -17,8 +17,8 @@ Variables (units)
 ``inventory_mb[t]``      s_t >= 0, stock at the end of period t [mb]
 ``window_level``         z, the impact level held on every window period
                          (USD/bbl in the linear model, mb/d of absorption in
-                         the isoelastic one); fixed to the target in size
-                         mode, maximized in impact mode.
+                         the isoelastic one); pinned to the target in size
+                         mode (by its bounds), maximized in impact mode.
 
 Capacity of option k: K_k = existing_k + N_k.
 
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyomo.environ as pyo
 
 from .problem import ProblemData
@@ -47,12 +48,40 @@ TIE_RATE_MUSD_PER_MBD = 1e-5
 TIE_INVENTORY_MUSD_PER_MB_DAY = 1e-7
 
 
+#: HiGHS reads any bound at or beyond this as infinite (its infinite_bound).
+HIGHS_INFINITY = 1e20
+
+
 def _bound(x: float) -> float | None:
     return None if math.isinf(x) else float(x)
 
 
+def _finite(x: float) -> float:
+    return float(np.clip(x, -HIGHS_INFINITY, HIGHS_INFINITY))
+
+
+def _finite_array(values, index) -> dict:
+    if values is None:
+        return {t: 0.0 for t in index}
+    return {t: _finite(values[t]) for t in index}
+
+
+def set_constant_bounds(m: pyo.ConcreteModel, data: ProblemData) -> None:
+    """Move the constant price bounds of a built model to those of ``data``.
+
+    ``data`` must have the same time grid; used to re-solve warm instead of
+    rebuilding when only a target (and so the bounds it implies) changes.
+    """
+    if data.window_cap_level is not None:
+        m.window_cap_level.set_value(_finite(data.window_cap_level))
+    if data.off_window_upper is not None:
+        for t in m.OFF:
+            m.off_window_upper_level[t].set_value(_finite(data.off_window_upper[t]))
+            m.off_window_lower_level[t].set_value(_finite(data.off_window_lower[t]))
+
+
 def build_model(data: ProblemData) -> pyo.ConcreteModel:
-    """Build the Pyomo model of ``data``; ``window_level`` starts fixed at the target."""
+    """Build the Pyomo model of ``data``; ``window_level`` starts pinned at the target."""
     m = pyo.ConcreteModel(name="reserve")
     n = data.n_periods
     dt = float(data.step_days)
@@ -75,8 +104,8 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
     m.fill_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     m.release_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     m.inventory_mb = pyo.Var(m.T, domain=pyo.NonNegativeReals)
-    m.window_level = pyo.Var(domain=pyo.NonNegativeReals)
-    m.window_level.fix(data.target_level)
+    m.window_level = pyo.Var(domain=pyo.NonNegativeReals,
+                             bounds=(data.target_level, data.target_level))
 
     keep = data.keep_per_period
     initial = data.initial_inventory_mb
@@ -145,7 +174,16 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
         return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= m.window_level
     m.window_target = pyo.Constraint(m.W, rule=window_target)
 
-    cap = data.window_cap_level
+    # Bounds that are constants (not following z) are mutable Params, so a
+    # session can move them and re-solve without rebuilding (isoelastic
+    # bisection); infinite bounds are passed as HiGHS's infinity.
+    m.window_cap_level = pyo.Param(mutable=True, initialize=_finite(data.window_cap_level or 0.0))
+    m.off_window_upper_level = pyo.Param(m.OFF, mutable=True, initialize=_finite_array(
+        data.off_window_upper, m.OFF))
+    m.off_window_lower_level = pyo.Param(m.OFF, mutable=True, initialize=_finite_array(
+        data.off_window_lower, m.OFF))
+    cap_tracks_z = data.window_cap_level is None
+    bounds_track_z = data.off_window_upper is None
 
     def window_cap(m, t):
         r"""In the window the price moves by the target, not more.
@@ -156,14 +194,9 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
         set. Without it a cheap stock would be dumped to earn interest on the
         oil sold early, moving the price far past the target.
         """
-        if cap is None:
-            return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) - m.window_level <= 0
-        if math.isinf(cap):
-            return pyo.Constraint.Skip
-        return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= cap
+        level = m.window_level if cap_tracks_z else m.window_cap_level
+        return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= level
     m.window_cap = pyo.Constraint(m.W, rule=window_cap)
-
-    lower, upper = data.off_window_lower, data.off_window_upper
 
     def off_window_upper(m, t):
         r"""Outside the window the price may not rise more than the bound.
@@ -173,11 +206,8 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
         M_t = off_window_impact_max (as a level), or z itself when that is
         not set (the bound is the size of the target).
         """
-        if upper is None:
-            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) - m.window_level <= 0
-        if math.isinf(upper[t]):
-            return pyo.Constraint.Skip
-        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= float(upper[t])
+        level = m.window_level if bounds_track_z else m.off_window_upper_level[t]
+        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= level
     m.off_window_upper = pyo.Constraint(m.OFF, rule=off_window_upper)
 
     def off_window_lower(m, t):
@@ -185,11 +215,9 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
 
         .. math:: c_t\,(f_t - r_t) \ge -M_t, \quad t \notin W
         """
-        if lower is None:
-            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) + m.window_level >= 0
-        if math.isinf(lower[t]):
-            return pyo.Constraint.Skip
-        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= float(lower[t])
+        if bounds_track_z:
+            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= -m.window_level
+        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= m.off_window_lower_level[t]
     m.off_window_lower = pyo.Constraint(m.OFF, rule=off_window_lower)
 
     def build_or_not_max(m, k):

@@ -315,6 +315,9 @@ def validate(s: Scenario) -> None:
     target = s[TARGET]
     if target == 0:
         raise InputError(TARGET, target, "a non-zero price move (> 0 raises, < 0 lowers)")
+    if target > 10 * s.price_usd_per_bbl:
+        raise InputError(TARGET, target,
+                         f"<= {10 * s.price_usd_per_bbl:g} (ten times the baseline price)")
     if target <= -s.price_usd_per_bbl:
         raise InputError(TARGET, target,
                          f"> -{s.price_usd_per_bbl:g} (the price cannot fall to zero or below)")
@@ -336,6 +339,14 @@ def validate(s: Scenario) -> None:
             raise InputError(f"{where}.capacity_max_mb", o.capacity_max_mb,
                              "a finite cap when fixed_cost_musd or min_size_mb is set "
                              "(or a finite fill_rate_max_mbd)")
+
+
+def check_initial_inventory_fits(s: Scenario) -> None:
+    """The opening stock must fit in the storage usable at day 0 (size mode).
+
+    Impact mode replaces the storage options by the given design and checks
+    against its capacity instead.
+    """
     usable_at_start = sum(o.capacity_max_mb if o.build_days == 0 else o.existing_mb
                           for o in s.storage)
     if s.initial_inventory_mb > usable_at_start:

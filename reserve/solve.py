@@ -19,10 +19,11 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import TerminationCondition
 
+from . import market
 from .errors import InputError, SolverFailure, TargetUnreachable
-from .model import build_model
+from .model import build_model, set_constant_bounds
 from .problem import ProblemData, build_problem
-from .scenario import TARGET, Scenario, StorageOption
+from .scenario import TARGET, Scenario, StorageOption, check_initial_inventory_fits
 
 MARGINAL_STEP_USD_PER_BBL = 0.1
 #: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
@@ -104,7 +105,11 @@ class Session:
         if tc == TerminationCondition.infeasibleOrUnbounded:
             tc = self._run(presolve="off")  # presolve cannot tell which; simplex can
         if tc == TerminationCondition.convergenceCriteriaSatisfied:
-            self._results.solution_loader.load_vars()
+            try:
+                self._results.solution_loader.load_vars()
+            except (IndexError, RuntimeError, ValueError) as err:
+                raise SolverFailure(f"HiGHS reported optimal but gave no usable solution "
+                                    f"({type(err).__name__}); the inputs may be badly scaled") from None
             return "optimal"
         if tc == TerminationCondition.provenInfeasible:
             return "infeasible"
@@ -119,7 +124,10 @@ class Session:
     def least_cost(self, level: float) -> bool:
         """Minimize cost with the window level fixed at ``level``; True if feasible."""
         m = self.model
-        m.window_level.fix(level)
+        # z is pinned by its bounds, never fixed: fixing a variable makes the
+        # persistent interface remove and re-add every row it appears in.
+        m.window_level.setlb(level)
+        m.window_level.setub(level)
         m.most_impact.deactivate()
         m.least_cost.activate()
         return self.solve() == "optimal"
@@ -127,7 +135,7 @@ class Session:
     def most_impact(self, level_cap: float) -> float:
         """The largest window level reachable, at most ``level_cap``."""
         m = self.model
-        m.window_level.unfix()
+        m.window_level.setlb(0.0)
         m.window_level.setub(level_cap)
         m.least_cost.deactivate()
         m.most_impact.activate()
@@ -176,6 +184,7 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
     Raises TargetUnreachable (with a diagnosis) when no reserve within the
     scenario's limits can.
     """
+    check_initial_inventory_fits(scenario)
     data = build_problem(scenario, baseline_price_usd_per_bbl)
     session = Session(data, time_limit_s)
     if not session.least_cost(data.target_level):
@@ -228,27 +237,44 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
             if session.least_cost(level * (1 - shrink)):
                 return level, session
         raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
-    lo, hi = 0.0, cap_usd_per_bbl if cap_usd_per_bbl is not None else scenario.price_usd_per_bbl * 0.99
     sign = scenario.sign
-    best_session = None
+    # a lowering target cannot push the price to zero; a raise is capped like the LP's
+    value = (cap_usd_per_bbl if cap_usd_per_bbl is not None
+             else (_no_cap(scenario) if sign > 0 else 0.99 * scenario.price_usd_per_bbl))
+    session = Session(build_problem(scenario, baseline_price_usd_per_bbl), time_limit_s)
+    # Fixed-point iteration from above: with the bounds implied by an impact v,
+    # the LP finds the largest absorption y(v); the impact it holds, v' <= v,
+    # is an upper bound on the answer (the bounds only grow with v), and
+    # v' = v means v is reachable. Each step is one warm re-solve.
+    for _ in range(200):
+        data = build_problem(scenario.with_params(**{TARGET: sign * value}),
+                             baseline_price_usd_per_bbl)
+        set_constant_bounds(session.model, data)
+        session.data = data
+        level = session.most_impact(data.target_level)
+        held = _impact_of_level(data, level)
+        if held >= value * (1 - 1e-7) or held < 1e-9:
+            break
+        value = held
+    else:
+        raise SolverFailure("the largest isoelastic impact did not converge in 200 steps")
+    if held < 1e-9:
+        return 0.0, None
+    for shrink in (1e-9, 1e-7, 1e-5):
+        if session.least_cost(data.target_level * (1 - shrink)):
+            return value, session
+    raise SolverFailure(f"no least-cost schedule at the largest impact {value:g}")
 
-    def attempt(value: float) -> Session | None:
-        s = scenario.with_params(**{TARGET: sign * value})
-        data = build_problem(s, baseline_price_usd_per_bbl)
-        session = Session(data, time_limit_s)
-        return session if session.least_cost(data.target_level) else None
 
-    top = attempt(hi)
-    if top is not None:
-        return hi, top
-    while hi - lo > 1e-4 * max(1.0, hi):
-        mid = 0.5 * (lo + hi)
-        session = attempt(mid)
-        if session is None:
-            hi = mid
-        else:
-            lo, best_session = mid, session
-    return lo, best_session
+def _impact_of_level(data: ProblemData, level: float) -> float:
+    """|impact| [USD/bbl] every window period holds at window level ``level``."""
+    if data.level_is_price:
+        return level
+    s = data.scenario
+    impacts = market.isoelastic_impact(np.full(int(data.in_window.sum()), data.sign * level),
+                                       data.baseline_price_usd_per_bbl[data.in_window],
+                                       s.demand_mbd, s.demand_elasticity, s.supply_elasticity)
+    return float(np.min(np.abs(impacts)))
 
 
 def _no_cap(scenario: Scenario) -> float:

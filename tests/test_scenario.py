@@ -82,15 +82,16 @@ def test_elasticity_preset_and_precedence(tmp_path):
 
 
 @pytest.mark.parametrize("name, value, words", [
-    ("demand_elasticity", "0.1", "< 0"),
+    ("demand_elasticity", "0.1", "<= -0.001 (demand falls as the price rises)"),
     ("supply_elasticity", "-0.1", ">= 0"),
     ("offset_share", "1", "< 1"),
-    ("price_usd_per_bbl", "0", "> 0"),
+    ("price_usd_per_bbl", "0", ">= 0.01"),
     ("demand_mbd", "abc", "a number"),
     ("hold_days", "10.5", "whole number"),
     ("price_model", "quadratic", "one of: linear, isoelastic"),
     ("target_impact_usd_per_bbl", "0", "non-zero"),
     ("target_impact_usd_per_bbl", "-70", "> -66.75"),
+    ("target_impact_usd_per_bbl", "1000", "ten times the baseline price"),
     ("fill_rate_max_mbd", "nan", "a number"),
     ("storage.leased_tanks.capex_usd_per_bbl", "-1", ">= 0"),
     ("storage.leased_tanks.colour", "red", "did you mean"),
@@ -107,7 +108,7 @@ def test_consistency_checks():
     with pytest.raises(InputError, match="hold_days.*multiple of time_step_days = 7"):
         scenario(time_step_days=7)
     with pytest.raises(InputError, match="initial_inventory_mb.*usable at day 0"):
-        scenario(initial_inventory_mb=10)
+        size(scenario(initial_inventory_mb=10))
     with pytest.raises(InputError, match="existing_mb"):
         scenario(**{"storage.leased_tanks.existing_mb": 100})
 
