@@ -154,3 +154,10 @@ def test_readme_commands_are_what_ci_runs():
     assert commands, "no commands in .ci/run"
     for command in commands:
         assert command in readme, f"{command!r} is in .ci/run but not in README.md"
+
+
+def test_solver_time_limit_exits_4(cli):
+    r = cli("size", "--time-limit", "0.000001", "--set", "hold_days=3650",
+            "--set", "storage.new_salt_caverns.build_days=0")
+    assert r.returncode == 4
+    assert "time limit" in r.stderr and "Traceback" not in r.stderr

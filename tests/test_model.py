@@ -104,52 +104,40 @@ def test_release_window_from_initial_stock():
     assert np.allclose(sch["price_impact_usd_per_bbl"][window], -5.0, rtol=1e-7)
 
 
-def _single_option(**option):
-    """A one-option scenario with every other cost switched off."""
-    base = {"rate_capex_usd_per_bbl_per_day": 0, "transaction_cost_usd_per_bbl": 0,
-            "fill_rate_max_mbd": "inf"}
-    path_free = {f"storage.only.{k}": v for k, v in option.items()}
-    return base, path_free
+def _plain(tmp_path, storage='[[storage]]\nname = "tank"\n', **overrides):
+    """A scenario with no costs, no discounting and no lead time but what
+    ``overrides`` add, and the storage options of the TOML text ``storage``."""
+    from reserve.scenario import build_scenario
+    toml = tmp_path / "plain.toml"
+    toml.write_text('discount_rate = 0\nrate_capex_usd_per_bbl_per_day = 0\n'
+                    'transaction_cost_usd_per_bbl = 0\nlead_days = 0\n' + storage)
+    return build_scenario(toml, overrides)
 
 
 def test_annuity_capital_charge_by_hand(tmp_path):
-    toml = tmp_path / "one.toml"
-    toml.write_text('discount_rate = 0.08\nrate_capex_usd_per_bbl_per_day = 0\n'
-                    'transaction_cost_usd_per_bbl = 0\nlead_days = 0\n'
-                    '[[storage]]\nname = "tank"\ncapex_usd_per_bbl = 10\nlifetime_yr = 30\n')
-    from reserve.scenario import build_scenario
-    s = build_scenario(toml)
+    tank = '[[storage]]\nname = "tank"\ncapex_usd_per_bbl = 10\nlifetime_yr = 30\n'
+    s = _plain(tmp_path, tank, discount_rate=0.08)
     out = outputs(size(s))
     K = 180 * 5.0 / beta(s)
     crf = 0.08 / (1 - 1.08 ** -30)
     assert out["capital_cost_musd"] == pytest.approx(10 * crf * (180 / 365) * K, rel=1e-9)
-    full = outputs(size(build_scenario(toml, {"capital_charge": "full"})))
+    full = outputs(size(_plain(tmp_path, tank, discount_rate=0.08, capital_charge="full")))
     assert full["capital_cost_musd"] == pytest.approx(10 * K, rel=1e-9)
 
 
 def test_oil_cost_is_the_interest_on_the_stock(tmp_path):
-    toml = tmp_path / "one.toml"
-    toml.write_text('discount_rate = 0.08\nrate_capex_usd_per_bbl_per_day = 0\n'
-                    'transaction_cost_usd_per_bbl = 0\nlead_days = 0\n'
-                    '[[storage]]\nname = "tank"\n')
-    from reserve.scenario import build_scenario
-    s = build_scenario(toml)
+    s = _plain(tmp_path, discount_rate=0.08)
     out = outputs(size(s))
     q = 5.0 / beta(s)
     disc = lambda d: 1.08 ** (-d / 365)  # noqa: E731
     by_hand = sum(q * 66.75 * (disc(d) - disc(180)) for d in range(180))
     assert out["oil_cost_musd"] == pytest.approx(by_hand, rel=1e-9)
-    zero = outputs(size(build_scenario(toml, {"discount_rate": 0})))
+    zero = outputs(size(_plain(tmp_path)))
     assert zero["oil_cost_musd"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_marginal_cost_by_hand(tmp_path):
-    toml = tmp_path / "one.toml"
-    toml.write_text('discount_rate = 0\nrate_capex_usd_per_bbl_per_day = 0\n'
-                    'transaction_cost_usd_per_bbl = 0\nlead_days = 0\n'
-                    '[[storage]]\nname = "lease"\nom_usd_per_bbl_yr = 6\n')
-    from reserve.scenario import build_scenario
-    s = build_scenario(toml)
+    s = _plain(tmp_path, '[[storage]]\nname = "lease"\nom_usd_per_bbl_yr = 6\n')
     out = outputs(size(s))
     # cost = om * K * 180/365 with K = 180 * target / beta, linear in the target
     per_usd = 6 * (180 / 365) * 180 / beta(s)
@@ -163,21 +151,17 @@ def test_build_or_not_by_hand(tmp_path):
     Cost (full capital charge, no discounting): A = 50 + 1*K, B = 2*K, so A
     wins above K = 50 mb, B below. Targets either side of the threshold.
     """
-    toml = tmp_path / "milp.toml"
-    toml.write_text('discount_rate = 0\nrate_capex_usd_per_bbl_per_day = 0\n'
-                    'transaction_cost_usd_per_bbl = 0\nlead_days = 0\ncapital_charge = "full"\n'
-                    'fill_rate_max_mbd = 10\n'
-                    '[[storage]]\nname = "a"\ncapex_usd_per_bbl = 1\nfixed_cost_musd = 50\n'
-                    'capacity_max_mb = 1000\n'
-                    '[[storage]]\nname = "b"\ncapex_usd_per_bbl = 2\n')
-    from reserve.scenario import build_scenario
-    small = build_scenario(toml, {"hold_days": 30, "target_impact_usd_per_bbl": 1})
+    options = ('[[storage]]\nname = "a"\ncapex_usd_per_bbl = 1\nfixed_cost_musd = 50\n'
+               'capacity_max_mb = 1000\n'
+               '[[storage]]\nname = "b"\ncapex_usd_per_bbl = 2\n')
+    common = dict(capital_charge="full", fill_rate_max_mbd=10)
+    small = _plain(tmp_path, options, hold_days=30, target_impact_usd_per_bbl=1, **common)
     K_small = 30 * 1 / beta(small)              # 5.8 mb < 50: B alone
     out = outputs(size(small))
     assert out["capacity_mb_a"] == 0.0
     assert out["capacity_mb_b"] == pytest.approx(K_small, rel=1e-7)
     assert out["capital_cost_musd"] == pytest.approx(2 * K_small, rel=1e-7)
-    large = build_scenario(toml, {"hold_days": 180, "target_impact_usd_per_bbl": 5})
+    large = _plain(tmp_path, options, **common)
     K_large = 180 * 5 / beta(large)             # 174 mb > 50: A alone
     out = outputs(size(large))
     assert out["capacity_mb_a"] == pytest.approx(K_large, rel=1e-7)
@@ -186,14 +170,10 @@ def test_build_or_not_by_hand(tmp_path):
 
 
 def test_min_size_forces_a_larger_build(tmp_path):
-    toml = tmp_path / "min.toml"
-    toml.write_text('discount_rate = 0\nrate_capex_usd_per_bbl_per_day = 0\n'
-                    'transaction_cost_usd_per_bbl = 0\nlead_days = 0\ncapital_charge = "full"\n'
-                    '[[storage]]\nname = "big"\ncapex_usd_per_bbl = 1\nmin_size_mb = 300\n'
-                    'capacity_max_mb = 1000\n'
-                    '[[storage]]\nname = "small"\ncapex_usd_per_bbl = 2.5\n')
-    from reserve.scenario import build_scenario
-    s = build_scenario(toml)
+    s = _plain(tmp_path, '[[storage]]\nname = "big"\ncapex_usd_per_bbl = 1\nmin_size_mb = 300\n'
+                         'capacity_max_mb = 1000\n'
+                         '[[storage]]\nname = "small"\ncapex_usd_per_bbl = 2.5\n',
+               capital_charge="full")
     K = 180 * 5 / beta(s)                       # 174 mb: 300 at $1 beats 174 at $2.5
     out = outputs(size(s))
     assert out["capacity_mb_big"] == pytest.approx(300, rel=1e-9)
@@ -203,13 +183,8 @@ def test_min_size_forces_a_larger_build(tmp_path):
 
 
 def test_ties_are_broken_deterministically(tmp_path):
-    toml = tmp_path / "tie.toml"
-    toml.write_text('discount_rate = 0\nrate_capex_usd_per_bbl_per_day = 0\n'
-                    'transaction_cost_usd_per_bbl = 0\nfill_rate_max_mbd = "inf"\n'
-                    'release_rate_max_mbd = "inf"\n'
-                    '[[storage]]\nname = "first"\n[[storage]]\nname = "second"\n')
-    from reserve.scenario import build_scenario
-    s = build_scenario(toml)
+    s = _plain(tmp_path, '[[storage]]\nname = "first"\n[[storage]]\nname = "second"\n',
+               lead_days=30, fill_rate_max_mbd="inf", release_rate_max_mbd="inf")
     out = outputs(size(s))
     assert out["capacity_mb_first"] == pytest.approx(180 * 5 / beta(s), rel=1e-7)
     assert out["capacity_mb_second"] == 0.0
@@ -320,3 +295,52 @@ def test_isoelastic_impact_with_a_binding_off_window_bound():
     size(design.with_params(target_impact_usd_per_bbl=z * (1 - 1e-6)))
     with pytest.raises(TargetUnreachable):
         size(design.with_params(target_impact_usd_per_bbl=z * 1.001))
+
+
+# -- cost terms by hand ----------------------------------------------------------------
+
+def test_transaction_and_holding_costs_by_hand(tmp_path):
+    s = _plain(tmp_path, transaction_cost_usd_per_bbl=0.5, holding_cost_usd_per_bbl_yr=2)
+    out = outputs(size(s))
+    q = 5 / beta(s)
+    # every barrel moved once; stock after day k is q*(k+1) for k = 0..179
+    by_hand = 0.5 * 180 * q + 2 / 365 * q * sum(k + 1 for k in range(180))
+    assert out["operating_cost_musd"] == pytest.approx(by_hand, rel=1e-9)
+
+
+def test_rate_capital_by_hand(tmp_path):
+    s = _plain(tmp_path, rate_capex_usd_per_bbl_per_day=300, discount_rate=0.05,
+               rate_lifetime_yr=20)
+    out = outputs(size(s))
+    crf = 0.05 / (1 - 1.05 ** -20)
+    assert out["capital_cost_musd"] == pytest.approx(300 * crf * 180 / 365 * 5 / beta(s), rel=1e-9)
+
+
+def test_market_and_cost_valuation_agree_for_a_constant_price(tmp_path):
+    """With one baseline price and no losses, buying at P and holding the
+    stock to the end credited at P costs the same under both readings."""
+    cost = outputs(size(_plain(tmp_path, discount_rate=0.08)))
+    market = outputs(size(_plain(tmp_path, discount_rate=0.08, oil_valuation="market")))
+    assert market["oil_cost_musd"] == pytest.approx(cost["oil_cost_musd"], rel=1e-9)
+    assert cost["oil_cost_musd"] > 0
+
+
+def test_explicit_off_window_bound_stops_pre_filling():
+    s = scenario(initial_inventory_mb=100, off_window_impact_max_usd_per_bbl=0,
+                 **{"storage.leased_tanks.existing_mb": 60,
+                    "storage.leased_tanks.capacity_max_mb": 200})
+    ans = impact(s, capacity_mb=200, release_rate_mbd=1.0, direction="lower")
+    # no filling in the lead days: only the 100 mb opening stock, over 180 days
+    assert ans.target_impact_usd_per_bbl == pytest.approx(-(100 / 180) * beta(s), rel=1e-6)
+    assert outputs(ans)["oil_absorbed_mb"] == pytest.approx(0.0, abs=1e-7)
+
+
+def test_window_cap_lets_a_stock_overshoot_when_lifted():
+    s = scenario(target_impact_usd_per_bbl=-5, initial_inventory_mb=300,
+                 window_impact_max_usd_per_bbl="inf",
+                 **{"storage.leased_tanks.existing_mb": 300,
+                    "storage.leased_tanks.capacity_max_mb": 300})
+    sch = schedule(size(s))
+    window = sch["in_window"] == 1
+    # selling early earns interest, so without the cap it releases at the 2 mb/d limit
+    assert sch["price_impact_usd_per_bbl"][window].min() == pytest.approx(-2 * beta(s), rel=1e-6)
