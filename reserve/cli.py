@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -77,6 +78,35 @@ def _guarded(body: Callable[[], int | None]) -> None:
              "for the traceback)")
         code = EXIT_UNEXPECTED
     raise typer.Exit(code)
+
+
+@contextmanager
+def _progress_bar(title: str):
+    """A rich progress bar on stderr, shown from the first step reported.
+
+    Yields a callback ``(done, total, what)``; transient, and silent when
+    stderr is not a terminal.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(title + ": {task.description}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = None
+
+    def update(done: int, total: int, what: str) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task(what, total=total)
+        bar.update(task, completed=done, description=what)
+
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 # -- shared options ------------------------------------------------------------
@@ -182,7 +212,9 @@ def size(
         _check_time_limit(time_limit)
         s = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
                       hold_days=hold_days)
-        _report(solve_size(s, time_limit_s=time_limit), fmt, schedule)
+        with _progress_bar("target out of reach; diagnosing") as progress:
+            answer = solve_size(s, time_limit_s=time_limit, progress=progress)
+        _report(answer, fmt, schedule)
     _guarded(body)
 
 

@@ -178,17 +178,18 @@ class Answer:
 # -- size mode -------------------------------------------------------------------
 
 def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
-         time_limit_s: float | None = None) -> Answer:
+         time_limit_s: float | None = None, progress=None) -> Answer:
     """Least-cost reserve that holds the scenario's target over its window.
 
     Raises TargetUnreachable (with a diagnosis) when no reserve within the
-    scenario's limits can.
+    scenario's limits can; ``progress(done, total, what)`` is called as the
+    diagnosis re-solves, for a progress bar.
     """
     check_initial_inventory_fits(scenario)
     data = build_problem(scenario, baseline_price_usd_per_bbl)
     session = Session(data, time_limit_s)
     if not session.least_cost(data.target_level):
-        raise diagnose(scenario, baseline_price_usd_per_bbl, time_limit_s)
+        raise diagnose(scenario, baseline_price_usd_per_bbl, time_limit_s, progress)
     solution = session.solution()
     marginal = _marginal_cost(session, scenario, solution)
     return Answer("size", scenario, data, solution, scenario.target_impact_usd_per_bbl,
@@ -419,7 +420,8 @@ def _limits(s: Scenario) -> list[Limit]:
     return limits
 
 
-def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None) -> TargetUnreachable:
+def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None,
+             progress=None) -> TargetUnreachable:
     """Why the target is out of reach and how far it can go, found by solving.
 
     The reachable impact comes from maximizing the impact under every limit;
@@ -431,7 +433,10 @@ def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None) -> T
     reach, _ = max_impact(s, baseline, cap_usd_per_bbl=target, time_limit_s=time_limit_s)
     reach = max(reach, 0.0)
     best, best_reach, best_session = None, reach, None
-    for limit in _limits(s):
+    limits = _limits(s)
+    for done, limit in enumerate(limits):
+        if progress is not None:
+            progress(done, len(limits), f"lifting {limit.key}")
         if limit.key == "lead_days" and baseline is not None:
             continue  # a price path fixes the horizon's days
         lifted_reach, session = max_impact(limit.lifted, baseline, cap_usd_per_bbl=target,
