@@ -122,6 +122,25 @@ FormatOpt = typer.Option(OutputFormat.table, "--format", "-f", help="Output form
 ScheduleOpt = typer.Option(None, "--schedule", metavar="FILE.csv",
                            help="Write the daily fill/release schedule as CSV.")
 TimeLimitOpt = typer.Option(None, "--time-limit", help="HiGHS time limit [s] (exit 4 when hit).")
+PathOpt = typer.Option(None, "--price-path", metavar="FILE.csv",
+                       help="Baseline prices over time: CSV day,price_usd_per_bbl or "
+                            "date,price_usd_per_bbl (day 0 = first row).")
+PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|FILE.svg",
+                       help="Draw baseline and supported price, fill/release and inventory.")
+
+
+def _baseline(path: Optional[Path], s):
+    """Per-period baseline prices from --price-path, or None."""
+    if path is None:
+        return None
+    from .pricepath import read_price_path
+    return read_price_path(path).per_period(s.horizon_days // s.time_step_days,
+                                            s.time_step_days)
+
+
+def _check_plot_path(path: Optional[Path]) -> None:
+    if path is not None and path.suffix.lower() not in (".png", ".svg"):
+        raise InputError("--plot", str(path), "a file name ending in .png or .svg")
 
 
 def _scenario(path: Optional[Path], sets: Optional[List[str]], **options):
@@ -134,8 +153,16 @@ def _check_time_limit(value: Optional[float]) -> None:
         raise InputError("--time-limit", value, "a number of seconds > 0")
 
 
-def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path]) -> None:
+def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
+            plot_path: Optional[Path] = None) -> None:
     from . import results
+    if plot_path is not None:
+        from .plot import plot_answer
+        try:
+            plot_answer(answer, plot_path)
+        except OSError as err:
+            raise InputError("--plot", str(plot_path), f"a writable path ({err.strerror})") from None
+        _err(f"plot written to {plot_path}")
     if schedule_path is not None:
         if schedule_path.suffix.lower() != ".csv":
             raise InputError("--schedule", str(schedule_path), "a file name ending in .csv")
@@ -199,10 +226,16 @@ def size(
         help="Signed price move to hold [USD/bbl]: 5 raises by $5, -5 lowers, "
              "5% is percent of the baseline price."),
     hold_days: Optional[int] = HoldOpt,
+    floor: Optional[str] = typer.Option(None, "--floor", metavar="USD",
+                                        help="Price floor [USD/bbl] in every period."),
+    ceiling: Optional[str] = typer.Option(None, "--ceiling", metavar="USD",
+                                          help="Price ceiling [USD/bbl] in every period."),
+    price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
     set_: Optional[List[str]] = SetOpt,
     fmt: OutputFormat = FormatOpt,
     schedule: Optional[Path] = ScheduleOpt,
+    plot: Optional[Path] = PlotOpt,
     time_limit: Optional[float] = TimeLimitOpt,
 ):
     """Least-cost reserve (storage, fill and release capacity, schedule) that
@@ -210,11 +243,13 @@ def size(
     def body():
         from .solve import size as solve_size
         _check_time_limit(time_limit)
+        _check_plot_path(plot)
         s = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
-                      hold_days=hold_days)
+                      hold_days=hold_days, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
+        baseline = _baseline(price_path, s)
         with _progress_bar("target out of reach; diagnosing") as progress:
-            answer = solve_size(s, time_limit_s=time_limit, progress=progress)
-        _report(answer, fmt, schedule)
+            answer = solve_size(s, baseline, time_limit_s=time_limit, progress=progress)
+        _report(answer, fmt, schedule, plot)
     _guarded(body)
 
 
@@ -229,20 +264,24 @@ def impact(
     direction: Direction = typer.Option(Direction.raise_, "--direction",
                                         help="raise (absorb) or lower (release) the price."),
     hold_days: Optional[int] = HoldOpt,
+    price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
     set_: Optional[List[str]] = SetOpt,
     fmt: OutputFormat = FormatOpt,
     schedule: Optional[Path] = ScheduleOpt,
+    plot: Optional[Path] = PlotOpt,
     time_limit: Optional[float] = TimeLimitOpt,
 ):
     """Largest price impact a given reserve can hold for hold_days (the inverse of size)."""
     def body():
         from .solve import impact as solve_impact
         _check_time_limit(time_limit)
+        _check_plot_path(plot)
         s = _scenario(scenario, set_, hold_days=hold_days)
         answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
-                              direction.value, time_limit_s=time_limit)
-        _report(answer, fmt, schedule)
+                              direction.value, _baseline(price_path, s),
+                              time_limit_s=time_limit)
+        _report(answer, fmt, schedule, plot)
     _guarded(body)
 
 

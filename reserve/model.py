@@ -160,23 +160,66 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
 
     coef = data.response_coef
     sign = data.sign
+    price = data.baseline_price_usd_per_bbl
 
-    def window_target(m, t):
-        r"""The target holds in every window period.
+    # -- price response: the level of each period ----------------------------------
+    if data.dynamic:
+        m.impact_usd_per_bbl = pyo.Var(m.T, domain=pyo.Reals)
+        m.memory = pyo.Var(m.T, domain=pyo.Reals)
+        lam = data.memory_decay
+        q0 = data.scenario.demand_mbd
 
-        .. math:: \text{sign}\cdot c_t\,(f_t - r_t) \ge z, \quad t \in W
+        def memory_update(m, t):
+            r"""The market's memory of relative price moves (dimensionless).
 
-        c_t = beta_t (1 - offset_share) [USD/bbl per mb/d] in the linear model
-        (so the left side is sign * dp_t in USD/bbl); c_t = 1 - offset_share in
-        the isoelastic one (sign * x_t in mb/d, z the absorption that holds
-        the target).
-        """
-        return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= m.window_level
-    m.window_target = pyo.Constraint(m.W, rule=window_target)
+            .. math:: m_t = \lambda\, m_{t-1} + (1 - \lambda)\, \Delta p_t / P_t,
+                      \quad m_{-1} = 0,\ \lambda = 0.5^{\Delta/\text{half-life}}
+            """
+            before = m.memory[t - 1] if t > 0 else 0.0
+            return m.memory[t] == lam * before + (1 - lam) * m.impact_usd_per_bbl[t] / float(price[t])
+        m.memory_update = pyo.Constraint(m.T, rule=memory_update)
+
+        def market_response(m, t):
+            r"""Net absorption clears against short-run and adjusting elasticities [mb/d].
+
+            .. math:: (1-\sigma)(f_t - r_t) = Q_0\,[(\varepsilon_s - \varepsilon_d)\,\pi_t
+                      + ((\varepsilon_s^{LR} - \varepsilon_s) - (\varepsilon_d^{LR} - \varepsilon_d))\, m_t],
+                      \quad \pi_t = \Delta p_t / P_t
+            """
+            return (data.keep_share * (m.fill_mbd[t] - m.release_mbd[t])
+                    == q0 * (data.response_short * m.impact_usd_per_bbl[t] / float(price[t])
+                             + data.response_adjust * m.memory[t]))
+        m.market_response = pyo.Constraint(m.T, rule=market_response)
+
+        def level(m, t):
+            return m.impact_usd_per_bbl[t]
+    else:
+        def level(m, t):
+            # static response: dp_t = c_t (f_t - r_t) (linear) or x_t (isoelastic)
+            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t])
+    m.level = pyo.Expression(m.T, rule=level,
+                             doc="price impact dp_t [USD/bbl] (linear) or net absorption "
+                                 "x_t [mb/d] (isoelastic) of period t")
+    scale = data.target_scale
+
+    if data.has_target:
+        def window_target(m, t):
+            r"""The target holds in every window period.
+
+            .. math:: \text{sign}\cdot \ell_t \ge z\, w_t, \quad t \in W
+
+            \ell_t, the level, is dp_t [USD/bbl] in the linear model (c_t (f_t - r_t),
+            c_t = beta_t (1 - offset_share), or a variable with dynamic adjustment)
+            and x_t = (1 - offset_share)(f_t - r_t) [mb/d] in the isoelastic one (z
+            then the absorption that holds the target). w_t = 1, or P_t / mean P
+            for a percent target on a price path.
+            """
+            return sign * m.level[t] >= m.window_level * float(scale[t])
+        m.window_target = pyo.Constraint(m.W, rule=window_target)
 
     # Bounds that are constants (not following z) are mutable Params, so a
     # session can move them and re-solve without rebuilding (isoelastic
-    # bisection); infinite bounds are passed as HiGHS's infinity.
+    # search); infinite bounds are passed as HiGHS's infinity.
     m.window_cap_level = pyo.Param(mutable=True, initialize=_finite(data.window_cap_level or 0.0))
     m.off_window_upper_level = pyo.Param(m.OFF, mutable=True, initialize=_finite_array(
         data.off_window_upper, m.OFF))
@@ -185,40 +228,66 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
     cap_tracks_z = data.window_cap_level is None
     bounds_track_z = data.off_window_upper is None
 
-    def window_cap(m, t):
-        r"""In the window the price moves by the target, not more.
+    if data.has_target:
+        def window_cap(m, t):
+            r"""In the window the price moves by the target, not more.
 
-        .. math:: \text{sign}\cdot c_t\,(f_t - r_t) \le z_{max}, \quad t \in W
+            .. math:: \text{sign}\cdot \ell_t \le z_{max}, \quad t \in W
 
-        z_max = window_impact_max (as a level), or z itself when that is not
-        set. Without it a cheap stock would be dumped to earn interest on the
-        oil sold early, moving the price far past the target.
-        """
-        level = m.window_level if cap_tracks_z else m.window_cap_level
-        return sign * coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= level
-    m.window_cap = pyo.Constraint(m.W, rule=window_cap)
+            z_max = window_impact_max (as a level), or z w_t when that is not
+            set. Without it a cheap stock would be dumped to earn interest on
+            the oil sold early, moving the price far past the target.
+            """
+            cap = m.window_level * float(scale[t]) if cap_tracks_z else m.window_cap_level
+            return sign * m.level[t] <= cap
+        m.window_cap = pyo.Constraint(m.W, rule=window_cap)
 
     def off_window_upper(m, t):
         r"""Outside the window the price may not rise more than the bound.
 
-        .. math:: c_t\,(f_t - r_t) \le M_t, \quad t \notin W
+        .. math:: \ell_t \le M_t, \quad t \notin W
 
         M_t = off_window_impact_max (as a level), or z itself when that is
         not set (the bound is the size of the target).
         """
-        level = m.window_level if bounds_track_z else m.off_window_upper_level[t]
-        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) <= level
+        if bounds_track_z:
+            return m.level[t] <= m.window_level
+        return m.level[t] <= m.off_window_upper_level[t]
     m.off_window_upper = pyo.Constraint(m.OFF, rule=off_window_upper)
 
     def off_window_lower(m, t):
         r"""Outside the window the price may not fall more than the bound.
 
-        .. math:: c_t\,(f_t - r_t) \ge -M_t, \quad t \notin W
+        .. math:: \ell_t \ge -M_t, \quad t \notin W
         """
         if bounds_track_z:
-            return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= -m.window_level
-        return coef[t] * (m.fill_mbd[t] - m.release_mbd[t]) >= m.off_window_lower_level[t]
+            return m.level[t] >= -m.window_level
+        return m.level[t] >= m.off_window_lower_level[t]
     m.off_window_lower = pyo.Constraint(m.OFF, rule=off_window_lower)
+
+    # -- price band (DESIGN.md 2.2): every period of the horizon -------------------
+    # The floor and ceiling are variables pinned by their bounds, so the
+    # diagnosis can ask for the highest floor (lowest ceiling) reachable.
+    if data.floor_usd_per_bbl is not None:
+        m.floor_usd_per_bbl = pyo.Var(bounds=(data.floor_usd_per_bbl, data.floor_usd_per_bbl))
+
+        def price_floor(m, t):
+            r"""The supported price stays at or above the floor [USD/bbl].
+
+            .. math:: P_t + \Delta p_t \ge \text{floor}
+            """
+            return m.level[t] - m.floor_usd_per_bbl >= -float(price[t])
+        m.price_floor = pyo.Constraint(m.T, rule=price_floor)
+    if data.ceiling_usd_per_bbl is not None:
+        m.ceiling_usd_per_bbl = pyo.Var(bounds=(data.ceiling_usd_per_bbl, data.ceiling_usd_per_bbl))
+
+        def price_ceiling(m, t):
+            r"""The supported price stays at or below the ceiling [USD/bbl].
+
+            .. math:: P_t + \Delta p_t \le \text{ceiling}
+            """
+            return m.level[t] - m.ceiling_usd_per_bbl <= -float(price[t])
+        m.price_ceiling = pyo.Constraint(m.T, rule=price_ceiling)
 
     def build_or_not_max(m, k):
         r"""New capacity only if built: :math:`N_k \le (\text{cap}_k - \text{existing}_k)\,y_k` [mb]."""
@@ -249,14 +318,31 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
             "(tc*(f_t+r_t) + hc/365*s_t)")
 
     oil, oil_loss = data.oil_musd_per_mbd, data.oil_loss_musd_per_mb
+    premium = 0.0
+    if data.premium_musd_per_mbd2 is not None:
+        # Own-price effect: the reserve pays (receives) the price it moves,
+        # Delta*delta_t*(f_t - r_t)*dp_t = Delta*delta_t*c_t*n_t^2 >= 0, a convex QP.
+        # n_t = f_t - r_t as its own variable keeps HiGHS's Hessian diagonal.
+        m.net_mbd = pyo.Var(m.T, domain=pyo.Reals)
+
+        def net_flow(m, t):
+            r"""Net fill [mb/d]: :math:`n_t = f_t - r_t`."""
+            return m.net_mbd[t] == m.fill_mbd[t] - m.release_mbd[t]
+        m.net_flow = pyo.Constraint(m.T, rule=net_flow)
+        weight = data.premium_musd_per_mbd2
+        premium = sum(float(weight[t]) * m.net_mbd[t] ** 2 for t in m.T)
+    m.own_price_premium_musd = pyo.Expression(
+        expr=premium, doc="sum_t Delta*delta_t*c_t*(f_t - r_t)^2 (own_price_effect)")
     m.oil_cost_musd = pyo.Expression(expr=(
-        data.oil_constant_musd
+        m.own_price_premium_musd
+        + data.oil_constant_musd
         + sum(float(oil[t]) * (m.fill_mbd[t] - m.release_mbd[t]) for t in m.T)
         + sum(float(oil_loss[t + 1]) * m.inventory_mb[t] for t in range(n - 1)
               if oil_loss[t + 1] != 0)
         + data.oil_closing_musd_per_mb * m.inventory_mb[n - 1]),
         doc="cost: sum_t Delta*(f_t-r_t)*P_t*(delta_t-delta_H) + delta_H*P_t*lost_t; "
-            "market: sum_t Delta*(f_t-r_t)*delta_t*P_t + P_first*s_-1 - delta_H*P_last*s_T-1")
+            "market: sum_t Delta*(f_t-r_t)*delta_t*P_t + P_first*s_-1 - delta_H*P_last*s_T-1; "
+            "plus the own-price premium")
 
     m.total_cost_musd = pyo.Expression(
         expr=m.capital_cost_musd + m.operating_cost_musd + m.oil_cost_musd)

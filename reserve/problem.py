@@ -49,9 +49,20 @@ class ProblemData:
     in_window: np.ndarray                 # bool per period
     sign: int                             # +1 raise (absorb), -1 lower (release)
     baseline_price_usd_per_bbl: np.ndarray
-    response_coef: np.ndarray             # level per mb/d of net flow
+    has_price_path: bool                  # baseline from a path, not a constant
+    response_coef: np.ndarray             # level per mb/d of net flow (static models)
+    has_target: bool                      # False: a price band replaces the target
     target_level: float                   # |target| as a level (USD/bbl or mb/d)
+    target_scale: np.ndarray              # window period t must hold z*scale_t
     level_is_price: bool                  # True for the linear model
+    dynamic: bool                         # elasticities adjust toward the long run
+    memory_decay: float                   # lambda = 0.5^(step/half-life)
+    response_short: float                 # eps_s - eps_d
+    response_adjust: float                # (eps_s,LR - eps_s) - (eps_d,LR - eps_d)
+    keep_share: float                     # 1 - offset_share
+    floor_usd_per_bbl: float | None
+    ceiling_usd_per_bbl: float | None
+    premium_musd_per_mbd2: np.ndarray | None  # own-price premium weight per (mb/d)^2
     off_window_lower: np.ndarray | None   # level bounds off the window; None:
     off_window_upper: np.ndarray | None   #   they follow the window level z
     window_cap_level: float | None        # most sign*level in the window; None: z
@@ -109,6 +120,13 @@ def _level(s: Scenario, window_price: np.ndarray, impact_usd_per_bbl: float) -> 
     return float(np.max(np.abs(x)))
 
 
+def _long_run_shift(s: Scenario) -> float:
+    """(eps_s,LR - eps_s) - (eps_d,LR - eps_d); an unset long run equals the short run."""
+    supply = s.supply_elasticity if s.supply_elasticity_long_run is None else s.supply_elasticity_long_run
+    demand = s.demand_elasticity if s.demand_elasticity_long_run is None else s.demand_elasticity_long_run
+    return (supply - s.supply_elasticity) - (demand - s.demand_elasticity)
+
+
 def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = None) -> ProblemData:
     """Compute :class:`ProblemData` from a validated scenario.
 
@@ -123,6 +141,14 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
              else np.asarray(baseline_price_usd_per_bbl, float))
     sign = s.sign
     keep_share = 1.0 - s.offset_share
+    band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
+    has_target = not band or s.target_explicit
+    # A target in percent holds that share of each period's baseline (DESIGN.md 2.2).
+    scale = np.ones(int(in_window.sum()))
+    if s.target_percent is not None and baseline_price_usd_per_bbl is not None:
+        scale = price[in_window] / price[in_window].mean()
+    target_scale = np.ones(n)
+    target_scale[in_window] = scale
 
     off_max = s.off_window_impact_max_usd_per_bbl
     window_max = s.window_impact_max_usd_per_bbl
@@ -130,9 +156,13 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         coef = market.price_slope(price, s.demand_mbd, s.demand_elasticity,
                                   s.supply_elasticity) * keep_share
         target_level = abs(s.target_impact_usd_per_bbl)
+        if s.target_percent is not None and baseline_price_usd_per_bbl is not None:
+            target_level = abs(s.target_percent) / 100.0 * price[in_window].mean()
         off_lo = off_hi = None
-        if off_max is not None:
-            off_lo, off_hi = np.full(n, -off_max), np.full(n, off_max)
+        if off_max is not None or not has_target:
+            # no target: only an explicit bound applies off the window
+            bound = math.inf if off_max is None else off_max
+            off_lo, off_hi = np.full(n, -bound), np.full(n, bound)
     else:
         coef = np.full(n, keep_share)
         target_level = _level(s, price[in_window], s.target_impact_usd_per_bbl)
@@ -185,9 +215,17 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     return ProblemData(
         scenario=s, step_days=step, n_periods=n, period_start_day=start,
         in_window=in_window, sign=sign, baseline_price_usd_per_bbl=price,
+        has_price_path=baseline_price_usd_per_bbl is not None,
         response_coef=coef, target_level=target_level,
         level_is_price=(s.price_model == "linear"),
         off_window_lower=off_lo, off_window_upper=off_hi, window_cap_level=window_cap,
+        has_target=has_target, target_scale=target_scale,
+        dynamic=s.dynamic, memory_decay=0.5 ** (step / s.adjustment_half_life_days),
+        response_short=s.supply_elasticity - s.demand_elasticity,
+        response_adjust=_long_run_shift(s),
+        keep_share=keep_share, floor_usd_per_bbl=s.floor_usd_per_bbl,
+        ceiling_usd_per_bbl=s.ceiling_usd_per_bbl,
+        premium_musd_per_mbd2=(step * discount * coef) if s.own_price_effect else None,
         discount=discount, discount_end=discount_end,
         keep_per_period=1.0 - loss_per_period,
         initial_inventory_mb=s.initial_inventory_mb,

@@ -32,6 +32,10 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("oil_released_mb", "mb", "Oil released"),
     ("end_inventory_mb", "mb", "Inventory at the end"),
     ("min_window_impact_usd_per_bbl", "USD/bbl", "Weakest impact in the window"),
+    ("min_price_usd_per_bbl", "USD/bbl", "Lowest supported price"),
+    ("max_price_usd_per_bbl", "USD/bbl", "Highest supported price"),
+    ("floor_usd_per_bbl", "USD/bbl", "Price floor"),
+    ("ceiling_usd_per_bbl", "USD/bbl", "Price ceiling"),
     ("capital_cost_musd", "musd", "Capital cost"),
     ("operating_cost_musd", "musd", "Operating cost (O&M, leases, fees)"),
     ("oil_cost_musd", "musd", "Oil cost (carrying the stock)"),
@@ -50,7 +54,7 @@ def schedule(answer: Answer) -> dict[str, np.ndarray]:
     """The schedule, one value per period, by the column names of DESIGN.md 3."""
     d, sol = answer.data, answer.solution
     net = sol.fill_mbd - sol.release_mbd
-    impact = d.impact_usd_per_bbl(net)
+    impact = sol.impact_usd_per_bbl
     return {
         "day": d.period_start_day,
         "fill_mbd": sol.fill_mbd,
@@ -67,11 +71,14 @@ def schedule(answer: Answer) -> dict[str, np.ndarray]:
 def outputs(answer: Answer) -> dict[str, object]:
     """Every named output of a run: numbers in their units, plus per-option capacity."""
     d, sol, s = answer.data, answer.solution, answer.scenario
-    impact = schedule(answer)["price_impact_usd_per_bbl"][d.in_window]
-    weakest = float(impact.min()) if d.sign > 0 else float(impact.max())
+    impact = sol.impact_usd_per_bbl[d.in_window]
+    weakest = math.nan
+    if d.has_target:
+        weakest = float(impact.min()) if d.sign > 0 else float(impact.max())
+    supported = d.baseline_price_usd_per_bbl + sol.impact_usd_per_bbl
     total_capacity = float(sol.capacity_mb.sum())
     out = {
-        "target_impact_usd_per_bbl": (s.target_impact_usd_per_bbl if answer.mode == "size"
+        "target_impact_usd_per_bbl": (answer.target_impact_usd_per_bbl if answer.mode == "size"
                                       else math.nan),
         "max_impact_usd_per_bbl": (answer.target_impact_usd_per_bbl if answer.mode == "impact"
                                    else math.nan),
@@ -83,6 +90,8 @@ def outputs(answer: Answer) -> dict[str, object]:
         "oil_released_mb": float(d.step_days * sol.release_mbd.sum()),
         "end_inventory_mb": float(sol.inventory_mb[-1]),
         "min_window_impact_usd_per_bbl": weakest,
+        "min_price_usd_per_bbl": float(supported.min()),
+        "max_price_usd_per_bbl": float(supported.max()),
         "capital_cost_musd": sol.capital_cost_musd,
         "operating_cost_musd": sol.operating_cost_musd,
         "oil_cost_musd": sol.oil_cost_musd,
@@ -95,6 +104,9 @@ def outputs(answer: Answer) -> dict[str, object]:
         del out["max_impact_usd_per_bbl"]
     else:
         del out["target_impact_usd_per_bbl"]
+    for name in ("floor_usd_per_bbl", "ceiling_usd_per_bbl"):
+        if s[name] is not None:
+            out[name] = s[name]
     for option, capacity in zip(s.storage, sol.capacity_mb):
         out[f"capacity_mb_{option.name}"] = float(capacity)
     return out
@@ -109,8 +121,9 @@ def sentence(answer: Answer) -> str:
     """The answer in words, for the line under the table."""
     s, sol, d = answer.scenario, answer.solution, answer.data
     out = outputs(answer)
-    raising = answer.target_impact_usd_per_bbl > 0
+    raising = d.sign > 0
     verb = "above" if raising else "below"
+    base = "the baseline path" if d.has_price_path else f"${s.price_usd_per_bbl:.2f}"
     impact = abs(answer.target_impact_usd_per_bbl)
     # the window's own average flow (what is traded before it is optional)
     window_rate = abs(float((sol.fill_mbd - sol.release_mbd)[d.in_window].mean()))
@@ -118,9 +131,18 @@ def sentence(answer: Answer) -> str:
     parts = [f"{c:,.0f} mb {o.name.replace('_', ' ')}"
              for o, c in zip(s.storage, sol.capacity_mb) if c > 0.5]
     split = f" ({', '.join(parts)})" if parts else ""
+    gain = " (a gain: oil sold early earns interest)" if out["total_cost_musd"] < 0 else ""
+    if answer.mode == "size" and not d.has_target:
+        band = " and ".join(
+            f"at or {side} ${value:.2f}" for side, value in
+            (("above", s.floor_usd_per_bbl), ("below", s.ceiling_usd_per_bbl)) if value is not None)
+        return (f"Holding crude {band}/bbl for all {d.horizon_days} days needs a reserve that "
+                f"absorbs up to {out['fill_capacity_mbd']:.2f} mb/d and releases up to "
+                f"{out['release_capacity_mbd']:.2f} mb/d: {out['storage_capacity_mb']:,.0f} mb "
+                f"of storage{split}, {out['days_of_world_demand']:.1f} days of world demand, "
+                f"at a present cost of {_bn(out['total_cost_musd'])}{gain}.")
     if answer.mode == "size":
-        gain = " (a gain: oil sold early earns interest)" if out["total_cost_musd"] < 0 else ""
-        return (f"Holding crude ${impact:.2f}/bbl {verb} ${s.price_usd_per_bbl:.2f} for "
+        return (f"Holding crude ${impact:.2f}/bbl {verb} {base} for "
                 f"{s.hold_days} days needs the reserve to {rate_text}: "
                 f"{out['storage_capacity_mb']:,.0f} mb of storage{split}, "
                 f"{out['days_of_world_demand']:.1f} days of world demand, at a present cost of "
@@ -129,7 +151,7 @@ def sentence(answer: Answer) -> str:
                 f"{_bn(out['oil_cost_musd'])} carrying the oil).")
     return (f"A reserve of {out['storage_capacity_mb']:,.0f} mb that can fill at "
             f"{s.fill_rate_max_mbd:g} and release at {s.release_rate_max_mbd:g} mb/d "
-            f"can hold crude at most ${impact:.2f}/bbl {verb} ${s.price_usd_per_bbl:.2f} "
+            f"can hold crude at most ${impact:.2f}/bbl {verb} {base} "
             f"for {s.hold_days} days, {'absorbing' if raising else 'releasing'} "
             f"{window_rate:.2f} mb/d.")
 
@@ -188,13 +210,15 @@ def schedule_csv(answer: Answer) -> str:
     return to_csv(rows, list(SCHEDULE_COLUMNS))
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (temp file + rename)."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` whole or not at all (temp file + rename)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    binary = isinstance(text, bytes)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

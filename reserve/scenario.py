@@ -71,6 +71,10 @@ class Scenario:
 
     params: dict
     storage: tuple[StorageOption, ...]
+    #: names the user gave (file, --set, options), not taken from defaults
+    explicit: frozenset = frozenset()
+    #: the target as given in percent of the baseline price, if it was
+    target_percent: float | None = None
 
     def __getattr__(self, name: str):
         try:
@@ -82,12 +86,26 @@ class Scenario:
         return self.params[name]
 
     def with_params(self, **changes) -> "Scenario":
-        """A copy with some flat parameters changed (values already typed)."""
-        return replace(self, params={**self.params, **changes})
+        """A copy with some flat parameters changed (values already typed).
+
+        A target set here is in USD/bbl, so it drops a percent target.
+        """
+        percent = None if TARGET in changes else self.target_percent
+        return replace(self, params={**self.params, **changes}, target_percent=percent)
 
     @property
     def horizon_days(self) -> int:
         return self.lead_days + self.hold_days + self.tail_days
+
+    @property
+    def target_explicit(self) -> bool:
+        return TARGET in self.explicit
+
+    @property
+    def dynamic(self) -> bool:
+        """True when elasticities adjust toward long-run values (DESIGN.md 2.1)."""
+        return (self.params["demand_elasticity_long_run"] is not None
+                or self.params["supply_elasticity_long_run"] is not None)
 
     @property
     def sign(self) -> int:
@@ -282,8 +300,13 @@ def build_scenario(path: str | Path | None = None,
             if given_layer.get(key, -1) < preset_layer:
                 params[key] = _coerce_flat(key, presets[name][key])
 
+    target_percent = None
     if isinstance(params[TARGET], tuple):  # "N%" of the baseline price
-        params[TARGET] = params[TARGET][1] / 100.0 * params["price_usd_per_bbl"]
+        target_percent = params[TARGET][1]
+        params[TARGET] = target_percent / 100.0 * params["price_usd_per_bbl"]
+    # the default scenario's own values are not the user's
+    explicit = {name for i, layer in enumerate(layers) for name in layer
+                if i > 0 or path is not None}
 
     tables = storage_tables if storage_tables is not None else default_storage()
     storage = [_coerce_option(t, f"storage.{t.get('name', i)}") for i, t in enumerate(tables)]
@@ -296,7 +319,8 @@ def build_scenario(path: str | Path | None = None,
             by_name[option] = target
         target.update(_coerce_option({"name": option, **edits}, f"storage.{option}"))
     scenario = Scenario(params=params,
-                        storage=tuple(StorageOption(**opt) for opt in storage))
+                        storage=tuple(StorageOption(**opt) for opt in storage),
+                        explicit=frozenset(explicit), target_percent=target_percent)
     validate(scenario)
     return scenario
 
@@ -321,6 +345,7 @@ def validate(s: Scenario) -> None:
     if target <= -s.price_usd_per_bbl:
         raise InputError(TARGET, target,
                          f"> -{s.price_usd_per_bbl:g} (the price cannot fall to zero or below)")
+    _check_market_model(s)
     if not s.storage:
         raise InputError("storage", "[]", "at least one storage option")
     names = [o.name for o in s.storage]
@@ -339,6 +364,34 @@ def validate(s: Scenario) -> None:
             raise InputError(f"{where}.capacity_max_mb", o.capacity_max_mb,
                              "a finite cap when fixed_cost_musd or min_size_mb is set "
                              "(or a finite fill_rate_max_mbd)")
+
+
+def _check_market_model(s: Scenario) -> None:
+    """Features that need the linear model, and a band that makes sense."""
+    linear_only = [name for name, on in (
+        ("demand_elasticity_long_run", s.demand_elasticity_long_run is not None),
+        ("supply_elasticity_long_run", s.supply_elasticity_long_run is not None),
+        ("floor_usd_per_bbl", s.floor_usd_per_bbl is not None),
+        ("ceiling_usd_per_bbl", s.ceiling_usd_per_bbl is not None),
+        ("own_price_effect", s.own_price_effect)) if on]
+    if s.price_model != "linear" and linear_only:
+        raise InputError(linear_only[0], s[linear_only[0]],
+                         "only with price_model = linear (the isoelastic model has no "
+                         "linear price to bound or adjust)")
+    if s.own_price_effect and s.dynamic:
+        raise InputError("own_price_effect", True,
+                         "false with long-run elasticities: the premium on a price that "
+                         "remembers past flows is not convex, so no QP solver can "
+                         "guarantee the answer")
+    floor, ceiling = s.floor_usd_per_bbl, s.ceiling_usd_per_bbl
+    if floor is not None and ceiling is not None and floor >= ceiling:
+        raise InputError("ceiling_usd_per_bbl", ceiling, f"> floor_usd_per_bbl = {floor:g}")
+    if (floor is not None or ceiling is not None) and s.target_explicit:
+        raise InputError(TARGET, s[TARGET],
+                         "not together with floor_usd_per_bbl / ceiling_usd_per_bbl: a band "
+                         "replaces the target (it holds in every period, the target only in "
+                         "the window); drop the target, or drop the band to hold the target "
+                         "above or below the baseline")
 
 
 def check_initial_inventory_fits(s: Scenario) -> None:

@@ -32,7 +32,7 @@ class Parameter:
         Value taken when a scenario omits the name. ``None`` means "not set"
         (the parameter's description says what then applies).
     kind : str
-        ``float``, ``int``, ``choice`` or ``str``.
+        ``float``, ``int``, ``bool``, ``choice`` or ``str``.
     description : str
         One sentence a policy analyst understands.
     lower, upper : float
@@ -61,6 +61,8 @@ class Parameter:
 
     def allowed(self) -> str:
         """What values are allowed, in words."""
+        if self.kind == "bool":
+            return "true or false"
         if self.kind == "choice":
             return "one of: " + ", ".join(self.choices)
         if self.kind == "str":
@@ -96,6 +98,8 @@ class Parameter:
             if self.default is None:
                 return None
             raise InputError(label, value, self.allowed())
+        if self.kind == "bool":
+            return _to_bool(value, label, self)
         if self.kind == "choice" or self.kind == "str":
             if not isinstance(value, str):
                 raise InputError(label, value, self.allowed())
@@ -125,6 +129,17 @@ def _fmt(x: float) -> str:
 
 def _is_name(text: str) -> bool:
     return bool(text) and all(c.isalnum() or c in "_-" for c in text) and text.isascii()
+
+
+def _to_bool(value: object, label: str, param: Parameter) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise InputError(label, value, param.allowed())
 
 
 def _to_number(value: object, label: str, param: Parameter) -> float:
@@ -168,10 +183,21 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("elasticity_preset", "", None, "str",
        "Name of literature elasticities (models/elasticities.toml) that replace "
        "demand_elasticity and supply_elasticity; empty for none.", "market"),
+    _p("demand_elasticity_long_run", "1", None, "float",
+       "Long-run demand elasticity the market moves toward while a price is "
+       "held (linear model); empty: no adjustment.", "market",
+       lower=-5, upper=-0.001, why="demand falls as the price rises"),
+    _p("supply_elasticity_long_run", "1", None, "float",
+       "Long-run supply elasticity the market moves toward (linear model); "
+       "empty: no adjustment.", "market", lower=0, upper=5),
+    _p("adjustment_half_life_days", "d", 365.0, "float",
+       "Half-life of the market's move from short- to long-run elasticities.",
+       "market", lower=0, lower_open=True),
     _p("offset_share", "1", 0.0, "float",
-       "Share of the reserve's flow that other producers offset (0: none).",
-       "market", lower=0, upper=1, upper_open=True,
-       why="at 1 others undo the reserve entirely"),
+       "Share of the reserve's flow that other producers offset (> 0: they "
+       "undo part of it; < 0: they act alongside it and amplify it).",
+       "market", lower=-1, upper=1, upper_open=True,
+       why="at 1 others undo the reserve entirely; -1 doubles it"),
     _p("price_model", "", "linear", "choice",
        "How price answers absorption: linear (dp = beta*x) or isoelastic "
        "(constant-elasticity supply and demand clear).", "market",
@@ -189,6 +215,13 @@ PARAMETERS: tuple[Parameter, ...] = (
        "target", lower=0, upper=MAX_DAYS),
     _p("tail_days", "d", 0, "int",
        "Days modelled after the window (unwinding).", "target", lower=0, upper=MAX_DAYS),
+    _p("floor_usd_per_bbl", "USD/bbl", None, "float",
+       "Price floor: the supported price stays at or above it in every period "
+       "(replaces the target unless one is given); empty: none.", "target",
+       lower=0, lower_open=True),
+    _p("ceiling_usd_per_bbl", "USD/bbl", None, "float",
+       "Price ceiling: the supported price stays at or below it in every "
+       "period; empty: none.", "target", lower=0, lower_open=True),
     _p("time_step_days", "d", 1, "int",
        "Length of one model period; every day count must be a multiple of it.",
        "target", lower=1, upper=365),
@@ -232,6 +265,9 @@ PARAMETERS: tuple[Parameter, ...] = (
        "cost: oil kept is an asset at the price paid (only carrying costs "
        "count); market: bought and sold at market prices.", "money",
        choices=("cost", "market")),
+    _p("own_price_effect", "", False, "bool",
+       "Charge purchases and sales at the price the reserve itself moves "
+       "(a convex QP; static linear model only).", "money"),
 )
 
 #: Fields of one storage option (TOML ``[[storage]]`` tables, CSV

@@ -42,6 +42,7 @@ class Solution:
     fill_capacity_mbd: float
     release_capacity_mbd: float
     window_level: float
+    impact_usd_per_bbl: np.ndarray   # price impact dp_t of each period
     capital_cost_musd: float
     operating_cost_musd: float
     oil_cost_musd: float
@@ -144,6 +145,38 @@ class Session:
             raise SolverFailure(f"finding the largest reachable impact gave {status}")
         return float(pyo.value(m.window_level))
 
+    def best_band(self, name: str, asked: float) -> float:
+        """The highest floor (or lowest ceiling) reachable, at most (least) ``asked``.
+
+        The band is a variable pinned by its bounds; here one bound is
+        released and the band itself optimized.
+        """
+        m = self.model
+        var = getattr(m, name)
+        if name == "floor_usd_per_bbl":
+            var.setlb(None), var.setub(asked)
+            sense = pyo.maximize
+        else:
+            var.setlb(asked), var.setub(None)
+            sense = pyo.minimize
+        m.least_cost.deactivate()
+        m.most_impact.deactivate()
+        if hasattr(m, "best_band_objective"):
+            m.del_component(m.best_band_objective)
+        m.best_band_objective = pyo.Objective(expr=var, sense=sense)
+        status = self.solve()
+        m.best_band_objective.deactivate()
+        m.least_cost.activate()
+        if status != "optimal":
+            raise SolverFailure(f"finding the best reachable {name} gave {status}")
+        return float(pyo.value(var))
+
+    def pin(self, name: str, value: float) -> None:
+        """Pin a band variable (floor_usd_per_bbl, ceiling_usd_per_bbl) at ``value``."""
+        var = getattr(self.model, name)
+        var.setlb(value)
+        var.setub(value)
+
     def solution(self) -> Solution:
         m = self.model
         d = self.data
@@ -151,12 +184,16 @@ class Session:
         new = np.array([m.new_capacity_mb[k].value or 0.0 for k in m.K])
         existing = np.array([o.existing_mb for o in d.options])
         clean = lambda a: np.where(np.abs(a) < 1e-9, 0.0, a)  # noqa: E731  solver noise
+        fill, release = clean(values(m.fill_mbd)), clean(values(m.release_mbd))
+        impact = (values(m.impact_usd_per_bbl) if d.dynamic
+                  else d.impact_usd_per_bbl(fill - release))
         return Solution(
-            fill_mbd=clean(values(m.fill_mbd)), release_mbd=clean(values(m.release_mbd)),
+            fill_mbd=fill, release_mbd=release, impact_usd_per_bbl=impact,
             inventory_mb=clean(values(m.inventory_mb)), capacity_mb=clean(existing + new),
             fill_capacity_mbd=float(clean(np.array(m.fill_capacity_mbd.value or 0.0))),
             release_capacity_mbd=float(clean(np.array(m.release_capacity_mbd.value or 0.0))),
-            window_level=float(pyo.value(m.window_level)),
+            window_level=float(m.window_level.value if m.window_level.value is not None
+                               else m.window_level.lb),
             capital_cost_musd=float(pyo.value(m.capital_cost_musd)),
             operating_cost_musd=float(pyo.value(m.operating_cost_musd)),
             oil_cost_musd=float(pyo.value(m.oil_cost_musd)))
@@ -186,25 +223,43 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
     diagnosis re-solves, for a progress bar.
     """
     check_initial_inventory_fits(scenario)
+    _check_price_path(scenario, baseline_price_usd_per_bbl)
     data = build_problem(scenario, baseline_price_usd_per_bbl)
     session = Session(data, time_limit_s)
     if not session.least_cost(data.target_level):
         raise diagnose(scenario, baseline_price_usd_per_bbl, time_limit_s, progress)
     solution = session.solution()
     marginal = _marginal_cost(session, scenario, solution)
-    return Answer("size", scenario, data, solution, scenario.target_impact_usd_per_bbl,
-                  marginal, session.timings)
+    target = data.sign * data.target_level if data.has_target else math.nan
+    if data.has_target and not data.level_is_price:
+        target = scenario.target_impact_usd_per_bbl
+    return Answer("size", scenario, data, solution, target, marginal, session.timings)
+
+
+def _check_price_path(scenario: Scenario, baseline) -> None:
+    if baseline is not None and scenario.price_model != "linear":
+        raise InputError("--price-path", "(given)", "only with price_model = linear")
 
 
 def _marginal_cost(session: Session, scenario: Scenario, solution: Solution) -> float:
     """Right derivative of cost in the target [musd per USD/bbl], by re-solving.
 
-    (cost at |target| + 0.1 - cost at |target|) / 0.1; NaN when the larger
-    target is out of reach.
+    (cost at |target| + 0.1 - cost at |target|) / 0.1, or for a band the
+    floor raised (ceiling lowered) by 0.1; NaN when that is out of reach.
     """
-    target = abs(scenario.target_impact_usd_per_bbl)
     step = MARGINAL_STEP_USD_PER_BBL
-    if not session.least_cost(session.data.level_of_impact(target + step)):
+    data = session.data
+    if data.has_target:
+        target = data.target_level if data.level_is_price else abs(
+            scenario.target_impact_usd_per_bbl)
+        feasible = session.least_cost(data.level_of_impact(target + step))
+    else:  # a band: one more USD/bbl of floor (or one less of ceiling)
+        name = "floor_usd_per_bbl" if data.floor_usd_per_bbl is not None else "ceiling_usd_per_bbl"
+        moved = scenario[name] + (step if name == "floor_usd_per_bbl" else -step)
+        session.pin(name, moved)
+        feasible = session.least_cost(data.target_level)
+        session.pin(name, scenario[name])
+    if not feasible:
         return math.nan
     return (session.solution().total_cost_musd - solution.total_cost_musd) / step
 
@@ -313,7 +368,8 @@ def design_scenario(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float
         "rate_capex_usd_per_bbl_per_day": 0.0,
     }
     storage = (StorageOption(name="design", capacity_max_mb=capacity_mb, existing_mb=capacity_mb),)
-    return replace(scenario.with_params(**params), storage=storage)
+    return replace(scenario.with_params(**params), storage=storage,
+                   explicit=scenario.explicit | {TARGET})
 
 
 def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None = None,
@@ -324,6 +380,7 @@ def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None =
     Maximizes z with sign*dp_t >= z on every window period, then re-solves at
     least cost with z fixed so the schedule and costs mean something.
     """
+    _check_price_path(scenario, baseline_price_usd_per_bbl)
     design = design_scenario(scenario, capacity_mb, fill_rate_mbd, release_rate_mbd, direction)
     value, session = max_impact(design, baseline_price_usd_per_bbl, time_limit_s=time_limit_s)
     signed = value if direction == "raise" else -value
@@ -420,18 +477,55 @@ def _limits(s: Scenario) -> list[Limit]:
     return limits
 
 
+@dataclass
+class _Goal:
+    """What a diagnosis measures: the target's impact, or a band's floor or ceiling.
+
+    Values are in "harder is larger" units: |impact|, the floor, minus the ceiling.
+    """
+
+    what: str
+    asked: float
+    reach: callable        # Scenario -> (value, Session | None)
+    holds: callable        # value -> words after "can hold"
+
+
+def _goal(s: Scenario, baseline, time_limit_s) -> _Goal:
+    band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
+    if not band or s.target_explicit:
+        target = abs(s.target_impact_usd_per_bbl)
+        signed = lambda v: f"{s.sign * v:+.2f}" if v > 5e-3 else "0.00"  # noqa: E731
+        return _Goal(
+            f"target {signed(target)} USD/bbl for {s.hold_days} days", target,
+            lambda sc: max_impact(sc, baseline, cap_usd_per_bbl=target, time_limit_s=time_limit_s),
+            lambda v: f"at most {signed(max(v, 0.0))} USD/bbl for {s.hold_days} days")
+    name = "floor_usd_per_bbl" if s.floor_usd_per_bbl is not None else "ceiling_usd_per_bbl"
+    sign = 1 if name == "floor_usd_per_bbl" else -1
+    asked = s[name]
+
+    def reach(sc: Scenario):
+        session = Session(build_problem(sc, baseline), time_limit_s)
+        value = session.best_band(name, asked)
+        session.pin(name, value)
+        return sign * value, session if session.least_cost(session.data.target_level) else None
+
+    if sign > 0:
+        return _Goal(f"floor ${asked:.2f}/bbl", asked, reach,
+                     lambda v: f"a floor of at most ${v:.2f}/bbl")
+    return _Goal(f"ceiling ${asked:.2f}/bbl", -asked, reach,
+                 lambda v: f"a ceiling no lower than ${-v:.2f}/bbl")
+
+
 def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None,
              progress=None) -> TargetUnreachable:
-    """Why the target is out of reach and how far it can go, found by solving.
+    """Why the target (or band) is out of reach and how far it can go, found by solving.
 
-    The reachable impact comes from maximizing the impact under every limit;
-    the binding limit is the one whose lifting alone raises the reachable
-    impact most (each lifted in turn and re-solved).
+    The reachable impact (floor, ceiling) comes from optimizing it under every
+    limit; the binding limit is the one whose lifting alone moves it most
+    (each lifted in turn and re-solved).
     """
-    target = abs(s.target_impact_usd_per_bbl)
-    signed = lambda v: f"{s.sign * v:+.2f}" if v > 5e-3 else "0.00"  # noqa: E731
-    reach, _ = max_impact(s, baseline, cap_usd_per_bbl=target, time_limit_s=time_limit_s)
-    reach = max(reach, 0.0)
+    goal = _goal(s, baseline, time_limit_s)
+    reach, _ = goal.reach(s)
     best, best_reach, best_session = None, reach, None
     limits = _limits(s)
     for done, limit in enumerate(limits):
@@ -439,27 +533,24 @@ def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None,
             progress(done, len(limits), f"lifting {limit.key}")
         if limit.key == "lead_days" and baseline is not None:
             continue  # a price path fixes the horizon's days
-        lifted_reach, session = max_impact(limit.lifted, baseline, cap_usd_per_bbl=target,
-                                           time_limit_s=time_limit_s)
+        lifted_reach, session = goal.reach(limit.lifted)
         if lifted_reach > best_reach + 1e-6:
             best, best_reach, best_session = limit, lifted_reach, session
-    head = (f"target {signed(target)} USD/bbl for {s.hold_days} days is out of reach: "
-            f"the largest reachable impact is {signed(reach)} USD/bbl")
     need = None
     if best is None:
-        message = head + "; no single limit lifted raises it (look at hold_days, offset_share)"
+        message = (f"{goal.what} is out of reach: the limits can hold {goal.holds(reach)}; "
+                   "no single limit lifted moves it (look at hold_days, offset_share)")
     else:
-        message = (f"{best.describe} can hold at most {signed(reach)} USD/bbl "
-                   f"for {s.hold_days} days")
-        if best_reach >= target * (1 - 1e-6):
+        message = f"{best.describe} can hold {goal.holds(reach)}"
+        if best_reach >= goal.asked - 1e-6 * max(1.0, abs(goal.asked)):
             if best.need is not None and best_session is not None:
                 need = float(best.need(best_session.solution()))
-                message += f"; the target needs {need:.2f} {best.need_unit}"
+                message += f"; the {goal.what.split()[0]} needs {need:.2f} {best.need_unit}"
             else:
-                message += f"; lifting it reaches the target {signed(target)} USD/bbl"
+                message += f"; lifting it reaches the {goal.what}"
         else:
-            message += (f"; lifting it alone reaches {signed(best_reach)} of the "
-                        f"{signed(target)} USD/bbl target")
-    return TargetUnreachable(message, Diagnosis(s.target_impact_usd_per_bbl,
-                                                s.sign * reach, best, s.sign * best_reach,
-                                                need, message))
+            message += f"; lifting it alone reaches {goal.holds(best_reach)}, short of the {goal.what}"
+    signed_reach = s.sign * reach if goal.what.startswith("target") else reach
+    signed_lift = s.sign * best_reach if goal.what.startswith("target") else best_reach
+    return TargetUnreachable(message, Diagnosis(s.target_impact_usd_per_bbl, signed_reach,
+                                                best, signed_lift, need, message))

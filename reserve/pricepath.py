@@ -1,0 +1,113 @@
+"""Baseline price paths (DESIGN.md 2.2): a CSV of prices over time, per period.
+
+Accepted files have a header row and two columns, either::
+
+    day,price_usd_per_bbl          date,price_usd_per_bbl
+    0,132.32                       2008-06-15,132.32
+    30,132.72                      2008-07-15,132.72
+
+with any spacing between rows. Day 0 is the first row (its date, for a dated
+path). Prices are interpolated linearly to whole days; a period's baseline is
+the mean of its days. The CSV dialect a spreadsheet writes is read (comma or
+semicolon, UTF-8 byte-order mark, CRLF, quotes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+from .scenario import read_csv_rows
+
+OPTION = "--price-path"
+
+
+@dataclass(frozen=True)
+class PricePath:
+    """Prices [USD/bbl] at days counted from the first row."""
+
+    day: np.ndarray
+    price_usd_per_bbl: np.ndarray
+    start_date: dt.date | None = None
+
+    @property
+    def last_day(self) -> float:
+        return float(self.day[-1])
+
+    def daily(self, n_days: int) -> np.ndarray:
+        """Price of each day 0..n_days-1, interpolated linearly [USD/bbl]."""
+        if n_days - 1 > self.last_day:
+            raise InputError(OPTION, f"ends on day {self.last_day:g}",
+                             f"a path that covers the horizon, days 0 to {n_days - 1} "
+                             "(lead_days + hold_days + tail_days)")
+        return np.interp(np.arange(n_days), self.day, self.price_usd_per_bbl)
+
+    def per_period(self, n_periods: int, step_days: int) -> np.ndarray:
+        """Baseline of each period: the mean of its days' prices [USD/bbl]."""
+        return self.daily(n_periods * step_days).reshape(n_periods, step_days).mean(axis=1)
+
+
+def _where(path: Path, row: int) -> str:
+    return f"{path.name} row {row}"
+
+
+def read_price_path(path: str | Path) -> PricePath:
+    """Read and check a price path; every problem is an InputError naming the row."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(OPTION, str(path), "an existing CSV file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(OPTION, str(path), f"a readable UTF-8 CSV file ({err})") from None
+    rows = read_csv_rows(text, OPTION)
+    if not rows:
+        raise InputError(OPTION, str(path), "a header row and at least two price rows")
+    header = [c.lower() for c in rows[0][:2]]
+    if header not in (["day", "price_usd_per_bbl"], ["date", "price_usd_per_bbl"]):
+        raise InputError(OPTION, ",".join(rows[0]),
+                         "a header 'day,price_usd_per_bbl' or 'date,price_usd_per_bbl'")
+    dated = header[0] == "date"
+    times, prices = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) < 2 or row[0] == "" or row[1] == "":
+            raise InputError(OPTION, ",".join(row), f"{_where(path, number)}: a "
+                             f"{header[0]} and a price, neither missing")
+        if dated:
+            try:
+                times.append(dt.date.fromisoformat(row[0]))
+            except ValueError:
+                raise InputError(OPTION, row[0], f"{_where(path, number)}: an ISO date "
+                                 "such as 2008-10-22") from None
+        else:
+            try:
+                times.append(float(row[0]))
+            except ValueError:
+                raise InputError(OPTION, row[0], f"{_where(path, number)}: a day number") from None
+        try:
+            price = float(row[1])
+        except ValueError:
+            raise InputError(OPTION, row[1], f"{_where(path, number)}: a price in USD/bbl") from None
+        if not (price > 0 and math.isfinite(price)):
+            raise InputError(OPTION, row[1], f"{_where(path, number)}: a price > 0")
+        prices.append(price)
+    if len(prices) < 2:
+        raise InputError(OPTION, str(path), "at least two price rows")
+    for i in range(1, len(times)):
+        if times[i] == times[i - 1]:
+            raise InputError(OPTION, str(times[i]),
+                             f"{_where(path, i + 2)}: one row per {header[0]} (repeated)")
+        if times[i] < times[i - 1]:
+            raise InputError(OPTION, str(times[i]), f"{_where(path, i + 2)}: rows in "
+                             f"increasing {header[0]} order (after {times[i - 1]})")
+    if dated:
+        start = times[0]
+        day = np.array([(t - start).days for t in times], dtype=float)
+        return PricePath(day, np.array(prices), start)
+    day = np.array(times) - times[0]
+    return PricePath(day, np.array(prices))
