@@ -267,3 +267,16 @@ def test_crash_example_runs_through_the_cli(cli):
 def test_band_and_explicit_target_exit_2(cli):
     r = cli("size", "-t", "5", "--floor", "70")
     assert r.returncode == 2 and "a band replaces the target" in r.stderr
+
+
+@pytest.mark.parametrize("dynamic, with_path", [(True, False), (False, True)])
+def test_impact_inverts_size_for_dynamic_markets_and_paths(dynamic, with_path):
+    from reserve.solve import impact
+    extra = dict(demand_elasticity_long_run=-0.3, supply_elasticity_long_run=0.15,
+                 adjustment_half_life_days=180) if dynamic else {}
+    s = scenario(**extra, **ROOMY)
+    path = np.linspace(100, 50, 210) if with_path else None
+    out = outputs(size(s, path))
+    back = impact(s, out["storage_capacity_mb"], out["fill_capacity_mbd"],
+                  out["release_capacity_mbd"], baseline_price_usd_per_bbl=path)
+    assert back.target_impact_usd_per_bbl == pytest.approx(5.0, rel=1e-6)
