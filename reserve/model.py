@@ -23,9 +23,10 @@ Variables (units)
 Capacity of option k: K_k = existing_k + N_k.
 
 Each constraint below states its equation and units in its docstring. The
-objective's cost parts are named expressions (``capital_cost_musd``,
-``operating_cost_musd``, ``oil_cost_musd``) so results report exactly what
-was minimized, without the tie-breaking terms.
+objective is built from one table of unit costs (:func:`cost_vectors`), by
+part (capital, operating, oil) plus tiny tie-breaking costs; results are
+priced from the same table, so they report exactly what was minimized,
+without the tie-breaking terms.
 """
 
 from __future__ import annotations
@@ -78,6 +79,66 @@ def set_constant_bounds(m: pyo.ConcreteModel, data: ProblemData) -> None:
         for t in m.OFF:
             m.off_window_upper_level[t].set_value(_finite(data.off_window_upper[t]))
             m.off_window_lower_level[t].set_value(_finite(data.off_window_lower[t]))
+
+
+COST_PARTS = ("capital", "operating", "oil")
+
+
+def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
+    """Cost per unit of each variable [musd per unit], by part, and constant costs.
+
+    Returns ``(costs, constants)``: ``costs[part][group]`` is an array over
+    the variable group (``variable_groups``); parts are capital, operating,
+    oil and the tie-break ("tie", never reported). The own-price premium
+    (quadratic) is added separately.
+
+    - capital: capex_k * share_k per mb of new capacity N_k, fixed_k * share_k
+      if built, rate_capex * share per mb/d of F and of R; share = CRF(r, life)*H
+      (annuity) or 1 (full);
+    - operating: O&M per mb of N_k over its discounted years usable (existing
+      capacity: a constant), Delta*delta_t*tc per mb/d moved, Delta*delta_t*hc/365
+      per mb held;
+    - oil ("cost"): Delta*P_t*(delta_t - delta_H) per mb/d of net fill, delta_H*P_t
+      per mb lost in storage; ("market"): Delta*delta_t*P_t per mb/d of net fill,
+      opening stock at P_first, closing stock credited at delta_H*P_last.
+    """
+    n = data.n_periods
+    k = len(data.options)
+    inventory_oil = np.zeros(n)
+    inventory_oil[:-1] = data.oil_loss_musd_per_mb[1:]   # s_t loses oil in period t+1
+    inventory_oil[-1] += data.oil_closing_musd_per_mb
+    milp = [i for i, o in enumerate(data.options) if o.build_or_not]
+    costs = {
+        "capital": {"new_capacity_mb": data.capital_musd_per_mb,
+                    "built": data.fixed_charge_musd[milp],
+                    "fill_capacity_mbd": np.array([data.rate_capital_musd_per_mbd]),
+                    "release_capacity_mbd": np.array([data.rate_capital_musd_per_mbd])},
+        "operating": {"new_capacity_mb": data.om_musd_per_mb_new,
+                      "fill_mbd": data.transaction_musd_per_mbd,
+                      "release_mbd": data.transaction_musd_per_mbd,
+                      "inventory_mb": data.holding_musd_per_mb},
+        "oil": {"fill_mbd": data.oil_musd_per_mbd, "release_mbd": -data.oil_musd_per_mbd,
+                "inventory_mb": inventory_oil},
+        "tie": {"new_capacity_mb": TIE_CAPACITY_MUSD_PER_MB * (1 + TIE_OPTION_ORDER * np.arange(k)),
+                "fill_capacity_mbd": np.array([TIE_RATE_MUSD_PER_MBD]),
+                "release_capacity_mbd": np.array([TIE_RATE_MUSD_PER_MBD]),
+                "inventory_mb": np.full(n, TIE_INVENTORY_MUSD_PER_MB_DAY * data.step_days)},
+    }
+    constants = {"operating": float(data.om_existing_musd.sum()), "oil": data.oil_constant_musd}
+    return costs, constants
+
+
+def variable_groups(m: pyo.ConcreteModel) -> dict[str, list]:
+    """The model's variables by group name, each an ordered list."""
+    return {
+        "new_capacity_mb": [m.new_capacity_mb[k] for k in m.K],
+        "built": [m.built[k] for k in m.MILP],
+        "fill_capacity_mbd": [m.fill_capacity_mbd],
+        "release_capacity_mbd": [m.release_capacity_mbd],
+        "fill_mbd": [m.fill_mbd[t] for t in m.T],
+        "release_mbd": [m.release_mbd[t] for t in m.T],
+        "inventory_mb": [m.inventory_mb[t] for t in m.T],
+    }
 
 
 def build_model(data: ProblemData) -> pyo.ConcreteModel:
@@ -300,25 +361,6 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
     m.build_or_not_min = pyo.Constraint(m.MILP, rule=build_or_not_min)
 
     # -- costs [musd, present value] --------------------------------------------
-    m.capital_cost_musd = pyo.Expression(expr=(
-        sum(float(data.capital_musd_per_mb[k]) * m.new_capacity_mb[k] for k in m.K)
-        + sum(float(data.fixed_charge_musd[k]) * m.built[k] for k in m.MILP)
-        + data.rate_capital_musd_per_mbd * (m.fill_capacity_mbd + m.release_capacity_mbd)),
-        doc="sum_k capex_k*share_k*N_k + fixed_k*share_k*y_k + rate_capex*share*(F+R), "
-            "share = CRF(r, life)*H (annuity) or 1 (full)")
-
-    om_new, transact, holding = (data.om_musd_per_mb_new, data.transaction_musd_per_mbd,
-                                 data.holding_musd_per_mb)
-    m.operating_cost_musd = pyo.Expression(expr=(
-        float(data.om_existing_musd.sum())
-        + sum(float(om_new[k]) * m.new_capacity_mb[k] for k in m.K)
-        + sum(float(transact[t]) * (m.fill_mbd[t] + m.release_mbd[t]) for t in m.T)
-        + sum(float(holding[t]) * m.inventory_mb[t] for t in m.T)),
-        doc="sum_k om_k*K_k*(discounted years usable) + sum_t delta_t*Delta*"
-            "(tc*(f_t+r_t) + hc/365*s_t)")
-
-    oil, oil_loss = data.oil_musd_per_mbd, data.oil_loss_musd_per_mb
-    premium = 0.0
     if data.premium_musd_per_mbd2 is not None:
         # Own-price effect: the reserve pays (receives) the price it moves,
         # Delta*delta_t*(f_t - r_t)*dp_t = Delta*delta_t*c_t*n_t^2 >= 0, a convex QP.
@@ -329,31 +371,21 @@ def build_model(data: ProblemData) -> pyo.ConcreteModel:
             r"""Net fill [mb/d]: :math:`n_t = f_t - r_t`."""
             return m.net_mbd[t] == m.fill_mbd[t] - m.release_mbd[t]
         m.net_flow = pyo.Constraint(m.T, rule=net_flow)
-        weight = data.premium_musd_per_mbd2
-        premium = sum(float(weight[t]) * m.net_mbd[t] ** 2 for t in m.T)
-    m.own_price_premium_musd = pyo.Expression(
-        expr=premium, doc="sum_t Delta*delta_t*c_t*(f_t - r_t)^2 (own_price_effect)")
-    m.oil_cost_musd = pyo.Expression(expr=(
-        m.own_price_premium_musd
-        + data.oil_constant_musd
-        + sum(float(oil[t]) * (m.fill_mbd[t] - m.release_mbd[t]) for t in m.T)
-        + sum(float(oil_loss[t + 1]) * m.inventory_mb[t] for t in range(n - 1)
-              if oil_loss[t + 1] != 0)
-        + data.oil_closing_musd_per_mb * m.inventory_mb[n - 1]),
-        doc="cost: sum_t Delta*(f_t-r_t)*P_t*(delta_t-delta_H) + delta_H*P_t*lost_t; "
-            "market: sum_t Delta*(f_t-r_t)*delta_t*P_t + P_first*s_-1 - delta_H*P_last*s_T-1; "
-            "plus the own-price premium")
 
-    m.total_cost_musd = pyo.Expression(
-        expr=m.capital_cost_musd + m.operating_cost_musd + m.oil_cost_musd)
-    m.tie_break_musd = pyo.Expression(expr=(
-        sum(TIE_CAPACITY_MUSD_PER_MB * (1 + TIE_OPTION_ORDER * k) * m.new_capacity_mb[k]
-            for k in m.K)
-        + TIE_RATE_MUSD_PER_MBD * (m.fill_capacity_mbd + m.release_capacity_mbd)
-        + TIE_INVENTORY_MUSD_PER_MB_DAY * dt * sum(m.inventory_mb[t] for t in m.T)))
-
-    m.least_cost = pyo.Objective(expr=m.total_cost_musd + m.tie_break_musd,
-                                 sense=pyo.minimize)
+    # One table of costs per unit of each variable (cost_vectors) builds the
+    # objective here and prices every reported solution in reserve.solve, so
+    # what is minimized and what is reported cannot drift apart.
+    costs, constants = cost_vectors(data)
+    groups = variable_groups(m)
+    objective = sum(constants.values())
+    for part in (*COST_PARTS, "tie"):
+        for group, vector in costs[part].items():
+            variables = groups[group]
+            objective = objective + sum(float(c) * v for c, v in zip(vector, variables) if c != 0)
+    if data.premium_musd_per_mbd2 is not None:
+        objective = objective + sum(float(w) * m.net_mbd[t] ** 2
+                                    for t, w in enumerate(data.premium_musd_per_mbd2))
+    m.least_cost = pyo.Objective(expr=objective, sense=pyo.minimize)
     m.most_impact = pyo.Objective(expr=m.window_level, sense=pyo.maximize)
     m.most_impact.deactivate()
     return m

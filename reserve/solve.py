@@ -21,7 +21,8 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from . import market
 from .errors import InputError, SolverFailure, TargetUnreachable
-from .model import build_model, set_constant_bounds
+from .model import (COST_PARTS, build_model, cost_vectors, set_constant_bounds,
+                    variable_groups)
 from .problem import ProblemData, build_problem
 from .scenario import TARGET, Scenario, StorageOption, check_initial_inventory_fits
 
@@ -178,25 +179,55 @@ class Session:
         var.setub(value)
 
     def solution(self) -> Solution:
+        """The solution loaded in the model, priced with :func:`price_solution`."""
         m = self.model
-        d = self.data
-        values = lambda var: np.array([var[t].value or 0.0 for t in m.T])  # noqa: E731
-        new = np.array([m.new_capacity_mb[k].value or 0.0 for k in m.K])
-        existing = np.array([o.existing_mb for o in d.options])
-        clean = lambda a: np.where(np.abs(a) < 1e-9, 0.0, a)  # noqa: E731  solver noise
-        fill, release = clean(values(m.fill_mbd)), clean(values(m.release_mbd))
-        impact = (values(m.impact_usd_per_bbl) if d.dynamic
-                  else d.impact_usd_per_bbl(fill - release))
-        return Solution(
-            fill_mbd=fill, release_mbd=release, impact_usd_per_bbl=impact,
-            inventory_mb=clean(values(m.inventory_mb)), capacity_mb=clean(existing + new),
-            fill_capacity_mbd=float(clean(np.array(m.fill_capacity_mbd.value or 0.0))),
-            release_capacity_mbd=float(clean(np.array(m.release_capacity_mbd.value or 0.0))),
-            window_level=float(m.window_level.value if m.window_level.value is not None
-                               else m.window_level.lb),
-            capital_cost_musd=float(pyo.value(m.capital_cost_musd)),
-            operating_cost_musd=float(pyo.value(m.operating_cost_musd)),
-            oil_cost_musd=float(pyo.value(m.oil_cost_musd)))
+        values = {group: np.array([v.value or 0.0 for v in variables])
+                  for group, variables in variable_groups(m).items()}
+        impact = (np.array([m.impact_usd_per_bbl[t].value for t in m.T]) if self.data.dynamic
+                  else None)
+        window_level = (m.window_level.value if m.window_level.value is not None
+                        else m.window_level.lb)
+        return solution_from_values(self.data, values, float(window_level), impact)
+
+
+def _clean(a: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(a) < 1e-9, 0.0, a)  # solver noise
+
+
+def price_solution(data: ProblemData, values: dict[str, np.ndarray]) -> dict[str, float]:
+    """Capital, operating and oil cost [musd] of variable values by group.
+
+    Uses the same cost table the objective was built from (model.cost_vectors);
+    the own-price premium is added to the oil cost.
+    """
+    costs, constants = cost_vectors(data)
+    parts = {}
+    for part in COST_PARTS:
+        parts[part] = constants.get(part, 0.0) + sum(
+            float(np.dot(vector, values[group])) for group, vector in costs[part].items())
+    if data.premium_musd_per_mbd2 is not None:
+        net = values["fill_mbd"] - values["release_mbd"]
+        parts["oil"] += float(np.dot(data.premium_musd_per_mbd2, net ** 2))
+    return parts
+
+
+def solution_from_values(data: ProblemData, values: dict[str, np.ndarray], window_level: float,
+                         impact_usd_per_bbl: np.ndarray | None = None) -> Solution:
+    """A :class:`Solution` from variable values by group (from Pyomo or HiGHS directly)."""
+    fill, release = _clean(values["fill_mbd"]), _clean(values["release_mbd"])
+    existing = np.array([o.existing_mb for o in data.options])
+    if impact_usd_per_bbl is None:
+        impact_usd_per_bbl = data.impact_usd_per_bbl(fill - release)
+    parts = price_solution(data, values)
+    return Solution(
+        fill_mbd=fill, release_mbd=release, impact_usd_per_bbl=impact_usd_per_bbl,
+        inventory_mb=_clean(values["inventory_mb"]),
+        capacity_mb=_clean(existing + values["new_capacity_mb"]),
+        fill_capacity_mbd=float(_clean(values["fill_capacity_mbd"])[0]),
+        release_capacity_mbd=float(_clean(values["release_capacity_mbd"])[0]),
+        window_level=window_level,
+        capital_cost_musd=parts["capital"], operating_cost_musd=parts["operating"],
+        oil_cost_musd=parts["oil"])
 
 
 @dataclass
