@@ -75,6 +75,7 @@ class ProblemData:
     options: tuple[StorageOption, ...]
     usable: np.ndarray                    # [option, period] 1 once built
     new_capacity_max_mb: np.ndarray       # capacity_max - existing (inf: none)
+    build_bound_mb: np.ndarray            # finite bound on N_k for build-or-not rows
     capital_musd_per_mb: np.ndarray       # charge per mb of new capacity
     fixed_charge_musd: np.ndarray         # charge if an option is built at all
     om_musd_per_mb_new: np.ndarray        # discounted O&M per mb new capacity
@@ -233,6 +234,11 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         release_rate_max_mbd=s.release_rate_max_mbd,
         options=options, usable=usable,
         new_capacity_max_mb=np.array([o.capacity_max_mb - o.existing_mb for o in options]),
+        # a build-or-not row needs a finite bound: the cap, or all the oil the
+        # reserve could ever hold (validation requires one of them finite)
+        build_bound_mb=np.array([min(o.capacity_max_mb - o.existing_mb,
+                                     s.initial_inventory_mb + n * step * s.fill_rate_max_mbd)
+                                 for o in options]),
         capital_musd_per_mb=np.array([o.capex_usd_per_bbl * capital_share(o.lifetime_yr)
                                       for o in options]),
         fixed_charge_musd=np.array([o.fixed_cost_musd * capital_share(o.lifetime_yr)

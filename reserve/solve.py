@@ -74,11 +74,12 @@ class Session:
     model and HiGHS's basis instead of rebuilding.
     """
 
-    def __init__(self, data: ProblemData, time_limit_s: float | None = None):
+    def __init__(self, data: ProblemData, time_limit_s: float | None = None,
+                 fixed_level: bool = False):
         self.data = data
         self.timings = Timings()
         start = time.perf_counter()
-        self.model = build_model(data)
+        self.model = build_model(data, fixed_level)
         self.timings.build_s = time.perf_counter() - start
         self.solver = SolverFactory("highs")
         self.time_limit_s = time_limit_s
@@ -246,19 +247,22 @@ class Answer:
 # -- size mode -------------------------------------------------------------------
 
 def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
-         time_limit_s: float | None = None, progress=None) -> Answer:
+         time_limit_s: float | None = None, progress=None, diagnose: bool = True) -> Answer:
     """Least-cost reserve that holds the scenario's target over its window.
 
     Raises TargetUnreachable (with a diagnosis) when no reserve within the
     scenario's limits can; ``progress(done, total, what)`` is called as the
-    diagnosis re-solves, for a progress bar.
+    diagnosis re-solves, for a progress bar. ``diagnose=False`` skips the
+    diagnosis (sweeps report such a point as infeasible).
     """
     check_initial_inventory_fits(scenario)
     _check_price_path(scenario, baseline_price_usd_per_bbl)
     data = build_problem(scenario, baseline_price_usd_per_bbl)
     session = Session(data, time_limit_s)
     if not session.least_cost(data.target_level):
-        raise diagnose(scenario, baseline_price_usd_per_bbl, time_limit_s, progress)
+        if not diagnose:
+            raise TargetUnreachable("target out of reach at this point")
+        raise diagnosis_of(scenario, baseline_price_usd_per_bbl, time_limit_s, progress)
     solution = session.solution()
     marginal = _marginal_cost(session, scenario, solution)
     target = data.sign * data.target_level if data.has_target else math.nan
@@ -547,8 +551,8 @@ def _goal(s: Scenario, baseline, time_limit_s) -> _Goal:
                  lambda v: f"a ceiling no lower than ${-v:.2f}/bbl")
 
 
-def diagnose(s: Scenario, baseline=None, time_limit_s: float | None = None,
-             progress=None) -> TargetUnreachable:
+def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
+                 progress=None) -> TargetUnreachable:
     """Why the target (or band) is out of reach and how far it can go, found by solving.
 
     The reachable impact (floor, ceiling) comes from optimizing it under every

@@ -1,0 +1,251 @@
+"""Many solves of one model, fast: the engine behind sensitivity, uncertainty and batch.
+
+A :class:`Resolver` builds the Pyomo model once, hands it to HiGHS once, and
+for each further scenario of the same structure (reserve.model.structure)
+writes only the numbers that differ into HiGHS's own model (bounds, costs,
+matrix coefficients: reserve.model.slot_values) and re-solves warm from the
+last basis. A scenario of another structure (another horizon, other storage
+options, a MILP, the own-price QP) is solved by a fresh model, so every point
+gets the answer a separate `reserve size` would give; a test checks that.
+
+Points are independent, so they can also be spread over processes
+(:func:`run_points` with ``workers``), each process holding its own Resolver.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import highspy
+import numpy as np
+
+from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
+from .model import net_flow_band, slot_components, slot_values, structure, variable_groups
+from .problem import ProblemData, build_problem
+from .results import outputs
+from .scenario import Scenario, check_initial_inventory_fits
+from .solve import (MARGINAL_STEP_USD_PER_BBL, Answer, Session, Timings, price_solution,
+                    size, solution_from_values)
+
+
+@dataclass
+class PointResult:
+    """One sweep point: its outputs, or why it has none."""
+
+    status: str                 # "ok", "infeasible", "error"
+    outputs: dict
+    message: str = ""
+
+
+class Resolver:
+    """Re-solve one model for scenarios of the same structure (module docstring)."""
+
+    def __init__(self, scenario: Scenario, baseline_price_usd_per_bbl=None):
+        self.baseline = baseline_price_usd_per_bbl
+        self.timings = Timings()
+        self.rebuilds = 0
+        self._reset(scenario)
+
+    # -- set-up ------------------------------------------------------------------
+    def _reset(self, scenario: Scenario) -> None:
+        data = build_problem(scenario, self.baseline)
+        self.session = Session(data, fixed_level=True)
+        self.session.least_cost(data.target_level)   # hands the model to HiGHS
+        self.highs: highspy.Highs = self.session.solver._solver_model
+        self.highs.setOptionValue("output_flag", False)
+        self.structure = structure(data)
+        self.in_place = data.premium_musd_per_mbd2 is None   # a QP keeps its Hessian
+        solver = self.session.solver
+        col = lambda v: solver._pyomo_var_to_solver_var_map[id(v)]  # noqa: E731
+        row = lambda c: solver._pyomo_con_to_solver_con_map[c]  # noqa: E731
+        self.slots = {}
+        for name, (kind, parts) in slot_components(self.session.model, data).items():
+            if kind == "coef":
+                index = (np.array([row(c) for c, _ in parts], dtype=np.int32),
+                         np.array([col(v) for _, v in parts], dtype=np.int32))
+            elif kind == "row_bounds":
+                index = np.array([row(c) for c in parts], dtype=np.int32)
+            else:
+                index = np.array([col(v) for v in parts], dtype=np.int32)
+            self.slots[name] = (kind, index)
+        self.columns = {g: np.array([col(v) for v in vs], dtype=np.int32)
+                        for g, vs in variable_groups(self.session.model).items()}
+        m = self.session.model
+        self.size_form = hasattr(m, "net_band")
+        self.z_column = None if self.size_form else col(m.window_level)
+        self.impact_columns = (np.array([col(m.impact_usd_per_bbl[t]) for t in m.T], dtype=np.int32)
+                               if data.dynamic else None)
+        self.data = data
+        self._last = {}
+
+    # -- one point -------------------------------------------------------------------
+    def _write(self, data: ProblemData) -> None:
+        """Write the numbers of ``data`` that differ from the last ones into HiGHS."""
+        h = self.highs
+        for name, value in slot_values(data, self.slots).items():
+            kind, index = self.slots[name]
+            if name in self._last and _same(self._last[name], value):
+                continue
+            self._last[name] = value
+            if kind == "col_cost":
+                h.changeColsCost(len(index), index, np.asarray(value, float))
+            elif kind == "col_bounds":
+                lo, hi = (np.asarray(v, float) for v in value)
+                h.changeColsBounds(len(index), index, lo, hi)
+            elif kind == "row_bounds":
+                lo, hi = (np.asarray(v, float) for v in value)
+                h.changeRowsBounds(len(index), index, lo, hi)
+            else:
+                rows, cols = index
+                for r, c, v in zip(rows.tolist(), cols.tolist(), np.asarray(value, float).tolist()):
+                    h.changeCoeff(r, c, v)
+        self.data = data
+
+    def _run(self) -> str:
+        start = time.perf_counter()
+        before = self.highs.getRunTime()
+        self.highs.run()
+        self.timings.highs_s += self.highs.getRunTime() - before
+        self.timings.solve_call_s += time.perf_counter() - start
+        self.timings.solves += 1
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal"
+        if status in (highspy.HighsModelStatus.kInfeasible,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "infeasible"
+        return f"failed ({self.highs.modelStatusToString(status)})"
+
+    def _pin_level(self, data: ProblemData, level: float) -> None:
+        """Hold the window at ``level``: the band rows (size form) or z's bounds.
+
+        At the data's own target level the last written values are restored.
+        """
+        if self.size_form:
+            band = (self._last["rows:net_band"] if level == data.target_level
+                    else net_flow_band(data, level))
+            index = self.slots["rows:net_band"][1]
+            self.highs.changeRowsBounds(len(index), index, band[0], band[1])
+        else:
+            self.highs.changeColsBounds(1, np.array([self.z_column], dtype=np.int32),
+                                        np.array([level]), np.array([level]))
+
+    def _values(self) -> dict[str, np.ndarray]:
+        x = np.asarray(self.highs.getSolution().col_value)
+        return {g: x[idx] for g, idx in self.columns.items()}
+
+    def solve(self, scenario: Scenario) -> Answer:
+        """Size ``scenario``: in place when the structure allows, else by a fresh model.
+
+        Raises the errors `reserve size` would (InputError, TargetUnreachable
+        without its diagnosis: a sweep reports the point as infeasible).
+        """
+        check_initial_inventory_fits(scenario)
+        data = build_problem(scenario, self.baseline)
+        if not self.in_place or structure(data) != self.structure:
+            self.rebuilds += 1
+            if data.premium_musd_per_mbd2 is not None:   # the QP: a separate solve
+                return size(scenario, self.baseline, diagnose=False)
+            self._reset(scenario)
+        self._write(data)   # after a rebuild this records every value written
+        status = self._run()
+        if status == "infeasible":
+            raise TargetUnreachable("target out of reach at this point")
+        if status != "optimal":
+            raise SolverFailure(f"HiGHS {status}")
+        values = self._values()
+        impact = None
+        if data.dynamic:
+            impact = np.asarray(self.highs.getSolution().col_value)[self.impact_columns]
+        solution = solution_from_values(data, values, data.target_level, impact)
+        marginal = self._marginal(data, solution)
+        target = data.sign * data.target_level if data.has_target else math.nan
+        if data.has_target and not data.level_is_price:
+            target = scenario.target_impact_usd_per_bbl
+        return Answer("size", scenario, data, solution, target, marginal, self.timings)
+
+    def _marginal(self, data: ProblemData, solution) -> float:
+        """Cost of 0.1 USD/bbl more target, re-solved warm; NaN for bands or when out of reach."""
+        if not data.has_target:
+            return math.nan
+        step = MARGINAL_STEP_USD_PER_BBL
+        target = data.target_level if data.level_is_price else abs(
+            data.scenario.target_impact_usd_per_bbl)
+        self._pin_level(data, data.level_of_impact(target + step))
+        status = self._run()
+        result = math.nan
+        if status == "optimal":
+            moved = sum(price_solution(data, self._values()).values())
+            result = (moved - solution.total_cost_musd) / step
+        self._pin_level(data, data.target_level)
+        return result
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, tuple):
+        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, b))
+    return np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def solve_point(resolver: Resolver, scenario: Scenario) -> PointResult:
+    """One point's outputs, with the status a batch row or sweep row reports."""
+    try:
+        answer = resolver.solve(scenario)
+    except TargetUnreachable as err:
+        return PointResult("infeasible", {}, str(err))
+    except ReserveError as err:
+        return PointResult("error", {}, str(err))
+    return PointResult("ok", outputs(answer))
+
+
+def run_points(make_scenario: Callable[[dict], Scenario], points: list[dict],
+               baseline=None, workers: int = 1,
+               on_result: Callable[[int, PointResult], None] | None = None) -> list[PointResult]:
+    """Solve every point (a dict of parameter values) and return results in order.
+
+    ``make_scenario`` turns a point into a Scenario (raising InputError for a
+    bad one); ``on_result(i, result)`` is called as each finishes, in order
+    within a worker. With ``workers > 1`` the points are split into
+    contiguous blocks, one Resolver per process.
+    """
+    if workers > 1 and len(points) > 1:
+        return _run_parallel(make_scenario, points, baseline, workers, on_result)
+    results: list[PointResult] = []
+    resolver = None
+    for i, point in enumerate(points):
+        try:
+            scenario = make_scenario(point)
+            if resolver is None:
+                resolver = Resolver(scenario, baseline)
+            result = solve_point(resolver, scenario)
+        except InputError as err:
+            result = PointResult("error", {}, str(err))
+        results.append(result)
+        if on_result is not None:
+            on_result(i, result)
+    return results
+
+
+def _block(args):
+    make_scenario, points, baseline = args
+    return run_points(make_scenario, points, baseline, workers=1)
+
+
+def _run_parallel(make_scenario, points, baseline, workers, on_result):
+    import concurrent.futures as cf
+    import multiprocessing as mp
+    blocks = np.array_split(np.arange(len(points)), workers)
+    jobs = [(make_scenario, [points[i] for i in block], baseline) for block in blocks if len(block)]
+    results: list[PointResult] = []
+    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for block_results in pool.map(_block, jobs):
+            for result in block_results:
+                results.append(result)
+                if on_result is not None:
+                    on_result(len(results) - 1, result)
+    return results
+
