@@ -35,7 +35,9 @@ def capital_recovery_factor(rate: float, lifetime_yr: float) -> float:
     """CRF(r, n) = r / (1 - (1+r)^-n) [1/yr]; 1/n when r = 0."""
     if rate == 0:
         return 1.0 / lifetime_yr
-    return rate / (1.0 - (1.0 + rate) ** (-lifetime_yr))
+    # 1 - (1+r)^-n written with expm1/log1p: exact for tiny r, where the
+    # plain form rounds to 0 and divides by it
+    return rate / -math.expm1(-lifetime_yr * math.log1p(rate))
 
 
 @dataclass
