@@ -299,6 +299,218 @@ def impact(
     _guarded(body)
 
 
+# -- many solves: sensitivity and uncertainty --------------------------------------
+
+def _solve_points(make, points, baseline, workers: int, label: str):
+    """Solve points with a progress bar; returns (results so far, interrupted?)."""
+    from .sweep import run_points
+    if workers < 1:
+        raise InputError("--workers", workers, "a whole number >= 1")
+    results = []
+    with _progress_bar(label) as progress:
+        def on_result(i, result):
+            results.append(result)
+            progress(len(results), len(points), f"{len(results)}/{len(points)} points")
+        try:
+            run_points(make, points, baseline, workers, on_result)
+        except KeyboardInterrupt:
+            return results, True
+    return results, False
+
+
+def _write_rows(rows: list, columns: list, output: Optional[Path]) -> None:
+    from . import results as res
+    text = res.to_csv(rows, columns)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        res.write_atomic(output, text)
+    except OSError as err:
+        raise InputError("-o", str(output), f"a writable path ({err.strerror})") from None
+    _err(f"{len(rows)} rows written to {output}")
+
+
+def _interrupted(done: int, total: int, output: Optional[Path]) -> int:
+    where = f" to {output}" if output else ""
+    _err(f"interrupted: the {done} of {total} points solved were written{where}")
+    return 130
+
+
+@app.command()
+def sensitivity(
+    vary: Optional[List[str]] = typer.Option(
+        None, "--vary", metavar="NAME=LO:HI:N",
+        help="A parameter and its values: LO:HI:N evenly spaced, or V1,V2,... (repeatable)."),
+    grid: bool = typer.Option(False, "--grid", help="Every combination of the --vary values "
+                                                     "instead of one parameter at a time."),
+    tornado: bool = typer.Option(False, "--tornado", help="Every numeric input (or --params) "
+                                                           "down and up by --span."),
+    span: str = typer.Option("25%", "--span", help="Tornado swing, e.g. 25% (or 0.25)."),
+    params_: Optional[str] = typer.Option(None, "--params", metavar="NAME,NAME",
+                                          help="Inputs for the tornado (default: all numeric)."),
+    target_impact: Optional[str] = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%"),
+    hold_days: Optional[int] = HoldOpt,
+    price_path: Optional[Path] = PathOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv",
+                                          help="Write the rows here (default: stdout)."),
+    plot: Optional[Path] = PlotOpt,
+    workers: int = typer.Option(1, "--workers", help="Local processes to spread points over."),
+):
+    """How the answer moves with each input: one-way sweeps, a grid, or a tornado.
+
+    One row a point: the varied values by name, every output of `reserve size`
+    by name, status (ok, infeasible, error) and message."""
+    def body():
+        from . import analysis
+        _check_plot_path(plot)
+        base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
+                         hold_days=hold_days)
+        baseline = _baseline(price_path, base)
+        if tornado:
+            if vary or grid:
+                raise InputError("--tornado", "with --vary/--grid", "either --tornado or --vary")
+            names = [n.strip() for n in params_.split(",")] if params_ else None
+            points = analysis.tornado_points(base, _share(span, "--span"), names)
+        else:
+            if not vary:
+                raise InputError("--vary", "(none)", "at least one NAME=LO:HI:N, or --tornado")
+            varied = [analysis.parse_vary(v) for v in vary]
+            if grid and len(varied) < 2:
+                raise InputError("--grid", "one --vary", "two or more --vary parameters")
+            points = analysis.sweep_points(varied, grid, base)
+        results, interrupted = _solve_points(analysis.make_point_scenario(base), points,
+                                             baseline, workers, "sweeping")
+        done = points[:len(results)]
+        rows = analysis.result_rows(done, results)
+        varied_names = [k for p in points for k in p if k not in ("sweep", "side")]
+        first = ["sweep"] + (["side"] if tornado else []) + list(dict.fromkeys(varied_names))
+        _write_rows(rows, analysis.columns_of(rows, first), output)
+        if interrupted:
+            return _interrupted(len(rows), len(points), output)
+        if plot is not None:
+            from .plot import plot_sweep, plot_tornado
+            (plot_tornado if tornado else plot_sweep)(rows, base, plot, grid=grid)
+            _err(f"plot written to {plot}")
+    _guarded(body)
+
+
+def _share(text: str, option: str) -> float:
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise InputError(option, text, "a share such as 25% or 0.25") from None
+    if not 0 < value < 1:
+        raise InputError(option, text, "a share between 0 and 1 (0% and 100%), exclusive")
+    return value
+
+
+@app.command()
+def uncertainty(
+    samples: int = typer.Option(200, "--samples", "-n", help="Number of samples."),
+    dist: Optional[List[str]] = typer.Option(
+        None, "--dist", metavar="NAME=KIND:ARGS",
+        help="uniform:LO:HI, normal:MEAN:SD, triangular:LO:MODE:HI, choice:A,B,...; "
+             "elasticity_preset=presets draws the literature presets (repeatable)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same answer)."),
+    confidence: Optional[float] = typer.Option(
+        None, "--confidence", help="Size one design that meets the target in this share of "
+                                   "the samples (e.g. 0.9), and check its coverage."),
+    target_impact: Optional[str] = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%"),
+    hold_days: Optional[int] = HoldOpt,
+    price_path: Optional[Path] = PathOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    fmt: OutputFormat = FormatOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv",
+                                          help="Also write every sample's row here."),
+    plot: Optional[Path] = PlotOpt,
+    workers: int = typer.Option(1, "--workers", help="Local processes to spread samples over."),
+):
+    """Quantiles (P5, P50, P95) of capacity, rates and cost over uncertain inputs."""
+    def body():
+        from . import analysis
+        from . import results as res
+        _check_plot_path(plot)
+        if samples < 1:
+            raise InputError("--samples", samples, "a whole number >= 1")
+        if not dist:
+            raise InputError("--dist", "(none)", "at least one NAME=KIND:ARGS")
+        if confidence is not None and not 0 < confidence <= 1:
+            raise InputError("--confidence", confidence, "a share in (0, 1], e.g. 0.9")
+        dists = [analysis.parse_dist(d) for d in dist]
+        base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
+                         hold_days=hold_days)
+        baseline = _baseline(price_path, base)
+        points = analysis.draw_samples(dists, samples, seed)
+        make = analysis.make_point_scenario(base)
+        results, interrupted = _solve_points(make, points, baseline, workers, "sampling")
+        rows = analysis.result_rows(points[:len(results)], results)
+        if output is not None or interrupted:
+            first = ["sample"] + [d.name for d in dists]
+            _write_rows(rows, analysis.columns_of(rows, first), output)
+        if interrupted:
+            return _interrupted(len(rows), len(points), output)
+        counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
+                  "infeasible": sum(r.status == "infeasible" for r in results),
+                  "error": sum(r.status == "error" for r in results)}
+        _err(f"{counts['solved']} of {samples} samples solved, {counts['infeasible']} "
+             f"out of reach, {counts['error']} with bad inputs")
+        if confidence is not None:
+            design = analysis.confidence_design(base, points, results, confidence, baseline,
+                                                workers)
+            values = {**design.outputs, "confidence": confidence}
+            _print_values(values, fmt, f"design for {confidence:.0%} confidence")
+            return 0
+        q = analysis.quantiles(rows)
+        if plot is not None:
+            from .plot import plot_histograms
+            plot_histograms(rows, plot)
+            _err(f"plot written to {plot}")
+        if fmt == OutputFormat.json:
+            sys.stdout.write(res.to_json({**q, "samples": counts}))
+        elif fmt == OutputFormat.csv:
+            sys.stdout.write(res.to_csv([{"output": k, **v} for k, v in q.items()],
+                                        ["output", "p5", "p50", "p95"]))
+        else:
+            _print_quantiles(q, counts)
+    _guarded(body)
+
+
+def _print_values(values: dict, fmt: OutputFormat, title: str) -> None:
+    from rich.table import Table
+
+    from . import results as res
+    if fmt == OutputFormat.json:
+        sys.stdout.write(res.to_json(values))
+    elif fmt == OutputFormat.csv:
+        sys.stdout.write(res.to_csv([values]))
+    else:
+        table = Table(title=title, title_justify="left")
+        table.add_column("name")
+        table.add_column("value", justify="right")
+        for name, value in values.items():
+            table.add_row(name, _cell(value))
+        _console().print(table)
+
+
+def _print_quantiles(q: dict, counts: dict) -> None:
+    from rich.table import Table
+
+    from .analysis import KEY_OUTPUTS
+    table = Table(title=f"reserve uncertainty: {counts['solved']} of {counts['requested']} "
+                        "samples solved", title_justify="left")
+    for column in ("output", "P5", "P50", "P95"):
+        table.add_column(column, justify="left" if column == "output" else "right")
+    ordered = [k for k in KEY_OUTPUTS if k in q] + [k for k in q if k not in KEY_OUTPUTS]
+    for name in ordered:
+        table.add_row(name, *(_cell(q[name][p]) for p in ("p5", "p50", "p95")))
+    _console().print(table)
+
+
 @app.command()
 def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f",
                                             help="table, csv (a template to fill in and "

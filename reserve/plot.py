@@ -86,9 +86,134 @@ def plot_answer(answer: Answer, path: str | Path) -> None:
     fig.suptitle(f"reserve {answer.mode}: {head}", fontsize=11)
     fig.tight_layout()
 
+    _figure_to(fig, path)
+
+
+def _figure_to(fig, path: str | Path) -> None:
+    import matplotlib.pyplot as plt
+    path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     buffer = io.BytesIO() if fmt == "png" else io.StringIO()
     fig.savefig(buffer, format=fmt, dpi=120)
     plt.close(fig)
-    data = buffer.getvalue()
-    write_atomic(path, data)
+    write_atomic(path, buffer.getvalue())
+
+
+def _pyplot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
+    """One-way sweeps: storage capacity and total cost against each parameter;
+    a two-parameter grid: a heat map of storage capacity."""
+    plt = _pyplot()
+    ok = [r for r in rows if r["status"] == "ok"]
+    if grid:
+        names = [k for k in rows[0] if k not in ("sweep",)][:2]
+        xs = sorted({r[names[0]] for r in rows})
+        ys = sorted({r[names[1]] for r in rows})
+        z = np.full((len(ys), len(xs)), np.nan)
+        for r in ok:
+            z[ys.index(r[names[1]]), xs.index(r[names[0]])] = r["storage_capacity_mb"]
+        fig, ax = plt.subplots(figsize=(8, 6))
+        image = ax.imshow(z, origin="lower", aspect="auto", cmap="viridis",
+                          extent=(min(xs), max(xs), min(ys), max(ys)))
+        fig.colorbar(image, ax=ax, label="storage capacity [mb] (blank: out of reach)")
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(names[1])
+        ax.set_title("storage capacity needed for the target")
+        _figure_to(fig, path)
+        return
+    sweeps = list(dict.fromkeys(r["sweep"] for r in rows))
+    fig, axes = plt.subplots(len(sweeps), 1, figsize=(8, 3.2 * len(sweeps)), squeeze=False)
+    for ax, name in zip(axes[:, 0], sweeps):
+        points = [r for r in ok if r["sweep"] == name]
+        x = [r[name] for r in points]
+        ax.plot(x, [r["storage_capacity_mb"] for r in points], "o-", color="#1f5fa8")
+        ax.set_xlabel(name)
+        ax.set_ylabel("storage capacity [mb]", color="#1f5fa8")
+        twin = ax.twinx()
+        twin.plot(x, [r["total_cost_musd"] / 1000 for r in points], "s--", color="#c0392b")
+        twin.set_ylabel("total cost [USD bn]", color="#c0392b")
+        ax.axvline(base[name] if not name.startswith("storage.") else np.nan, color="grey",
+                   linestyle=":", linewidth=1)
+        ax.grid(True, color="#dddddd", linewidth=0.6)
+        missing = sum(1 for r in rows if r["sweep"] == name and r["status"] != "ok")
+        ax.set_title(f"{name}" + (f" ({missing} points out of reach)" if missing else ""),
+                     fontsize=10)
+    fig.tight_layout()
+    _figure_to(fig, path)
+
+
+def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
+    """Tornado: each input's low and high value, the swing of capacity and of cost,
+    largest swing first; the default answer is the centre line."""
+    plt = _pyplot()
+    by_name: dict[str, dict] = {}
+    for r in rows:
+        by_name.setdefault(r["sweep"], {})[r["side"]] = r
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * max(4, len(by_name)) + 1.5))
+    for ax, output, unit in ((axes[0], "storage_capacity_mb", "mb"),
+                             (axes[1], "total_cost_musd", "musd")):
+        centre = _centre(base, output)
+        bars = []
+        for name, sides in by_name.items():
+            low, high = sides.get("low", {}), sides.get("high", {})
+            lo_v, hi_v = low.get(output, np.nan), high.get(output, np.nan)
+            swing = np.nanmax([abs(lo_v - centre), abs(hi_v - centre), 0])
+            bars.append((swing, name, lo_v, hi_v))
+        bars.sort(key=lambda b: b[0])
+        for y, (_, name, lo_v, hi_v) in enumerate(bars):
+            for value, colour in ((lo_v, "#4a90d9"), (hi_v, "#e67e22")):
+                if np.isnan(value):
+                    ax.plot([centre], [y], "x", color="black")
+                else:
+                    ax.barh(y, value - centre, left=centre, color=colour, height=0.6)
+        ax.set_yticks(range(len(bars)))
+        ax.set_yticklabels([b[1] for b in bars], fontsize=8)
+        ax.axvline(centre, color="black", linewidth=1)
+        ax.set_xlabel(f"{output} [{unit}]")
+        ax.grid(True, axis="x", color="#dddddd", linewidth=0.6)
+    axes[0].set_title("storage capacity: low (blue) and high (orange) input; x out of reach",
+                      fontsize=9)
+    axes[1].set_title("total cost", fontsize=9)
+    fig.tight_layout()
+    _figure_to(fig, path)
+
+
+def _centre(base, output: str) -> float:
+    from .results import outputs as answer_outputs
+    from .solve import size
+    try:
+        return answer_outputs(size(base, diagnose=False))[output]
+    except Exception:  # noqa: BLE001 - an unreachable default just has no centre line
+        return np.nan
+
+
+def plot_histograms(rows: list[dict], path: str | Path) -> None:
+    """Histograms of storage capacity, fill capacity and cost over the samples,
+    with P5, P50 and P95 marked."""
+    plt = _pyplot()
+    ok = [r for r in rows if r["status"] == "ok"]
+    panels = (("storage_capacity_mb", "storage capacity [mb]"),
+              ("fill_capacity_mbd", "fill capacity [mb/d]"),
+              ("total_cost_musd", "total cost [musd]"))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    for ax, (name, label) in zip(axes, panels):
+        values = np.array([r[name] for r in ok], float)
+        if values.size:
+            ax.hist(values, bins=30, color="#1f5fa8", alpha=0.8)
+            for p, style in ((5, ":"), (50, "-"), (95, ":")):
+                q = np.percentile(values, p)
+                ax.axvline(q, color="#c0392b", linestyle=style, label=f"P{p} {q:,.1f}")
+            ax.legend(fontsize=8)
+        ax.set_xlabel(label)
+        ax.set_ylabel("samples")
+    fig.suptitle(f"{len(ok)} of {len(rows)} samples solved"
+                 + (f"; {len(rows) - len(ok)} out of reach or invalid" if len(ok) < len(rows) else ""),
+                 fontsize=10)
+    fig.tight_layout()
+    _figure_to(fig, path)

@@ -405,3 +405,43 @@ def check_initial_inventory_fits(s: Scenario) -> None:
     if s.initial_inventory_mb > usable_at_start:
         raise InputError("initial_inventory_mb", s.initial_inventory_mb,
                          f"<= {usable_at_start:g}, the storage capacity usable at day 0")
+
+
+def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
+    """``s`` with parameters changed by name, checked as ``--set`` would check them.
+
+    For sweeps and batches: no file is read again. Names are flat parameters
+    or ``storage.NAME.FIELD``; ``elasticity_preset`` sets both elasticities
+    unless they are given too; a target in percent is of the baseline price.
+    """
+    params = dict(s.params)
+    storage = {o.name: o for o in s.storage}
+    percent = s.target_percent
+    for name, value in overrides.items():
+        if name.startswith("storage."):
+            option, field = _split_storage_key(name)
+            if option not in storage:
+                raise InputError(name, value, "a storage option of the scenario: "
+                                 + ", ".join(storage))
+            typed = _coerce_option({field: value, "name": option}, f"storage.{option}")
+            storage[option] = replace(storage[option], **{field: typed[field]})
+            continue
+        typed = _coerce_flat(name, value)
+        if name == TARGET:
+            percent = None
+            if isinstance(typed, tuple):
+                percent = typed[1]
+                typed = percent / 100.0 * params["price_usd_per_bbl"]
+        params[name] = typed
+    preset = overrides.get("elasticity_preset")
+    if preset:
+        presets = elasticity_presets()
+        if preset not in presets:
+            raise InputError("elasticity_preset", preset, "one of: " + ", ".join(presets))
+        for key in ("demand_elasticity", "supply_elasticity"):
+            if key not in overrides:
+                params[key] = _coerce_flat(key, presets[preset][key])
+    result = Scenario(params=params, storage=tuple(storage.values()),
+                      explicit=s.explicit | set(overrides), target_percent=percent)
+    validate(result)
+    return result

@@ -1,0 +1,342 @@
+"""Sensitivity and uncertainty: how the answer moves with every input.
+
+- :func:`parse_vary` / :func:`sweep_points`: one-way sweeps (each parameter
+  varied alone, the others at the scenario's values) or a full grid;
+- :func:`tornado_points`: every numeric input (or those named) down and up
+  by a span, for a tornado chart;
+- :func:`parse_dist` / :func:`draw_samples`: distributions of inputs, sampled
+  reproducibly with a seed; :func:`quantiles` of the outputs;
+- :func:`confidence_design`: one design that meets the target in a given
+  share of the samples, and its coverage checked by re-solving each sample.
+
+Every point is solved by :mod:`reserve.sweep`, one model re-solved in place.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .errors import InputError
+from .scenario import Scenario, elasticity_presets, with_overrides
+from .schema import PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME
+from .sweep import PointResult, run_points
+
+#: Outputs a quantile or tornado report is about first.
+KEY_OUTPUTS = ("storage_capacity_mb", "fill_capacity_mbd", "release_capacity_mbd",
+               "total_cost_musd")
+
+
+def _numeric(name: str) -> bool:
+    if name.startswith("storage."):
+        field = name.split(".")[-1]
+        return field in STORAGE_FIELD_BY_NAME and STORAGE_FIELD_BY_NAME[field].kind in ("float", "int")
+    p = PARAMETER_BY_NAME.get(name)
+    return p is not None and p.kind in ("float", "int")
+
+
+def _check_name(name: str, option: str, numeric: bool = True) -> None:
+    known = name in PARAMETER_BY_NAME or (name.startswith("storage.") and name.count(".") == 2)
+    if not known:
+        import difflib
+        close = difflib.get_close_matches(name, list(PARAMETER_BY_NAME), n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; see `reserve params`"
+        raise InputError(option, name, "a parameter name" + hint)
+    if numeric and not _numeric(name):
+        raise InputError(option, name, "a numeric parameter")
+
+
+# -- sweeps ------------------------------------------------------------------------
+
+def parse_vary(text: str) -> tuple[str, list[float]]:
+    """``NAME=LO:HI:N`` (N evenly spaced values) or ``NAME=V1,V2,...``."""
+    name, sep, spec = text.partition("=")
+    name = name.strip()
+    if not sep or not spec.strip():
+        raise InputError("--vary", text, "NAME=LO:HI:N or NAME=V1,V2,..., "
+                         "e.g. demand_elasticity=-0.35:-0.03:9")
+    _check_name(name, "--vary")
+    try:
+        if ":" in spec:
+            lo, hi, count = spec.split(":")
+            n = int(count)
+            if n < 2:
+                raise ValueError
+            values = np.linspace(float(lo), float(hi), n).tolist()
+        else:
+            values = [float(v) for v in spec.split(",")]
+    except ValueError:
+        raise InputError("--vary", text, "NAME=LO:HI:N with N a whole number >= 2, "
+                         "or NAME=V1,V2,... with numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise InputError("--vary", text, "finite numbers")
+    return name, values
+
+
+def sweep_points(varied: list[tuple[str, list[float]]], grid: bool,
+                 base: Scenario | None = None) -> list[dict]:
+    """Points as dicts: ``{"sweep": label, NAME: value, ...}``.
+
+    One-way: each parameter alone over its values, the others at the base
+    scenario's values (shown in the row). Grid: every combination,
+    visited in a snake order (the last parameter runs back and forth) so that
+    neighbouring points are close and warm starts stay good.
+    """
+    if not grid:
+        at_base = {name: _value(base, name) for name, _ in varied} if base is not None else {}
+        return [{"sweep": name, **at_base, name: v} for name, values in varied for v in values]
+    names = [n for n, _ in varied]
+    points = []
+    for combo in _snake([values for _, values in varied]):
+        points.append({"sweep": "grid", **dict(zip(names, combo))})
+    return points
+
+
+def _snake(axes: list[list[float]]):
+    if len(axes) == 1:
+        for v in axes[0]:
+            yield (v,)
+        return
+    flip = False
+    for v in axes[0]:
+        inner = list(_snake(axes[1:]))
+        for rest in (reversed(inner) if flip else inner):
+            yield (v, *rest)
+        flip = not flip
+
+
+def tornado_points(base: Scenario, span: float, names: list[str] | None) -> list[dict]:
+    """Every numeric input (or ``names``) at (1 - span) and (1 + span) times its value.
+
+    Inputs at zero (or not set) have no relative swing and are left out; day
+    counts are rounded to whole multiples of the time step.
+    """
+    if names:
+        for name in names:
+            _check_name(name, "--params")
+        chosen = names
+    else:
+        chosen = [p.name for p in PARAMETERS if p.kind in ("float", "int")
+                  and p.name != "time_step_days"]
+    points = []
+    for name in chosen:
+        value = _value(base, name)
+        if value is None or value == 0 or not math.isfinite(value):
+            continue
+        whole = name in PARAMETER_BY_NAME and PARAMETER_BY_NAME[name].kind == "int"
+        step = base.time_step_days if name in ("hold_days", "lead_days", "tail_days") else 1
+        for side, factor in (("low", 1 - span), ("high", 1 + span)):
+            v = value * factor
+            if whole:   # day counts stay whole multiples of the time step
+                v = max(step, round(v / step) * step)
+            points.append({"sweep": name, "side": side, name: v})
+    return points
+
+
+def _value(s: Scenario, name: str):
+    if name.startswith("storage."):
+        _, option, field = name.split(".")
+        for o in s.storage:
+            if o.name == option:
+                return getattr(o, field)
+        raise InputError("--params", name, "a storage option of the scenario")
+    return s[name]
+
+
+def make_point_scenario(base: Scenario):
+    """A function turning a point dict into its scenario (the base, overridden)."""
+    def make(point: dict) -> Scenario:
+        overrides = {k: v for k, v in point.items() if k not in ("sweep", "side", "sample")}
+        return with_overrides(base, overrides)
+    return make
+
+
+def result_rows(points: list[dict], results: list[PointResult]) -> list[dict]:
+    """Rows for CSV: the point's values by name, every output, status and message."""
+    rows = []
+    for point, result in zip(points, results):
+        rows.append({**point, **result.outputs, "status": result.status,
+                     "message": result.message})
+    return rows
+
+
+def columns_of(rows: list[dict], first: list[str]) -> list[str]:
+    columns = list(first)
+    for row in rows:
+        for key in row:
+            if key not in columns and key not in ("status", "message"):
+                columns.append(key)
+    return columns + ["status", "message"]
+
+
+# -- uncertainty --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Distribution:
+    """One uncertain input: its name, kind and parameters (as given)."""
+
+    name: str
+    kind: str          # uniform, normal, triangular, choice
+    args: tuple
+
+    def draw(self, rng: np.random.Generator, n: int) -> list:
+        if self.kind == "uniform":
+            return rng.uniform(self.args[0], self.args[1], n).tolist()
+        if self.kind == "normal":
+            return rng.normal(self.args[0], self.args[1], n).tolist()
+        if self.kind == "triangular":
+            return rng.triangular(*self.args, n).tolist()
+        return [self.args[i] for i in rng.integers(0, len(self.args), n)]
+
+
+def parse_dist(text: str) -> Distribution:
+    """``NAME=uniform:LO:HI``, ``normal:MEAN:SD``, ``triangular:LO:MODE:HI``,
+    ``choice:A,B,...``; ``elasticity_preset=presets`` draws the literature presets."""
+    name, sep, spec = text.partition("=")
+    name = name.strip()
+    allowed = ("NAME=uniform:LO:HI, normal:MEAN:SD, triangular:LO:MODE:HI, choice:A,B,... "
+               "or elasticity_preset=presets")
+    if not sep:
+        raise InputError("--dist", text, allowed)
+    if name == "elasticity_preset":
+        choices = list(elasticity_presets()) if spec.strip() == "presets" else (
+            spec.split(":", 1)[1].split(",") if spec.startswith("choice:") else None)
+        if not choices:
+            raise InputError("--dist", text, "elasticity_preset=presets or "
+                             "elasticity_preset=choice:NAME,NAME,...")
+        return Distribution(name, "choice", tuple(c.strip() for c in choices))
+    _check_name(name, "--dist")
+    kind, _, rest = spec.partition(":")
+    try:
+        if kind == "choice":
+            values = tuple(float(v) for v in rest.split(","))
+            if not values:
+                raise ValueError
+            return Distribution(name, kind, values)
+        numbers = tuple(float(v) for v in rest.split(":"))
+    except ValueError:
+        raise InputError("--dist", text, allowed) from None
+    expected = {"uniform": 2, "normal": 2, "triangular": 3}
+    if kind not in expected or len(numbers) != expected[kind] or not all(map(math.isfinite, numbers)):
+        raise InputError("--dist", text, allowed)
+    if kind == "uniform" and not numbers[0] < numbers[1]:
+        raise InputError("--dist", text, "uniform:LO:HI with LO < HI")
+    if kind == "normal" and not numbers[1] > 0:
+        raise InputError("--dist", text, "normal:MEAN:SD with SD > 0")
+    if kind == "triangular" and not numbers[0] <= numbers[1] <= numbers[2] or (
+            kind == "triangular" and numbers[0] == numbers[2]):
+        raise InputError("--dist", text, "triangular:LO:MODE:HI with LO <= MODE <= HI, LO < HI")
+    return Distribution(name, kind, numbers)
+
+
+def draw_samples(dists: list[Distribution], n: int, seed: int | None) -> list[dict]:
+    """``n`` points, each a dict of drawn values; the same seed, the same draws."""
+    rng = np.random.default_rng(seed)
+    columns = {d.name: d.draw(rng, n) for d in dists}
+    return [{"sample": i, **{name: values[i] for name, values in columns.items()}}
+            for i in range(n)]
+
+
+def quantiles(rows: list[dict], probabilities=(0.05, 0.5, 0.95)) -> dict[str, dict[str, float]]:
+    """Quantiles of every numeric output over the solved samples."""
+    solved = [r for r in rows if r.get("status") == "ok"]
+    names = [k for k in (solved[0] if solved else {}) if k not in ("status", "message", "sample")
+             and isinstance(solved[0][k], (int, float)) and not isinstance(solved[0][k], bool)]
+    out = {}
+    for name in names:
+        values = np.array([r[name] for r in solved], dtype=float)
+        values = values[~np.isnan(values)]
+        out[name] = {f"p{round(p * 100)}": (float(np.quantile(values, p)) if values.size else math.nan)
+                     for p in probabilities}
+    return out
+
+
+# -- a design that holds with a given confidence -----------------------------------------
+
+@dataclass
+class ConfidenceDesign:
+    capacity_mb: dict           # per storage option
+    fill_capacity_mbd: float
+    release_capacity_mbd: float
+    coverage: float             # share of all samples the design holds the target in
+    covered: list[bool]
+    expected_cost_musd: float
+    outputs: dict
+
+
+def confidence_design(base: Scenario, points: list[dict], results: list[PointResult],
+                      confidence: float, baseline=None, workers: int = 1,
+                      on_result=None) -> ConfidenceDesign:
+    """One design meeting the target in at least ``confidence`` of the samples.
+
+    The samples are ranked by their own least cost; the cheapest
+    ceil(confidence * N) are kept and the design is, option by option, the
+    largest capacity (and fill and release capacity) any kept sample needs.
+    Each kept sample's own schedule fits in it, so it holds the target in at
+    least that share: a sufficient design, not proven the cheapest (that is a
+    chance-constrained MILP over every sample's schedule). Its coverage is
+    then checked by re-solving every sample with the design's capacities as
+    hard limits, which also gives each sample's operating and oil cost.
+    """
+    n = len(points)
+    solved = [(r.outputs["total_cost_musd"], i) for i, r in enumerate(results) if r.status == "ok"]
+    need = math.ceil(confidence * n - 1e-9)
+    if len(solved) < need:
+        raise InputError("--confidence", confidence,
+                         f"<= {len(solved) / n:.3f}: only {len(solved)} of {n} samples can "
+                         "meet the target at all")
+    keep = [i for _, i in sorted(solved)[:need]]
+    names = [o.name for o in base.storage]
+    capacity = {k: max(results[i].outputs[f"capacity_mb_{k}"] for i in keep) for k in names}
+    fill = max(results[i].outputs["fill_capacity_mbd"] for i in keep)
+    release = max(results[i].outputs["release_capacity_mbd"] for i in keep)
+    # a hair of slack so a kept sample is not lost to solver tolerances
+    slack = 1 + 1e-7
+    fixed = replace(base, storage=tuple(replace(o, capacity_max_mb=capacity[o.name] * slack,
+                                                existing_mb=min(o.existing_mb,
+                                                                capacity[o.name] * slack))
+                                        for o in base.storage))
+    fixed = fixed.with_params(fill_rate_max_mbd=fill * slack, release_rate_max_mbd=release * slack)
+    make = lambda point: with_overrides(fixed, {k: v for k, v in point.items() if k != "sample"})  # noqa: E731
+    checks = run_points(make, points, baseline, workers, on_result)
+    covered = [r.status == "ok" for r in checks]
+    coverage = sum(covered) / n
+    # The check lets each sample use less than the design; the design itself
+    # is built and leased whole: its capital and O&M, plus each covered
+    # sample's oil and flow costs (its operating cost less its own O&M).
+    design_capital, design_om = _design_fixed_costs(base, capacity, fill, release)
+    running = []
+    for r in checks:
+        if r.status == "ok":
+            own = {o.name: r.outputs[f"capacity_mb_{o.name}"] for o in base.storage}
+            running.append(r.outputs["operating_cost_musd"] + r.outputs["oil_cost_musd"]
+                           - _design_fixed_costs(base, own, 0.0, 0.0)[1])
+    expected = design_capital + design_om + (float(np.mean(running)) if running else math.nan)
+    outputs = {
+        "storage_capacity_mb": float(sum(capacity.values())),
+        "fill_capacity_mbd": fill, "release_capacity_mbd": release,
+        "capital_cost_musd": design_capital,
+        "storage_om_cost_musd": design_om,
+        "expected_total_cost_musd": expected,
+        "coverage": coverage,
+        **{f"capacity_mb_{k}": v for k, v in capacity.items()},
+    }
+    return ConfidenceDesign(capacity, fill, release, coverage, covered, expected, outputs)
+
+
+def _design_fixed_costs(base: Scenario, capacity: dict, fill: float,
+                        release: float) -> tuple[float, float]:
+    """Capital and storage O&M [musd] of a design, at the base scenario's prices."""
+    from .problem import build_problem
+    data = build_problem(base)
+    existing = np.array([o.existing_mb for o in base.storage])
+    new = np.maximum(np.array([capacity[o.name] for o in base.storage]) - existing, 0.0)
+    milp = [k for k, o in enumerate(base.storage) if o.build_or_not]
+    built = (new[milp] > 1e-9).astype(float)
+    capital = float(data.capital_musd_per_mb @ new + data.fixed_charge_musd[milp] @ built
+                    + data.rate_capital_musd_per_mbd * (fill + release))
+    om = float(data.om_musd_per_mb_new @ new + data.om_existing_musd.sum())
+    return capital, om
+
