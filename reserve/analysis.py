@@ -145,12 +145,22 @@ def _value(s: Scenario, name: str):
     return s[name]
 
 
-def make_point_scenario(base: Scenario):
-    """A function turning a point dict into its scenario (the base, overridden)."""
-    def make(point: dict) -> Scenario:
+@dataclass(frozen=True)
+class PointScenario:
+    """Turns a point dict into its scenario: the base, overridden by the point's values.
+
+    A class rather than a closure so that worker processes can receive it.
+    """
+
+    base: Scenario
+
+    def __call__(self, point: dict) -> Scenario:
         overrides = {k: v for k, v in point.items() if k not in ("sweep", "side", "sample")}
-        return with_overrides(base, overrides)
-    return make
+        return with_overrides(self.base, overrides)
+
+
+def make_point_scenario(base: Scenario) -> PointScenario:
+    return PointScenario(base)
 
 
 def result_rows(points: list[dict], results: list[PointResult]) -> list[dict]:
@@ -299,8 +309,7 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
                                                                 capacity[o.name] * slack))
                                         for o in base.storage))
     fixed = fixed.with_params(fill_rate_max_mbd=fill * slack, release_rate_max_mbd=release * slack)
-    make = lambda point: with_overrides(fixed, {k: v for k, v in point.items() if k != "sample"})  # noqa: E731
-    checks = run_points(make, points, baseline, workers, on_result)
+    checks = run_points(PointScenario(fixed), points, baseline, workers, on_result)
     covered = [r.status == "ok" for r in checks]
     coverage = sum(covered) / n
     # The check lets each sample use less than the design; the design itself

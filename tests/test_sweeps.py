@@ -1,0 +1,271 @@
+"""Many solves (issue 4): in-place re-solves equal fresh solves, monotone facts,
+tornado against separate runs, quantiles against a closed form, the confidence
+design's coverage recomputed, workers, reproducibility and Ctrl-C."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reserve import analysis, sweep
+from reserve.cli import app
+from reserve.errors import TargetUnreachable
+from reserve.model import build_model
+from reserve.problem import build_problem
+from reserve.results import outputs
+from reserve.scenario import with_overrides
+from reserve.solve import Session, size
+from reserve.sweep import Resolver
+
+from conftest import scenario
+
+ROOMY = {"storage.floating_storage.capacity_max_mb": "inf", "fill_rate_max_mbd": "inf"}
+runner = CliRunner()
+
+CHANGES = [
+    {"demand_elasticity": -0.25}, {"supply_elasticity": 0.0}, {"offset_share": 0.4},
+    {"offset_share": -0.3}, {"discount_rate": 0.02}, {"loss_rate_per_yr": 0.3},
+    {"target_impact_usd_per_bbl": 7.5}, {"target_impact_usd_per_bbl": "8%"},
+    {"price_usd_per_bbl": 90}, {"demand_mbd": 70}, {"transaction_cost_usd_per_bbl": 2},
+    {"holding_cost_usd_per_bbl_yr": 3}, {"rate_capex_usd_per_bbl_per_day": 900},
+    {"storage.leased_tanks.om_usd_per_bbl_yr": 20}, {"storage.leased_tanks.capacity_max_mb": 5},
+    {"storage.floating_storage.om_usd_per_bbl_yr": 4}, {"release_rate_max_mbd": 0.5},
+    {"window_impact_max_usd_per_bbl": 9}, {"oil_valuation": "market"},
+    {"capital_charge": "full"}, {"hold_days": 90},   # another structure: a rebuild
+]
+
+
+@pytest.mark.parametrize("extra", [{}, {"price_model": "isoelastic"},
+                                   {"demand_elasticity_long_run": -0.3,
+                                    "supply_elasticity_long_run": 0.1}])
+def test_in_place_re_solves_equal_fresh_solves(extra):
+    base = scenario(**ROOMY, **extra)
+    resolver = Resolver(base)
+    for change in CHANGES:
+        s = with_overrides(base, change)
+        try:
+            fresh = outputs(size(s, diagnose=False))
+        except TargetUnreachable:
+            with pytest.raises(TargetUnreachable):
+                resolver.solve(s)
+            continue
+        again = outputs(resolver.solve(s))
+        for name, value in fresh.items():
+            if isinstance(value, float) and not np.isnan(value):
+                assert again[name] == pytest.approx(value, rel=1e-7, abs=1e-7), (change, name)
+    assert resolver.rebuilds >= 1      # the hold_days change
+    assert resolver.timings.solves > len(CHANGES)
+
+
+def test_an_updated_model_is_the_fresh_model_number_for_number():
+    """Every data-dependent number has a slot: after writing new data into the
+    old model, HiGHS holds exactly the LP a fresh build of that data gives."""
+    base = scenario(**ROOMY, initial_inventory_mb=10,
+                    **{"storage.leased_tanks.existing_mb": 20,
+                       "storage.leased_tanks.build_days": 0})
+    resolver = Resolver(base)
+    changed = with_overrides(base, {"demand_elasticity": -0.31, "discount_rate": 0.03,
+                                    "loss_rate_per_yr": 0.2, "initial_inventory_mb": 15,
+                                    "storage.leased_tanks.existing_mb": 25,
+                                    "rate_capex_usd_per_bbl_per_day": 400,
+                                    "target_impact_usd_per_bbl": 4})
+    resolver.solve(changed)
+    fresh = Session(build_problem(changed), fixed_level=True)
+    fresh.least_cost(fresh.data.target_level)
+    old, new = resolver.highs.getLp(), fresh.solver._solver_model.getLp()
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        a, b = np.asarray(getattr(old, name)), np.asarray(getattr(new, name))
+        assert np.allclose(np.minimum(a, 1e20), np.minimum(b, 1e20), rtol=1e-12, atol=1e-12), name
+    assert np.allclose(_dense(old), _dense(new), rtol=1e-12, atol=1e-12)
+
+
+def _dense(lp):
+    a = lp.a_matrix_
+    out = np.zeros((lp.num_row_, lp.num_col_))
+    start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
+    for col in range(lp.num_col_):
+        for k in range(start[col], start[col + 1]):
+            out[index[k], col] = value[k]
+    return out
+
+
+def _sweep(args):
+    result = runner.invoke(app, ["sensitivity", *args, "--set",
+                                 "storage.floating_storage.capacity_max_mb=inf",
+                                 "--set", "fill_rate_max_mbd=inf"])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+@pytest.mark.parametrize("vary, rises", [
+    ("demand_elasticity=-0.05:-0.35:7", True),     # more elastic demand: bigger
+    ("supply_elasticity=0:0.15:6", True),
+    ("offset_share=-0.5:0.6:6", True),
+    ("hold_days=30:360:6", True),
+])
+def test_capacity_rises_monotonically(vary, rises):
+    rows = _sweep(["--vary", vary])
+    capacity = [float(r["storage_capacity_mb"]) for r in rows]
+    assert all(r["status"] == "ok" for r in rows)
+    assert all(b > a for a, b in zip(capacity, capacity[1:]))
+
+
+def test_one_way_rows_show_every_varied_value():
+    rows = _sweep(["--vary", "demand_elasticity=-0.3,-0.2", "--vary", "supply_elasticity=0,0.1"])
+    assert [r["sweep"] for r in rows] == ["demand_elasticity"] * 2 + ["supply_elasticity"] * 2
+    assert rows[0]["supply_elasticity"] == "0.05" and rows[2]["demand_elasticity"] == "-0.1"
+
+
+def test_grid_covers_every_combination_in_snake_order():
+    rows = _sweep(["--vary", "demand_elasticity=-0.3:-0.1:3", "--vary",
+                   "supply_elasticity=0:0.1:3", "--grid"])
+    pairs = [(float(r["demand_elasticity"]), float(r["supply_elasticity"])) for r in rows]
+    assert len(set(pairs)) == 9
+    assert [p[1] for p in pairs[:6]] == [0, 0.05, 0.1, 0.1, 0.05, 0]
+
+
+def test_tornado_bars_match_separate_size_runs(cli):
+    rows = _sweep(["--tornado", "--params", "demand_elasticity,price_usd_per_bbl",
+                   "--span", "20%"])
+    for row in rows:
+        name, value = row["sweep"], row[row["sweep"]]
+        r = cli("size", "-f", "json", "--set", f"{name}={value}", "--set",
+                "storage.floating_storage.capacity_max_mb=inf", "--set", "fill_rate_max_mbd=inf")
+        separate = json.loads(r.stdout)
+        assert float(row["storage_capacity_mb"]) == pytest.approx(separate["storage_capacity_mb"],
+                                                                  rel=1e-9)
+        assert float(row["total_cost_musd"]) == pytest.approx(separate["total_cost_musd"],
+                                                              rel=1e-9)
+    assert {r["side"] for r in rows} == {"low", "high"}
+    low = [r for r in rows if r["sweep"] == "demand_elasticity" and r["side"] == "low"][0]
+    assert float(low["demand_elasticity"]) == pytest.approx(-0.08)
+
+
+def test_uncertainty_quantiles_match_the_closed_form():
+    """Capacity is affine in the demand elasticity (hold * target * Q0 (eps_s -
+    eps_d) / P0), so its quantiles are the affine map of the sample's quantiles,
+    and near those of the uniform distribution."""
+    result = runner.invoke(app, ["uncertainty", "--samples", "2000", "--seed", "7",
+                                 "--dist", "demand_elasticity=uniform:-0.35:-0.03",
+                                 "--format", "json", "--set",
+                                 "storage.floating_storage.capacity_max_mb=inf",
+                                 "--set", "fill_rate_max_mbd=inf"])
+    assert result.exit_code == 0, result.output
+    q = json.loads(result.stdout)
+    capacity = lambda eps_d: 180 * 5 * 86 * (0.05 - eps_d) / 66.75  # noqa: E731
+    for p in ("p5", "p50", "p95"):
+        # a higher capacity comes from a lower (more elastic) eps_d: P5 <-> P95
+        mirror = {"p5": "p95", "p50": "p50", "p95": "p5"}[p]
+        assert q["storage_capacity_mb"][p] == pytest.approx(
+            capacity(q["demand_elasticity"][mirror]), rel=1e-9)
+    exact = {"p5": -0.35 + 0.95 * 0.32, "p50": -0.19, "p95": -0.35 + 0.05 * 0.32}
+    for p, eps in exact.items():
+        assert q["storage_capacity_mb"][p] == pytest.approx(capacity(eps), rel=0.03)
+    assert q["samples"] == {"requested": 2000, "solved": 2000, "infeasible": 0, "error": 0}
+
+
+def test_same_seed_same_answer():
+    args = ["uncertainty", "-n", "30", "--seed", "11", "--dist",
+            "supply_elasticity=triangular:0:0.05:0.15", "-f", "json"]
+    assert runner.invoke(app, args).stdout == runner.invoke(app, args).stdout
+
+
+def test_confidence_coverage_recomputed_independently():
+    base = scenario(**ROOMY)
+    dists = [analysis.parse_dist("demand_elasticity=uniform:-0.35:-0.03"),
+             analysis.parse_dist("supply_elasticity=uniform:0:0.15")]
+    points = analysis.draw_samples(dists, 40, seed=5)
+    make = analysis.make_point_scenario(base)
+    results = sweep.run_points(make, points)
+    design = analysis.confidence_design(base, points, results, 0.9)
+    assert design.coverage >= 0.9
+    # independently: a fresh `size` per sample with the design's capacities as limits
+    held = 0
+    for point in points:
+        s = with_overrides(make(point), {
+            **{f"storage.{k}.capacity_max_mb": v * (1 + 1e-7) for k, v in design.capacity_mb.items()},
+            "fill_rate_max_mbd": design.fill_capacity_mbd * (1 + 1e-7),
+            "release_rate_max_mbd": design.release_capacity_mbd * (1 + 1e-7) + 0.0})
+        try:
+            size(s, diagnose=False)
+            held += 1
+        except TargetUnreachable:
+            pass
+    assert held / len(points) == pytest.approx(design.coverage)
+
+
+def test_workers_give_the_serial_answer():
+    base = scenario(**ROOMY)
+    points = analysis.sweep_points([("demand_elasticity", [-0.3, -0.2, -0.1, -0.05])], False, base)
+    make = analysis.make_point_scenario(base)
+    serial = sweep.run_points(make, points)
+    parallel = sweep.run_points(make, points, workers=2)
+    for a, b in zip(serial, parallel):
+        assert a.status == b.status
+        assert a.outputs["storage_capacity_mb"] == pytest.approx(b.outputs["storage_capacity_mb"],
+                                                                 rel=1e-12)
+
+
+def test_bad_points_do_not_stop_a_sweep():
+    rows = _sweep(["--vary", "demand_elasticity=-0.2,0.3,-0.1"])
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"]
+    assert "demand_elasticity" in rows[1]["message"]
+
+
+def test_ctrl_c_keeps_the_rows_solved(tmp_path, monkeypatch):
+    calls = {"n": 0}
+    real = sweep.solve_point
+
+    def interrupt_on_fourth(resolver, s):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return real(resolver, s)
+
+    monkeypatch.setattr(sweep, "solve_point", interrupt_on_fourth)
+    out = tmp_path / "rows.csv"
+    result = runner.invoke(app, ["sensitivity", "--vary", "demand_elasticity=-0.3:-0.05:8",
+                                 "-o", str(out), "--set", "fill_rate_max_mbd=inf", "--set",
+                                 "storage.floating_storage.capacity_max_mb=inf"])
+    assert result.exit_code == 130
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 3 and all(r["status"] == "ok" for r in rows)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["sensitivity"], "--vary"),
+    (["sensitivity", "--vary", "demand_elasticity=1:2"], "NAME=LO:HI:N"),
+    (["sensitivity", "--vary", "price_model=1:2:3"], "a numeric parameter"),
+    (["sensitivity", "--vary", "demand_elastcity=1:2:3"], "did you mean demand_elasticity"),
+    (["sensitivity", "--tornado", "--span", "150%"], "--span"),
+    (["uncertainty", "--dist", "demand_elasticity=beta:1:2"], "uniform:LO:HI"),
+    (["uncertainty", "--dist", "demand_elasticity=uniform:1"], "uniform:LO:HI"),
+    (["uncertainty", "--dist", "demand_elasticity=normal:-0.1:-1"], "SD > 0"),
+    (["uncertainty", "-n", "0", "--dist", "demand_elasticity=uniform:-0.3:-0.1"], "--samples"),
+    (["uncertainty", "--confidence", "1.5", "--dist", "demand_elasticity=uniform:-0.3:-0.1"],
+     "--confidence"),
+])
+def test_bad_analysis_input_exits_2(args, words):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+
+
+def test_plots_for_sweeps(tmp_path):
+    for args in (["--vary", "demand_elasticity=-0.3:-0.1:3"],
+                 ["--vary", "demand_elasticity=-0.3:-0.1:3", "--vary", "supply_elasticity=0:0.1:3",
+                  "--grid"],
+                 ["--tornado", "--params", "demand_elasticity,hold_days"]):
+        out = tmp_path / "p.png"
+        result = runner.invoke(app, ["sensitivity", *args, "--plot", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(b"\x89PNG")
+    out = tmp_path / "h.svg"
+    result = runner.invoke(app, ["uncertainty", "-n", "20", "--seed", "1", "--dist",
+                                 "demand_elasticity=uniform:-0.3:-0.1", "--plot", str(out)])
+    assert result.exit_code == 0 and out.read_text().startswith("<?xml")
