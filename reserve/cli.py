@@ -125,6 +125,9 @@ TimeLimitOpt = typer.Option(None, "--time-limit", help="HiGHS time limit [s] (ex
 PathOpt = typer.Option(None, "--price-path", metavar="FILE.csv",
                        help="Baseline prices over time: CSV day,price_usd_per_bbl or "
                             "date,price_usd_per_bbl (day 0 = first row).")
+SchedulerOpt = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                            help="Run the points on an existing Dask cluster "
+                                 "(tcp://host:8786; needs pip install 'reserve[dask]').")
 PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|FILE.svg",
                        help="Draw baseline and supported price, fill/release and inventory.")
 
@@ -301,7 +304,7 @@ def impact(
 
 # -- many solves: sensitivity and uncertainty --------------------------------------
 
-def _solve_points(make, points, baseline, workers: int, label: str):
+def _solve_points(make, points, baseline, workers: int, label: str, scheduler=None):
     """Solve points with a progress bar; returns (results so far, interrupted?)."""
     from .sweep import run_points
     if workers < 1:
@@ -312,7 +315,7 @@ def _solve_points(make, points, baseline, workers: int, label: str):
             results.append(result)
             progress(len(results), len(points), f"{len(results)}/{len(points)} points")
         try:
-            run_points(make, points, baseline, workers, on_result)
+            run_points(make, points, baseline, workers, on_result, scheduler)
         except KeyboardInterrupt:
             return results, True
     return results, False
@@ -358,6 +361,7 @@ def sensitivity(
                                           help="Write the rows here (default: stdout)."),
     plot: Optional[Path] = PlotOpt,
     workers: int = typer.Option(1, "--workers", help="Local processes to spread points over."),
+    scheduler: Optional[str] = SchedulerOpt,
 ):
     """How the answer moves with each input: one-way sweeps, a grid, or a tornado.
 
@@ -382,7 +386,7 @@ def sensitivity(
                 raise InputError("--grid", "one --vary", "two or more --vary parameters")
             points = analysis.sweep_points(varied, grid, base)
         results, interrupted = _solve_points(analysis.make_point_scenario(base), points,
-                                             baseline, workers, "sweeping")
+                                             baseline, workers, "sweeping", scheduler)
         done = points[:len(results)]
         rows = analysis.result_rows(done, results)
         varied_names = [k for p in points for k in p if k not in ("sweep", "side")]
@@ -429,6 +433,7 @@ def uncertainty(
                                           help="Also write every sample's row here."),
     plot: Optional[Path] = PlotOpt,
     workers: int = typer.Option(1, "--workers", help="Local processes to spread samples over."),
+    scheduler: Optional[str] = SchedulerOpt,
 ):
     """Quantiles (P5, P50, P95) of capacity, rates and cost over uncertain inputs."""
     def body():
@@ -447,7 +452,8 @@ def uncertainty(
         baseline = _baseline(price_path, base)
         points = analysis.draw_samples(dists, samples, seed)
         make = analysis.make_point_scenario(base)
-        results, interrupted = _solve_points(make, points, baseline, workers, "sampling")
+        results, interrupted = _solve_points(make, points, baseline, workers, "sampling",
+                                             scheduler)
         rows = analysis.result_rows(points[:len(results)], results)
         if output is not None or interrupted:
             first = ["sample"] + [d.name for d in dists]

@@ -203,14 +203,18 @@ def solve_point(resolver: Resolver, scenario: Scenario) -> PointResult:
 
 def run_points(make_scenario: Callable[[dict], Scenario], points: list[dict],
                baseline=None, workers: int = 1,
-               on_result: Callable[[int, PointResult], None] | None = None) -> list[PointResult]:
+               on_result: Callable[[int, PointResult], None] | None = None,
+               scheduler: str | None = None) -> list[PointResult]:
     """Solve every point (a dict of parameter values) and return results in order.
 
     ``make_scenario`` turns a point into a Scenario (raising InputError for a
-    bad one); ``on_result(i, result)`` is called as each finishes, in order
-    within a worker. With ``workers > 1`` the points are split into
-    contiguous blocks, one Resolver per process.
+    bad one); ``on_result(i, result)`` is called as each finishes, in order.
+    With ``workers > 1`` the points are split into contiguous blocks (warm
+    starts stay good inside a block), one Resolver per process; with
+    ``scheduler`` (a Dask scheduler address) the blocks go to that cluster.
     """
+    if scheduler is not None:
+        return _run_dask(make_scenario, points, baseline, scheduler, on_result)
     if workers > 1 and len(points) > 1:
         return _run_parallel(make_scenario, points, baseline, workers, on_result)
     results: list[PointResult] = []
@@ -232,6 +236,32 @@ def run_points(make_scenario: Callable[[dict], Scenario], points: list[dict],
 def _block(args):
     make_scenario, points, baseline = args
     return run_points(make_scenario, points, baseline, workers=1)
+
+
+def _run_dask(make_scenario, points, baseline, scheduler, on_result):
+    """Blocks of points on an existing Dask cluster (the optional `distributed` package)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
+                         "package installed: pip install 'reserve[dask]'") from None
+    try:
+        client = Client(scheduler, timeout=5)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError("--scheduler", scheduler, f"the address of a running Dask "
+                         f"scheduler ({err})") from None
+    with client:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        blocks = [b for b in np.array_split(np.arange(len(points)), 4 * n_workers) if len(b)]
+        futures = client.map(_block, [(make_scenario, [points[i] for i in b], baseline)
+                                      for b in blocks], pure=False)
+        results: list[PointResult] = []
+        for future in futures:   # in order, so rows keep the points' order
+            for result in future.result():
+                results.append(result)
+                if on_result is not None:
+                    on_result(len(results) - 1, result)
+    return results
 
 
 def _run_parallel(make_scenario, points, baseline, workers, on_result):

@@ -269,3 +269,29 @@ def test_plots_for_sweeps(tmp_path):
     result = runner.invoke(app, ["uncertainty", "-n", "20", "--seed", "1", "--dist",
                                  "demand_elasticity=uniform:-0.3:-0.1", "--plot", str(out)])
     assert result.exit_code == 0 and out.read_text().startswith("<?xml")
+
+
+def test_a_dask_cluster_gives_the_serial_answer():
+    distributed = pytest.importorskip("distributed")   # in the test extra; skip only if absent
+    base = scenario(**ROOMY)
+    points = analysis.sweep_points([("demand_elasticity", [-0.3, -0.2, -0.1]),
+                                    ("supply_elasticity", [0.0, 0.1])], False, base)
+    make = analysis.make_point_scenario(base)
+    serial = sweep.run_points(make, points)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        on_cluster = sweep.run_points(make, points, scheduler=cluster.scheduler_address)
+        result = runner.invoke(app, ["sensitivity", "--vary", "demand_elasticity=-0.3,-0.2",
+                                     "--scheduler", cluster.scheduler_address])
+    assert [r.status for r in on_cluster] == [r.status for r in serial]
+    for a, b in zip(serial, on_cluster):
+        assert a.outputs["total_cost_musd"] == pytest.approx(b.outputs["total_cost_musd"], rel=1e-12)
+    assert result.exit_code == 0, result.output
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 2
+
+
+def test_unreachable_scheduler_exits_2():
+    pytest.importorskip("distributed")
+    result = runner.invoke(app, ["sensitivity", "--vary", "demand_elasticity=-0.3,-0.2",
+                                 "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2 and "--scheduler" in result.output
