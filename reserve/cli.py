@@ -518,6 +518,33 @@ def _print_quantiles(q: dict, counts: dict) -> None:
 
 
 @app.command()
+def batch(
+    sheet: Path = typer.Argument(..., metavar="IN.csv",
+                                 help="One run a row: parameter names as columns (see "
+                                      "`reserve params --format csv`), plus optional id, "
+                                      "scenario, mode, capacity_mb, fill_rate_mbd, "
+                                      "release_rate_mbd, direction."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT.csv",
+                                          help="Write the answers here (default: stdout)."),
+    workers: int = typer.Option(1, "--workers", help="Local processes to spread rows over."),
+):
+    """A sheet of scenarios in, a sheet of answers out: every input column, then
+    every result, status (ok, infeasible, error) and message, row for row."""
+    def body():
+        from .batch import run_batch
+        if workers < 1:
+            raise InputError("--workers", workers, "a whole number >= 1")
+        with _progress_bar("batch") as progress:
+            columns, rows = run_batch(sheet, workers,
+                                      lambda done, total: progress(done, total, f"row {done}"))
+        _write_rows(rows, columns, output)
+        bad = sum(r["status"] != "ok" for r in rows)
+        if bad:
+            _err(f"{bad} of {len(rows)} rows not answered: see their status and message")
+    _guarded(body)
+
+
+@app.command()
 def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f",
                                             help="table, csv (a template to fill in and "
                                                  "pass as -s) or toml (a commented scenario).")):

@@ -128,10 +128,11 @@ def _read_text(path: Path) -> str:
         raise InputError("scenario", str(path), "a UTF-8 text file") from None
 
 
-def read_csv_rows(text: str, what: str) -> list[list[str]]:
+def read_csv_rows(text: str, what: str, keep_blank: bool = False) -> list[list[str]]:
     """Rows of a CSV as a spreadsheet writes it: comma or semicolon, CRLF, quotes.
 
-    Blank rows and rows whose first cell starts with ``#`` are dropped.
+    Rows whose first cell starts with ``#`` are dropped, and blank rows too
+    unless ``keep_blank`` (a batch sheet answers every row, blank or not).
     """
     sample = "\n".join(text.splitlines()[:20])
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
@@ -139,8 +140,16 @@ def read_csv_rows(text: str, what: str) -> list[list[str]]:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
         raise InputError(what, "(file)", f"well-formed CSV ({err})") from None
-    return [[c.strip() for c in row] for row in rows
-            if any(c.strip() for c in row) and not row[0].strip().startswith("#")]
+    cleaned = []
+    for row in rows:
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            if keep_blank:
+                cleaned.append([])
+            continue
+        if not cells[0].startswith("#"):
+            cleaned.append(cells)
+    return cleaned
 
 
 def _parse_toml(text: str, path: Path) -> tuple[dict, list[dict] | None]:

@@ -1,0 +1,132 @@
+"""`reserve batch` (issue 5): spreadsheet dialects, one answer per row, equal to
+separate runs, in order, whatever happens to any row."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from reserve.batch import run_batch
+from reserve.results import outputs
+from reserve.scenario import build_scenario, with_overrides
+from reserve.solve import impact, size
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def _rows(path):
+    return list(csv.DictReader(open(path, newline="", encoding="utf-8")))
+
+
+def test_batch_equals_separate_runs_row_by_row(tmp_path):
+    sheet = ROOT / "examples" / "spreadsheet" / "scenarios.csv"
+    columns, rows = run_batch(sheet)
+    inputs = list(csv.DictReader(open(sheet, newline="")))
+    assert [r["id"] for r in rows] == [r["id"] for r in inputs]
+    assert columns[:len(inputs[0])] == list(inputs[0])        # inputs first, in order
+    assert columns[-2:] == ["status", "message"]
+    for row, given in zip(rows, inputs):
+        assert row["status"] == "ok", row["message"]
+        base = build_scenario(sheet.parent / given["scenario"] if given["scenario"] else None)
+        overrides = {k: v for k, v in given.items() if v and k not in (
+            "id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
+            "direction")}
+        s = with_overrides(base, overrides)
+        if given["mode"] == "impact":
+            rate = lambda name: float(given[name]) if given.get(name) else None  # noqa: E731
+            separate = outputs(impact(s, float(given["capacity_mb"]), rate("fill_rate_mbd"),
+                                      rate("release_rate_mbd"), given["direction"]))
+        else:
+            separate = outputs(size(s))
+        for name in ("storage_capacity_mb", "fill_capacity_mbd", "release_capacity_mbd",
+                     "total_cost_musd", "marginal_cost_musd_per_usd", "max_impact_usd_per_bbl"):
+            if name in separate and separate[name] == separate[name]:   # not NaN
+                assert row[name] == pytest.approx(separate[name], rel=1e-7, abs=1e-9), (row["id"], name)
+
+
+def test_the_shipped_results_are_what_the_sheet_gives():
+    folder = ROOT / "examples" / "spreadsheet"
+    _, rows = run_batch(folder / "scenarios.csv")
+    shipped = _rows(folder / "results.csv")
+    assert len(shipped) == len(rows)
+    for mine, theirs in zip(rows, shipped):
+        assert float(theirs["storage_capacity_mb"]) == pytest.approx(mine["storage_capacity_mb"],
+                                                                    rel=1e-8)
+
+
+def test_a_messy_sheet_gets_one_row_per_input_row(tmp_path, cli):
+    sheet = tmp_path / "messy.csv"
+    sheet.write_bytes(
+        "\ufeffid;demand_elasticity;target_impact_usd_per_bbl;colour;hold_days\r\n"
+        "good;-0,1;5;;180\r\n"
+        "unknown-param;-0,1;5;red;180\r\n"
+        "\r\n"
+        "not-a-number;abc;5;;180\r\n"
+        "\"quoted\";\"-0,2\";\"5%\";;90\r\n"
+        "unreachable;-0,1;25;;180\r\n"
+        ";;;;\r\n"
+        "defaults;;;;\r\n".encode())
+    out = tmp_path / "answers.csv"
+    r = cli("batch", sheet, "-o", out)
+    assert r.returncode == 0, r.stderr
+    rows = _rows(out)
+    assert [row["id"] for row in rows] == ["good", "unknown-param", "", "not-a-number", "quoted",
+                                           "unreachable", "", "defaults"]
+    assert [row["status"] for row in rows] == ["ok", "error", "error", "error", "ok",
+                                               "infeasible", "error", "ok"]
+    assert "colour" in rows[1]["message"]
+    assert "empty row" in rows[2]["message"]
+    assert "demand_elasticity = 'abc'" in rows[3]["message"]
+    assert "can hold at most" in rows[5]["message"]          # the diagnosis, not just 'no'
+    assert rows[4]["target_impact_usd_per_bbl"] == "5%"      # inputs come back as written
+    assert float(rows[4]["storage_capacity_mb"]) == pytest.approx(
+        90 * 3.3375 * 86 * 0.25 / 66.75, rel=1e-7)           # -0,2 read as -0.2
+    assert float(rows[0]["storage_capacity_mb"]) == pytest.approx(
+        180 * 5 * 86 * 0.15 / 66.75, rel=1e-7)
+    for row in rows:                                         # numbers a spreadsheet reads
+        value = row["storage_capacity_mb"]
+        assert value == "" or ("," not in value and float(value) >= 0)
+    assert not list(tmp_path.glob(".answers.csv.*"))
+
+
+def test_workers_keep_the_order_and_the_answers(tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,demand_elasticity,hold_days\n" + "".join(
+        f"r{i},{-0.05 - 0.02 * i},{60 + 10 * i}\n" for i in range(8)))
+    _, serial = run_batch(sheet)
+    _, parallel = run_batch(sheet, workers=2)
+    assert [r["id"] for r in parallel] == [f"r{i}" for i in range(8)]
+    for a, b in zip(serial, parallel):
+        assert a["status"] == b["status"]
+        assert a.get("storage_capacity_mb") == pytest.approx(b.get("storage_capacity_mb"), rel=1e-12)
+
+
+def test_params_template_round_trips_through_batch_and_s(tmp_path, cli):
+    template = tmp_path / "template.csv"
+    template.write_text(cli("params", "--format", "csv").stdout)
+    answer = _rows_of(cli("batch", template).stdout)[0]
+    direct = json.loads(cli("size", "-s", template, "-f", "json").stdout)
+    default = json.loads(cli("size", "-f", "json").stdout)
+    assert direct == default
+    assert answer["status"] == "ok"
+    assert float(answer["storage_capacity_mb"]) == pytest.approx(default["storage_capacity_mb"],
+                                                                 rel=1e-9)
+    assert float(answer["total_cost_musd"]) == pytest.approx(default["total_cost_musd"], rel=1e-9)
+
+
+def _rows_of(text):
+    import io
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("content, words", [
+    ("", "a header row"),
+    ("a,a\n1,2\n", "distinct"),
+])
+def test_bad_sheets_exit_2(tmp_path, cli, content, words):
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(content)
+    r = cli("batch", sheet)
+    assert r.returncode == 2 and words in r.stderr
