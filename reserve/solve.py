@@ -315,19 +315,9 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
     nonlinearly, so the impact is found by bisection on feasibility.
     """
     if scenario.price_model == "linear":
-        data = build_problem(scenario, baseline_price_usd_per_bbl)
-        session = Session(data, time_limit_s)
+        session = Session(build_problem(scenario, baseline_price_usd_per_bbl), time_limit_s)
         cap = cap_usd_per_bbl if cap_usd_per_bbl is not None else _no_cap(scenario)
-        level = session.most_impact(cap)
-        if level <= 0:
-            return 0.0, None
-        # Re-solve at least cost a hair inside the maximum: at the maximum
-        # itself, HiGHS's feasibility tolerance can call the fixed level
-        # infeasible.
-        for shrink in (1e-9, 1e-7, 1e-5):
-            if session.least_cost(level * (1 - shrink)):
-                return level, session
-        raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
+        return _most_impact_then_least_cost(session, cap)
     sign = scenario.sign
     # a lowering target cannot push the price to zero; a raise is capped like the LP's
     value = (cap_usd_per_bbl if cap_usd_per_bbl is not None
@@ -355,6 +345,19 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
         if session.least_cost(data.target_level * (1 - shrink)):
             return value, session
     raise SolverFailure(f"no least-cost schedule at the largest impact {value:g}")
+
+
+def _most_impact_then_least_cost(session: Session, cap: float) -> tuple[float, Session | None]:
+    """Largest window level of a linear model's session, then its least-cost schedule."""
+    level = session.most_impact(cap)
+    if level <= 0:
+        return 0.0, None
+    # Re-solve at least cost a hair inside the maximum: at the maximum
+    # itself, HiGHS's feasibility tolerance can call the fixed level infeasible.
+    for shrink in (1e-9, 1e-7, 1e-5):
+        if session.least_cost(level * (1 - shrink)):
+            return level, session
+    raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
 
 
 def _impact_of_level(data: ProblemData, level: float) -> float:
@@ -439,6 +442,9 @@ class Limit:
     lifted: Scenario    # the scenario with this limit lifted
     need_unit: str = ""
     need: callable = None  # Solution -> the value the target needs, in need_unit
+    #: a limit that is only an upper bound of one variable: (variable name,
+    #: index or None); lifting it re-solves the same model instead of a new one
+    bound: tuple | None = None
 
 
 @dataclass
@@ -458,13 +464,13 @@ def _limits(s: Scenario) -> list[Limit]:
         limits.append(Limit("fill_rate_max_mbd",
                             f"fill capacity {s.fill_rate_max_mbd:.2f} mb/d (fill_rate_max_mbd)",
                             s.with_params(fill_rate_max_mbd=math.inf), "mb/d",
-                            lambda sol: sol.fill_capacity_mbd))
+                            lambda sol: sol.fill_capacity_mbd, ("fill_capacity_mbd", None)))
     if not math.isinf(s.release_rate_max_mbd):
         limits.append(Limit("release_rate_max_mbd",
                             f"release capacity {s.release_rate_max_mbd:.2f} mb/d "
                             "(release_rate_max_mbd)",
                             s.with_params(release_rate_max_mbd=math.inf), "mb/d",
-                            lambda sol: sol.release_capacity_mbd))
+                            lambda sol: sol.release_capacity_mbd, ("release_capacity_mbd", None)))
     for k, o in enumerate(s.storage):
         if not math.isinf(o.capacity_max_mb):
             storage = tuple(replace(x, capacity_max_mb=math.inf) if i == k else x
@@ -473,7 +479,7 @@ def _limits(s: Scenario) -> list[Limit]:
                                 f"storage option {o.name} capped at {o.capacity_max_mb:g} mb "
                                 f"(storage.{o.name}.capacity_max_mb)",
                                 replace(s, storage=storage), "mb",
-                                lambda sol, k=k: sol.capacity_mb[k]))
+                                lambda sol, k=k: sol.capacity_mb[k], ("new_capacity_mb", k)))
         if o.build_days > 0:
             storage = tuple(replace(x, build_days=0) if i == k else x
                             for i, x in enumerate(s.storage))
@@ -523,6 +529,34 @@ class _Goal:
     asked: float
     reach: callable        # Scenario -> (value, Session | None)
     holds: callable        # value -> words after "can hold"
+    shared: Session | None = None   # one model re-solved for limits that are bounds
+
+    def reach_lifted(self, limit: "Limit"):
+        """The reach with ``limit`` lifted: re-solving the shared model when the
+        limit is an upper bound of one variable, else a model of its own."""
+        if self.shared is None or limit.bound is None:
+            return self.reach(limit.lifted)
+        name, index = limit.bound
+        var = getattr(self.shared.model, name)
+        var = var if index is None else var[index]
+        old = var.ub
+        var.setub(None)
+        try:
+            value, session = _most_impact_then_least_cost(self.shared, self.asked)
+            solution = session.solution() if session is not None else None
+        finally:
+            var.setub(old)
+        return value, _Solved(solution) if solution is not None else None
+
+
+@dataclass
+class _Solved:
+    """A solution kept after its session moved on (the shared model is re-used)."""
+
+    kept: Solution
+
+    def solution(self) -> Solution:
+        return self.kept
 
 
 def _goal(s: Scenario, baseline, time_limit_s) -> _Goal:
@@ -533,7 +567,9 @@ def _goal(s: Scenario, baseline, time_limit_s) -> _Goal:
         return _Goal(
             f"target {signed(target)} USD/bbl for {s.hold_days} days", target,
             lambda sc: max_impact(sc, baseline, cap_usd_per_bbl=target, time_limit_s=time_limit_s),
-            lambda v: f"at most {signed(max(v, 0.0))} USD/bbl for {s.hold_days} days")
+            lambda v: f"at most {signed(max(v, 0.0))} USD/bbl for {s.hold_days} days",
+            shared=(Session(build_problem(s, baseline), time_limit_s)
+                    if s.price_model == "linear" else None))
     name = "floor_usd_per_bbl" if s.floor_usd_per_bbl is not None else "ceiling_usd_per_bbl"
     sign = 1 if name == "floor_usd_per_bbl" else -1
     asked = s[name]
@@ -560,7 +596,8 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
     (each lifted in turn and re-solved).
     """
     goal = _goal(s, baseline, time_limit_s)
-    reach, _ = goal.reach(s)
+    reach, _ = (goal.reach(s) if goal.shared is None
+                else _most_impact_then_least_cost(goal.shared, goal.asked))
     best, best_reach, best_session = None, reach, None
     limits = _limits(s)
     for done, limit in enumerate(limits):
@@ -568,7 +605,7 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
             progress(done, len(limits), f"lifting {limit.key}")
         if limit.key == "lead_days" and baseline is not None:
             continue  # a price path fixes the horizon's days
-        lifted_reach, session = goal.reach(limit.lifted)
+        lifted_reach, session = goal.reach_lifted(limit)
         if lifted_reach > best_reach + 1e-6:
             best, best_reach, best_session = limit, lifted_reach, session
     need = None

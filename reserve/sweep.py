@@ -40,13 +40,37 @@ class PointResult:
     message: str = ""
 
 
+#: Built models a Resolver keeps, one per structure (a batch or tornado that
+#: alternates hold times re-solves each in place instead of rebuilding).
+MODELS_KEPT = 8
+_MODEL_STATE = ("session", "highs", "structure", "slots", "columns", "size_form",
+                "z_column", "impact_columns", "data", "_last")
+
+
 class Resolver:
-    """Re-solve one model for scenarios of the same structure (module docstring)."""
+    """Re-solve one model for scenarios of the same structure (module docstring).
+
+    It keeps up to MODELS_KEPT built models, one per structure, and switches
+    to the one a scenario needs.
+    """
 
     def __init__(self, scenario: Scenario, baseline_price_usd_per_bbl=None):
         self.baseline = baseline_price_usd_per_bbl
         self.timings = Timings()
         self.rebuilds = 0
+        self._kept: dict[tuple, dict] = {}
+        self._reset(scenario)
+
+    def _switch(self, key: tuple, scenario: Scenario) -> None:
+        """Make the model of structure ``key`` current: a kept one, or a new build."""
+        self._kept[self.structure] = {name: getattr(self, name) for name in _MODEL_STATE}
+        if key in self._kept:
+            for name, value in self._kept.pop(key).items():
+                setattr(self, name, value)
+            return
+        while len(self._kept) >= MODELS_KEPT:
+            self._kept.pop(next(iter(self._kept)))   # the oldest goes
+        self.rebuilds += 1
         self._reset(scenario)
 
     # -- set-up ------------------------------------------------------------------
@@ -57,7 +81,6 @@ class Resolver:
         self.highs: highspy.Highs = self.session.solver._solver_model
         self.highs.setOptionValue("output_flag", False)
         self.structure = structure(data)
-        self.in_place = data.premium_musd_per_mbd2 is None   # a QP keeps its Hessian
         solver = self.session.solver
         col = lambda v: solver._pyomo_var_to_solver_var_map[id(v)]  # noqa: E731
         row = lambda c: solver._pyomo_con_to_solver_con_map[c]  # noqa: E731
@@ -145,11 +168,12 @@ class Resolver:
         """
         check_initial_inventory_fits(scenario)
         data = build_problem(scenario, self.baseline)
-        if not self.in_place or structure(data) != self.structure:
+        if data.premium_musd_per_mbd2 is not None:   # the QP keeps its Hessian: a separate solve
             self.rebuilds += 1
-            if data.premium_musd_per_mbd2 is not None:   # the QP: a separate solve
-                return size(scenario, self.baseline, diagnose=False)
-            self._reset(scenario)
+            return size(scenario, self.baseline, diagnose=False)
+        key = structure(data)
+        if key != self.structure:
+            self._switch(key, scenario)
         self._write(data)   # after a rebuild this records every value written
         status = self._run()
         if status == "infeasible":
