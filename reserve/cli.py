@@ -545,6 +545,58 @@ def batch(
 
 
 @app.command()
+def report(
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE.html",
+                                help="The report to write (one self-contained HTML file)."),
+    target_impact: Optional[str] = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%"),
+    hold_days: Optional[int] = HoldOpt,
+    floor: Optional[str] = typer.Option(None, "--floor", metavar="USD"),
+    ceiling: Optional[str] = typer.Option(None, "--ceiling", metavar="USD"),
+    price_path: Optional[Path] = PathOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+):
+    """A report to hand round: question, answer, table, charts, every assumption
+    with its unit and source, and the command that reproduces it."""
+    def body():
+        from .report import build_report, tornado_for
+        from .results import write_atomic
+        from .scenario import parse_set
+        from .solve import size as solve_size
+        if output.suffix.lower() not in (".html", ".htm"):
+            raise InputError("--output", str(output), "a file name ending in .html")
+        options = dict(target_impact_usd_per_bbl=target_impact, hold_days=hold_days,
+                       floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
+        s = _scenario(scenario, set_, **options)
+        baseline = _baseline(price_path, s)
+        with _progress_bar("target out of reach; diagnosing") as progress:
+            answer = solve_size(s, baseline, progress=progress)
+        rows = tornado_for(s, baseline)
+        overrides = {**parse_set(set_ or []), **{k: v for k, v in options.items() if v is not None}}
+        command = _reproduce(["reserve", "size", *sys.argv[2:]])
+        text = build_report(answer, rows, scenario, overrides, command)
+        try:
+            write_atomic(output, text)
+        except OSError as err:
+            raise InputError("--output", str(output), f"a writable path ({err.strerror})") from None
+        _err(f"report written to {output}")
+    _guarded(body)
+
+
+def _reproduce(command: list[str]) -> list[str]:
+    """The `reserve size` call that gives a report's answer: its arguments less -o FILE."""
+    out, skip = [], False
+    for arg in command:
+        if skip:
+            skip = False
+        elif arg in ("-o", "--output"):
+            skip = True
+        elif not arg.startswith("--output="):
+            out.append(arg)
+    return out
+
+
+@app.command()
 def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f",
                                             help="table, csv (a template to fill in and "
                                                  "pass as -s) or toml (a commented scenario).")):

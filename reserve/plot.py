@@ -27,11 +27,12 @@ def usable_capacity_mb(answer: Answer) -> np.ndarray:
 
 def plot_answer(answer: Answer, path: str | Path) -> None:
     """Draw ``answer`` to ``path`` (.png or .svg), written whole or not at all."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    _figure_to(answer_figure(answer), path)
 
-    path = Path(path)
+
+def answer_figure(answer: Answer):
+    """The schedule chart of ``answer`` as a matplotlib figure."""
+    plt = _pyplot()
     s, d = answer.scenario, answer.data
     sch = schedule(answer)
     out = outputs(answer)
@@ -85,8 +86,17 @@ def plot_answer(answer: Answer, path: str | Path) -> None:
                 f"{out['max_impact_usd_per_bbl']:+.2f} USD/bbl for {s.hold_days} days")
     fig.suptitle(f"reserve {answer.mode}: {head}", fontsize=11)
     fig.tight_layout()
+    return fig
 
-    _figure_to(fig, path)
+
+def svg_text(fig) -> str:
+    """A figure as an inline <svg> element (for self-contained HTML)."""
+    import matplotlib.pyplot as plt
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
 
 
 def _figure_to(fig, path: str | Path) -> None:
@@ -151,6 +161,11 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
 def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
     """Tornado: each input's low and high value, the swing of capacity and of cost,
     largest swing first; the default answer is the centre line."""
+    _figure_to(tornado_figure(rows, base), path)
+
+
+def tornado_figure(rows: list[dict], base):
+    """The tornado chart as a matplotlib figure (see plot_tornado)."""
     plt = _pyplot()
     by_name: dict[str, dict] = {}
     for r in rows:
@@ -181,7 +196,7 @@ def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False) -
                       fontsize=9)
     axes[1].set_title("total cost", fontsize=9)
     fig.tight_layout()
-    _figure_to(fig, path)
+    return fig
 
 
 def _centre(base, output: str) -> float:

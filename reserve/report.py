@@ -1,0 +1,184 @@
+"""`reserve report`: one self-contained HTML file that explains a result.
+
+The file holds the question, the answer in a sentence, the results table,
+the schedule chart, a tornado chart of the main inputs, every assumption
+with its unit and source, and the command that reproduces it. Charts are
+inline SVG and the style sheet is inline: it opens anywhere, offline, and
+fetches nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import shlex
+from pathlib import Path
+
+from .results import OUTPUTS, outputs, sentence
+from .scenario import DEFAULT_SCENARIO, Scenario, packaged_file
+from .schema import PARAMETERS, STORAGE_FIELDS
+from .solve import Answer
+
+#: Inputs the report's tornado varies (those that move the answer most).
+TORNADO_INPUTS = ("demand_elasticity", "supply_elasticity", "price_usd_per_bbl", "demand_mbd",
+                  "target_impact_usd_per_bbl", "hold_days", "discount_rate",
+                  "transaction_cost_usd_per_bbl", "rate_capex_usd_per_bbl_per_day")
+TORNADO_SPAN = 0.25
+
+_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
+
+
+def toml_sources(text: str) -> tuple[dict[str, str], dict[int, str]]:
+    """The comment that explains each key of a commented TOML scenario.
+
+    A key's source is the last comment block above it in its section (one
+    block often explains several keys). Returns flat keys' sources and, by
+    position, each [[storage]] table's comment.
+    """
+    flat: dict[str, str] = {}
+    storage: dict[int, str] = {}
+    block: list[str] = []
+    last = ""
+    table = -1
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            block.append(stripped.lstrip("#").strip())
+            continue
+        if block:   # section rulers ("-- market ---") are not sources
+            last = " ".join(b for b in block if b and not b.startswith("--"))
+            block = []
+        if stripped == "[[storage]]":
+            table += 1
+            last = ""
+            continue
+        match = _KEY.match(line)
+        if match and table >= 0 and last:
+            storage.setdefault(table, last)
+        elif match:
+            flat[match.group(1)] = last
+    return flat, storage
+
+
+def _cell(value) -> str:
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if math.isinf(value):
+        return "no limit"
+    return f"{value:,.2f}"
+
+
+def assumptions(s: Scenario, scenario_path: Path | None, overrides: dict) -> list[dict]:
+    """Every input with its value, unit and source."""
+    text = packaged_file(DEFAULT_SCENARIO) if scenario_path is None else (
+        scenario_path.read_text(encoding="utf-8") if scenario_path.suffix == ".toml" else "")
+    where = f"models/{DEFAULT_SCENARIO}" if scenario_path is None else scenario_path.name
+    flat, storage = toml_sources(text)
+    rows = []
+    for p in PARAMETERS:
+        if p.name in overrides:
+            source = "set for this run (--set or an option)"
+        elif p.name in flat:
+            source = f"{where}: {flat[p.name]}" if flat[p.name] else where
+        else:
+            source = "schema default (reserve params)"
+        rows.append({"name": p.name, "value": s[p.name], "unit": p.unit,
+                     "meaning": p.description, "source": source})
+    for k, option in enumerate(s.storage):
+        note = storage.get(k, "")
+        for field in STORAGE_FIELDS[1:]:
+            name = f"storage.{option.name}.{field.name}"
+            source = ("set for this run" if name in overrides
+                      else f"{where}: {note}" if note else where)
+            rows.append({"name": name, "value": getattr(option, field.name), "unit": field.unit,
+                         "meaning": field.description, "source": source})
+    return rows
+
+
+def question(answer: Answer) -> str:
+    s, d = answer.scenario, answer.data
+    if not d.has_target:
+        band = " and ".join(f"{side} ${v:.2f}/bbl" for side, v in
+                            (("at or above", s.floor_usd_per_bbl),
+                             ("at or below", s.ceiling_usd_per_bbl)) if v is not None)
+        return (f"What reserve holds the crude price {band} in every one of "
+                f"{d.horizon_days} days, at least cost?")
+    direction = "above" if d.sign > 0 else "below"
+    base = "the baseline path" if d.has_price_path else f"${s.price_usd_per_bbl:.2f}/bbl"
+    return (f"How big must a crude reserve be, how fast must it fill and release, and what "
+            f"does it cost, to hold the price ${abs(answer.target_impact_usd_per_bbl):.2f}/bbl "
+            f"{direction} {base} for {s.hold_days} days, starting {s.lead_days} days after "
+            "the decision?")
+
+
+def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path | None,
+                 overrides: dict, command: list[str]) -> str:
+    """The whole HTML document as a string."""
+    from .plot import answer_figure, svg_text, tornado_figure
+    values = outputs(answer)
+    units = {n: u for n, u, _ in OUTPUTS}
+    labels = {n: label for n, _, label in OUTPUTS}
+    result_rows = "".join(
+        f"<tr><td>{html.escape(labels.get(k, k.replace('capacity_mb_', 'storage: ').replace('_', ' ')))}"
+        f"</td><td class=num>{_cell(v)}</td><td>{html.escape(units.get(k, 'mb'))}</td>"
+        f"<td><code>{html.escape(k)}</code></td></tr>" for k, v in values.items())
+    assumption_rows = "".join(
+        f"<tr><td><code>{html.escape(r['name'])}</code></td><td class=num>{_cell(r['value'])}</td>"
+        f"<td>{html.escape(r['unit'])}</td><td>{html.escape(r['meaning'])}</td>"
+        f"<td class=src>{html.escape(r['source'])}</td></tr>"
+        for r in assumptions(answer.scenario, scenario_path, overrides))
+    schedule_svg = svg_text(answer_figure(answer))
+    tornado_svg = (svg_text(tornado_figure(tornado_rows, answer.scenario))
+                   if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
+    reproduce = " ".join(shlex.quote(c) for c in command)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>reserve: {html.escape(sentence(answer)[:80])}</title>
+<style>
+body {{ font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }}
+h1 {{ font-size: 1.6em; margin-bottom: .2em; }} h2 {{ font-size: 1.2em; margin-top: 2em;
+       border-bottom: 1px solid #ccc; }}
+.answer {{ font-size: 1.15em; background: #f3f7fc; border-left: 4px solid #1f5fa8;
+          padding: .8em 1em; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9em; }}
+td, th {{ border-bottom: 1px solid #e4e4e4; padding: .25em .5em; text-align: left;
+         vertical-align: top; }}
+th {{ background: #f6f6f6; }} .num {{ text-align: right; white-space: nowrap; }}
+.src {{ color: #555; font-size: .9em; }} code, pre {{ font-family: Menlo, Consolas, monospace; }}
+pre {{ background: #f6f6f6; padding: .8em; overflow-x: auto; }}
+svg {{ max-width: 100%; height: auto; }}
+</style></head><body>
+<h1>How big must the reserve be?</h1>
+<p class=question>{html.escape(question(answer))}</p>
+<p class=answer>{html.escape(sentence(answer))}</p>
+<h2>Results</h2>
+<table><tr><th>output</th><th>value</th><th>unit</th><th>name (CSV, JSON)</th></tr>
+{result_rows}</table>
+<h2>Price, flows and stock over time</h2>
+{schedule_svg}
+<h2>What moves the answer: each input {TORNADO_SPAN:.0%} down and up</h2>
+{tornado_svg}
+<h2>Assumptions</h2>
+<p>Every input of this run, with its unit and where it comes from.</p>
+<table><tr><th>name</th><th>value</th><th>unit</th><th>meaning</th><th>source</th></tr>
+{assumption_rows}</table>
+<h2>Reproduce</h2>
+<pre>{html.escape(reproduce)}</pre>
+<p>Made by <code>reserve</code>: a Pyomo model solved with HiGHS. See the project's README for the model and its readings.</p>
+</body></html>
+"""
+
+
+def tornado_for(base: Scenario, baseline=None) -> list[dict]:
+    """Rows of the report's tornado (TORNADO_INPUTS, each down and up)."""
+    from .analysis import make_point_scenario, result_rows, tornado_points
+    from .sweep import run_points
+    points = tornado_points(base, TORNADO_SPAN, list(TORNADO_INPUTS))
+    return result_rows(points, run_points(make_point_scenario(base), points, baseline))
+

@@ -1,0 +1,59 @@
+"""`reserve report` (issue 5): one self-contained HTML file that explains a result."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reserve.report import toml_sources
+from reserve.schema import PARAMETERS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_report_holds_everything_and_fetches_nothing(cli, tmp_path):
+    out = tmp_path / "report.html"
+    r = cli("report", "-o", out, "--set", "transaction_cost_usd_per_bbl=1")
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert "How big must the reserve be?" in text                      # the question
+    assert "needs the reserve to absorb 0.97 mb/d" in text             # the answer in words
+    assert "storage_capacity_mb" in text and "total_cost_musd" in text  # the results table
+    assert text.count("<svg") == 2                                     # schedule and tornado
+    for p in PARAMETERS:                                               # every assumption
+        assert f"<code>{p.name}</code>" in text, p.name
+    assert "storage.floating_storage.om_usd_per_bbl_yr" in text
+    assert "NYMEX crude for December delivery closed at $66.75" in text  # its source
+    assert "set for this run" in text                                  # the override's source
+    assert "<pre>reserve size --set transaction_cost_usd_per_bbl=1</pre>" in text
+    # self-contained: nothing loaded from elsewhere (SVG namespaces are names, not fetches)
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    assert "<script" not in text and "<link" not in text
+    assert out.stat().st_mode & 0o044   # readable by others: it is for handing round
+
+
+def test_report_source_of_every_number_in_the_default_scenario():
+    flat, storage = toml_sources((ROOT / "models" / "sechin-2008.toml").read_text())
+    assert flat["price_usd_per_bbl"].startswith("NYMEX crude")
+    assert "Kilian & Murphy" in flat["demand_elasticity"]
+    assert flat["demand_elasticity"] == flat["supply_elasticity"]      # one block, two keys
+    assert not any(v.startswith("--") for v in flat.values())
+    assert "US DOE" in storage[2] and len(storage) == 4
+
+
+def test_report_needs_an_html_name(cli, tmp_path):
+    r = cli("report", "-o", tmp_path / "r.pdf")
+    assert r.returncode == 2 and "--output" in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium not installed "
+                    "(scripts/check-report.sh renders it where it is)")
+def test_report_renders_in_headless_chromium(tmp_path):
+    run = subprocess.run(["bash", str(ROOT / "scripts" / "check-report.sh"), str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "report.png").stat().st_size > 50_000
