@@ -27,7 +27,7 @@ from .errors import InputError, ReserveError, TargetUnreachable
 from .results import OUTPUTS
 from .scenario import build_scenario, read_csv_rows, with_overrides
 from .solve import diagnosis_of
-from .sweep import PointResult, Resolver
+from .sweep import PointResult, Resolver, map_in_blocks
 
 RUN_COLUMNS = ("id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
                "direction")
@@ -144,25 +144,14 @@ def run_batch(path: str | Path, workers: int = 1, on_result=None) -> tuple[list[
     folder = path.parent
     results: list[PointResult] = []
     if workers > 1 and len(rows) > 1:
-        import concurrent.futures as cf
-        import multiprocessing as mp
-
-        import numpy as np
-        blocks = [b for b in np.array_split(np.arange(len(rows)), workers) if len(b)]
-        jobs = [(folder, header, [rows[i] for i in b]) for b in blocks]
-        context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for block in pool.map(_solve_block, jobs):
-                for result in block:
-                    results.append(result)
-                    if on_result is not None:
-                        on_result(len(results), len(rows))
+        solved = map_in_blocks(_solve_block, (folder, header), rows, workers)
     else:
         solver = BatchSolver(folder)
-        for cells in rows:
-            results.append(solver.solve(header, cells))
-            if on_result is not None:
-                on_result(len(results), len(rows))
+        solved = (solver.solve(header, cells) for cells in rows)
+    for result in solved:
+        results.append(result)
+        if on_result is not None:
+            on_result(len(results), len(rows))
     result_columns = [name for name, _, _ in OUTPUTS]
     extra = []
     for r in results:

@@ -128,6 +128,13 @@ PathOpt = typer.Option(None, "--price-path", metavar="FILE.csv",
 SchedulerOpt = typer.Option(None, "--scheduler", metavar="ADDRESS",
                             help="Run the points on an existing Dask cluster "
                                  "(tcp://host:8786; needs pip install 'reserve[dask]').")
+TargetOpt = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%",
+                         help="Signed price move to hold [USD/bbl]: 5 raises by $5, -5 lowers, "
+                              "5% is percent of the baseline price.")
+FloorOpt = typer.Option(None, "--floor", metavar="USD",
+                        help="Price floor [USD/bbl] in every period (replaces the target).")
+CeilingOpt = typer.Option(None, "--ceiling", metavar="USD",
+                          help="Price ceiling [USD/bbl] in every period.")
 PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|FILE.svg",
                        help="Draw baseline and supported price, fill/release and inventory.")
 
@@ -237,15 +244,10 @@ def _cell(value) -> str:
 
 @app.command()
 def size(
-    target_impact: Optional[str] = typer.Option(
-        None, "--target-impact", "-t", metavar="USD|PCT%",
-        help="Signed price move to hold [USD/bbl]: 5 raises by $5, -5 lowers, "
-             "5% is percent of the baseline price."),
+    target_impact: Optional[str] = TargetOpt,
     hold_days: Optional[int] = HoldOpt,
-    floor: Optional[str] = typer.Option(None, "--floor", metavar="USD",
-                                        help="Price floor [USD/bbl] in every period."),
-    ceiling: Optional[str] = typer.Option(None, "--ceiling", metavar="USD",
-                                          help="Price ceiling [USD/bbl] in every period."),
+    floor: Optional[str] = FloorOpt,
+    ceiling: Optional[str] = CeilingOpt,
     price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
     set_: Optional[List[str]] = SetOpt,
@@ -352,7 +354,7 @@ def sensitivity(
     span: str = typer.Option("25%", "--span", help="Tornado swing, e.g. 25% (or 0.25)."),
     params_: Optional[str] = typer.Option(None, "--params", metavar="NAME,NAME",
                                           help="Inputs for the tornado (default: all numeric)."),
-    target_impact: Optional[str] = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%"),
+    target_impact: Optional[str] = TargetOpt,
     hold_days: Optional[int] = HoldOpt,
     price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
@@ -423,7 +425,7 @@ def uncertainty(
     confidence: Optional[float] = typer.Option(
         None, "--confidence", help="Size one design that meets the target in this share of "
                                    "the samples (e.g. 0.9), and check its coverage."),
-    target_impact: Optional[str] = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%"),
+    target_impact: Optional[str] = TargetOpt,
     hold_days: Optional[int] = HoldOpt,
     price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
@@ -548,10 +550,10 @@ def batch(
 def report(
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE.html",
                                 help="The report to write (one self-contained HTML file)."),
-    target_impact: Optional[str] = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%"),
+    target_impact: Optional[str] = TargetOpt,
     hold_days: Optional[int] = HoldOpt,
-    floor: Optional[str] = typer.Option(None, "--floor", metavar="USD"),
-    ceiling: Optional[str] = typer.Option(None, "--ceiling", metavar="USD"),
+    floor: Optional[str] = FloorOpt,
+    ceiling: Optional[str] = CeilingOpt,
     price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
     set_: Optional[List[str]] = SetOpt,

@@ -258,8 +258,25 @@ def run_points(make_scenario: Callable[[dict], Scenario], points: list[dict],
 
 
 def _block(args):
-    make_scenario, points, baseline = args
+    make_scenario, baseline, points = args
     return run_points(make_scenario, points, baseline, workers=1)
+
+
+def map_in_blocks(solve_block, shared: tuple, items: list, workers: int):
+    """Results of ``solve_block((*shared, block))`` over contiguous blocks of
+    ``items`` in ``workers`` processes, yielded one item at a time, in order.
+
+    Contiguous blocks keep neighbouring points together, so each process's
+    model re-solves warm from a close basis.
+    """
+    import concurrent.futures as cf
+    import multiprocessing as mp
+    blocks = [b for b in np.array_split(np.arange(len(items)), workers) if len(b)]
+    jobs = [(*shared, [items[i] for i in block]) for block in blocks]
+    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for block_results in pool.map(solve_block, jobs):
+            yield from block_results
 
 
 def _run_dask(make_scenario, points, baseline, scheduler, on_result):
@@ -277,7 +294,7 @@ def _run_dask(make_scenario, points, baseline, scheduler, on_result):
     with client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         blocks = [b for b in np.array_split(np.arange(len(points)), 4 * n_workers) if len(b)]
-        futures = client.map(_block, [(make_scenario, [points[i] for i in b], baseline)
+        futures = client.map(_block, [(make_scenario, baseline, [points[i] for i in b])
                                       for b in blocks], pure=False)
         results: list[PointResult] = []
         for future in futures:   # in order, so rows keep the points' order
@@ -289,17 +306,10 @@ def _run_dask(make_scenario, points, baseline, scheduler, on_result):
 
 
 def _run_parallel(make_scenario, points, baseline, workers, on_result):
-    import concurrent.futures as cf
-    import multiprocessing as mp
-    blocks = np.array_split(np.arange(len(points)), workers)
-    jobs = [(make_scenario, [points[i] for i in block], baseline) for block in blocks if len(block)]
     results: list[PointResult] = []
-    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for block_results in pool.map(_block, jobs):
-            for result in block_results:
-                results.append(result)
-                if on_result is not None:
-                    on_result(len(results) - 1, result)
+    for result in map_in_blocks(_block, (make_scenario, baseline), points, workers):
+        results.append(result)
+        if on_result is not None:
+            on_result(len(results) - 1, result)
     return results
 
