@@ -512,7 +512,8 @@ def slot_components(m: pyo.ConcreteModel, data: ProblemData) -> dict[str, tuple[
     if hasattr(m, "net_band"):   # the size form: one band row per period holds it all
         slots["rows:net_band"] = ("row_bounds", [m.net_band[t] for t in T])
         return slots
-    slots["bounds:window_level"] = ("col_bounds", [m.window_level])
+    if data.has_target or data.off_window_upper is None:   # rows that hold z exist
+        slots["bounds:window_level"] = ("col_bounds", [m.window_level])
     if data.off_window_upper is not None:
         slots["rows:off_window_upper"] = ("row_bounds", [m.off_window_upper[t] for t in OFF])
         slots["rows:off_window_lower"] = ("row_bounds", [m.off_window_lower[t] for t in OFF])

@@ -13,7 +13,7 @@ scenario file that omits a name answers for that market.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import InputError
 

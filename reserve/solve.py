@@ -265,10 +265,21 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
         raise diagnosis_of(scenario, baseline_price_usd_per_bbl, time_limit_s, progress)
     solution = session.solution()
     marginal = _marginal_cost(session, scenario, solution)
-    target = data.sign * data.target_level if data.has_target else math.nan
-    if data.has_target and not data.level_is_price:
-        target = scenario.target_impact_usd_per_bbl
-    return Answer("size", scenario, data, solution, target, marginal, session.timings)
+    return Answer("size", scenario, data, solution, answered_target(data), marginal,
+                  session.timings)
+
+
+def answered_target(data: ProblemData) -> float:
+    """The signed target [USD/bbl] a size answer held; NaN when a band replaced it.
+
+    A percent target on a price path is reported in USD/bbl at the window's
+    mean baseline price (the level the model held, scaled per period).
+    """
+    if not data.has_target:
+        return math.nan
+    if data.level_is_price:
+        return data.sign * data.target_level
+    return data.scenario.target_impact_usd_per_bbl
 
 
 def _check_price_path(scenario: Scenario, baseline) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import highspy
@@ -27,8 +27,8 @@ from .model import net_flow_band, slot_components, slot_values, structure, varia
 from .problem import ProblemData, build_problem
 from .results import outputs
 from .scenario import Scenario, check_initial_inventory_fits
-from .solve import (MARGINAL_STEP_USD_PER_BBL, Answer, Session, Timings, price_solution,
-                    size, solution_from_values)
+from .solve import (MARGINAL_STEP_USD_PER_BBL, Answer, Session, Timings, answered_target,
+                    price_solution, size, solution_from_values)
 
 
 @dataclass
@@ -98,7 +98,8 @@ class Resolver:
                         for g, vs in variable_groups(self.session.model).items()}
         m = self.session.model
         self.size_form = hasattr(m, "net_band")
-        self.z_column = None if self.size_form else col(m.window_level)
+        self.z_column = (col(m.window_level) if "bounds:window_level" in self.slots
+                         else None)   # z is in no row of the size form, nor of a band alone
         self.impact_columns = (np.array([col(m.impact_usd_per_bbl[t]) for t in m.T], dtype=np.int32)
                                if data.dynamic else None)
         self.data = data
@@ -186,26 +187,41 @@ class Resolver:
             impact = np.asarray(self.highs.getSolution().col_value)[self.impact_columns]
         solution = solution_from_values(data, values, data.target_level, impact)
         marginal = self._marginal(data, solution)
-        target = data.sign * data.target_level if data.has_target else math.nan
-        if data.has_target and not data.level_is_price:
-            target = scenario.target_impact_usd_per_bbl
-        return Answer("size", scenario, data, solution, target, marginal, self.timings)
+        return Answer("size", scenario, data, solution, answered_target(data), marginal,
+                      self.timings)
 
     def _marginal(self, data: ProblemData, solution) -> float:
-        """Cost of 0.1 USD/bbl more target, re-solved warm; NaN for bands or when out of reach."""
-        if not data.has_target:
-            return math.nan
+        """Cost of 0.1 USD/bbl more target (or floor, or less ceiling), re-solved
+        warm, as solve.size computes it; NaN when that is out of reach."""
         step = MARGINAL_STEP_USD_PER_BBL
-        target = data.target_level if data.level_is_price else abs(
-            data.scenario.target_impact_usd_per_bbl)
-        self._pin_level(data, data.level_of_impact(target + step))
+        if data.has_target:
+            target = data.target_level if data.level_is_price else abs(
+                data.scenario.target_impact_usd_per_bbl)
+            self._pin_level(data, data.level_of_impact(target + step))
+        else:
+            name = "floor_usd_per_bbl" if data.floor_usd_per_bbl is not None else "ceiling_usd_per_bbl"
+            moved = getattr(data, name) + (step if name == "floor_usd_per_bbl" else -step)
+            self._move_band(data, name, moved)
         status = self._run()
         result = math.nan
         if status == "optimal":
-            moved = sum(price_solution(data, self._values()).values())
-            result = (moved - solution.total_cost_musd) / step
-        self._pin_level(data, data.target_level)
+            moved_cost = sum(price_solution(data, self._values()).values())
+            result = (moved_cost - solution.total_cost_musd) / step
+        if data.has_target:
+            self._pin_level(data, data.target_level)
+        else:
+            self._move_band(data, name, getattr(data, name))
         return result
+
+    def _move_band(self, data: ProblemData, name: str, value: float) -> None:
+        """Set the floor or ceiling to ``value``: band rows (size form) or its variable."""
+        if self.size_form:
+            lo, hi = net_flow_band(replace(data, **{name: value}), data.target_level)
+            index = self.slots["rows:net_band"][1]
+            self.highs.changeRowsBounds(len(index), index, lo, hi)
+        else:
+            index = self.slots[f"bounds:{name.split('_')[0]}"][1]
+            self.highs.changeColsBounds(1, index, np.array([value]), np.array([value]))
 
 
 def _same(a, b) -> bool:

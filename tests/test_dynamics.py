@@ -10,7 +10,6 @@ import pytest
 
 from reserve.errors import InputError, TargetUnreachable
 from reserve.pricepath import read_price_path
-from reserve.problem import build_problem
 from reserve.results import outputs, schedule
 from reserve.solve import size
 

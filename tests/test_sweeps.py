@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from reserve import analysis, sweep
 from reserve.cli import app
 from reserve.errors import TargetUnreachable
-from reserve.model import build_model
 from reserve.problem import build_problem
 from reserve.results import outputs
 from reserve.scenario import with_overrides
@@ -295,3 +294,20 @@ def test_unreachable_scheduler_exits_2():
     result = runner.invoke(app, ["sensitivity", "--vary", "demand_elasticity=-0.3,-0.2",
                                  "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2 and "--scheduler" in result.output
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_bands_re_solve_in_place_like_fresh_solves(dynamic):
+    import numpy as np
+    extra = dict(demand_elasticity_long_run=-0.2, supply_elasticity_long_run=0.1) if dynamic else {}
+    base = scenario(lead_days=0, floor_usd_per_bbl=65, **ROOMY, **extra,
+                    **{"storage.leased_tanks.build_days": 0,
+                       "storage.floating_storage.build_days": 0})
+    path = np.linspace(70, 55, 180)
+    resolver = Resolver(base, path)
+    for change in ({}, {"floor_usd_per_bbl": 66}, {"demand_elasticity": -0.2}):
+        s = with_overrides(base, change)
+        fresh, again = outputs(size(s, path)), outputs(resolver.solve(s))
+        for name in ("storage_capacity_mb", "total_cost_musd", "marginal_cost_musd_per_usd",
+                     "min_price_usd_per_bbl"):
+            assert again[name] == pytest.approx(fresh[name], rel=1e-7), (change, name)
