@@ -92,3 +92,34 @@ def test_random_impact_options_never_crash(capacity, rate, direction):
     if rate is not None:
         args += ["--fill-rate-mbd", repr(rate)]
     _check(runner.invoke(app, args))
+
+
+spec_text = st.one_of(
+    st.text(string.printable, max_size=25),
+    st.builds(lambda n, a, b, c: f"{n}={a}:{b}:{c}", st.sampled_from(NAMES + ["storage.leased_tanks.capex_usd_per_bbl", "x"]),
+              st.floats(allow_nan=True, allow_infinity=True), st.floats(-1, 1), st.integers(-2, 4)),
+    st.builds(lambda n, k, a: f"{n}={k}:{a}", st.sampled_from(NAMES + ["elasticity_preset"]),
+              st.sampled_from(["uniform", "normal", "triangular", "choice", "beta", "presets"]),
+              st.text(string.digits + ".,:-", max_size=12)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(spec_text, min_size=1, max_size=2), st.booleans())
+def test_random_sweep_and_sample_specs_never_crash(specs, sweep):
+    args = ["sensitivity"] if sweep else ["uncertainty", "-n", "3", "--seed", "1"]
+    for spec in specs:
+        args += ["--vary" if sweep else "--dist", spec]
+    _check(runner.invoke(app, args))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.one_of(values, st.just("")), min_size=0, max_size=4), max_size=4),
+       st.sampled_from([",", ";"]))
+def test_random_batch_sheets_never_crash(tmp_path_factory, cells, sep):
+    path = tmp_path_factory.mktemp("b") / "sheet.csv"
+    header = sep.join(["id", "demand_elasticity", "target_impact_usd_per_bbl", "mode"])
+    body = [sep.join(c.replace(sep, "").replace('"', "").replace("\n", "") for c in row)
+            for row in cells]
+    path.write_text("\n".join([header, *body]) + "\n")
+    _check(runner.invoke(app, ["batch", str(path)]))
