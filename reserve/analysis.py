@@ -120,18 +120,19 @@ def tornado_points(base: Scenario, span: float, names: list[str] | None) -> list
     else:
         chosen = [p.name for p in PARAMETERS if p.kind in ("float", "int")
                   and p.name != "time_step_days"]
+    swung = [n for n in chosen if _value(base, n) not in (None, 0)
+             and math.isfinite(_value(base, n))]
+    at_base = {n: _value(base, n) for n in swung}   # every row shows every input
     points = []
-    for name in chosen:
-        value = _value(base, name)
-        if value is None or value == 0 or not math.isfinite(value):
-            continue
+    for name in swung:
+        value = at_base[name]
         whole = name in PARAMETER_BY_NAME and PARAMETER_BY_NAME[name].kind == "int"
         step = base.time_step_days if name in ("hold_days", "lead_days", "tail_days") else 1
         for side, factor in (("low", 1 - span), ("high", 1 + span)):
             v = value * factor
             if whole:   # day counts stay whole multiples of the time step
                 v = max(step, round(v / step) * step)
-            points.append({"sweep": name, "side": side, name: v})
+            points.append({"sweep": name, "side": side, **at_base, name: v})
     return points
 
 
