@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import InputError
-from .scenario import Scenario, elasticity_presets, with_overrides
+from .scenario import Scenario, elasticity_presets, unknown_name, with_overrides
 from .schema import PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME
 from .sweep import PointResult, run_points
 
@@ -40,10 +40,8 @@ def _numeric(name: str) -> bool:
 def _check_name(name: str, option: str, numeric: bool = True) -> None:
     known = name in PARAMETER_BY_NAME or (name.startswith("storage.") and name.count(".") == 2)
     if not known:
-        import difflib
-        close = difflib.get_close_matches(name, list(PARAMETER_BY_NAME), n=1)
-        hint = f"; did you mean {close[0]}?" if close else "; see `reserve params`"
-        raise InputError(option, name, "a parameter name" + hint)
+        error = unknown_name(name, name, PARAMETER_BY_NAME)
+        raise InputError(option, name, error.allowed)
     if numeric and not _numeric(name):
         raise InputError(option, name, "a numeric parameter")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import InputError, ReserveError, TargetUnreachable
 from .results import OUTPUTS
-from .scenario import build_scenario, read_csv_rows, with_overrides
+from .scenario import build_scenario, read_csv_rows, read_text, with_overrides
 from .solve import diagnosis_of
 from .sweep import PointResult, Resolver, map_in_blocks
 
@@ -37,12 +37,7 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*%?\s*$")
 def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a sheet, blank rows kept (each is an input row)."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("batch input", str(path), "an existing CSV file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError("batch input", str(path), f"a readable UTF-8 CSV file ({err})") from None
+    text = read_text(path, "batch input", "CSV file")
     rows = read_csv_rows(text, "batch input", keep_blank=True)
     while rows and not any(rows[0]):
         rows.pop(0)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
-from .scenario import read_csv_rows
+from .scenario import read_csv_rows, read_text
 
 OPTION = "--price-path"
 
@@ -59,13 +59,7 @@ def _where(path: Path, row: int) -> str:
 def read_price_path(path: str | Path) -> PricePath:
     """Read and check a price path; every problem is an InputError naming the row."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(OPTION, str(path), "an existing CSV file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(OPTION, str(path), f"a readable UTF-8 CSV file ({err})") from None
-    rows = read_csv_rows(text, OPTION)
+    rows = read_csv_rows(read_text(path, OPTION, "CSV file"), OPTION)
     if not rows:
         raise InputError(OPTION, str(path), "a header row and at least two price rows")
     header = [c.lower() for c in rows[0][:2]]

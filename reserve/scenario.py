@@ -115,17 +115,21 @@ class Scenario:
 
 # -- reading files -----------------------------------------------------------
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path, name: str = "scenario", kind: str = "TOML or CSV file") -> str:
+    """A user's file as text (UTF-8, a spreadsheet's byte-order mark dropped).
+
+    Problems are InputErrors naming ``name`` (the option or argument).
+    """
     try:
-        raw = path.read_bytes()
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError("scenario", str(path), "an existing TOML or CSV file") from None
+        raise InputError(name, str(path), f"an existing {kind}") from None
     except OSError as err:
-        raise InputError("scenario", str(path), f"a readable file ({err.strerror})") from None
+        raise InputError(name, str(path), f"a readable {kind} ({err.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("scenario", str(path), "a UTF-8 text file") from None
+        raise InputError(name, str(path), f"a UTF-8 {kind}") from None
 
 
 def read_csv_rows(text: str, what: str, keep_blank: bool = False) -> list[list[str]]:
@@ -197,7 +201,7 @@ def _split_storage_key(key: str) -> tuple[str, str]:
 def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
     """Raw flat values and storage tables (None when the file lists none) of a file."""
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     if path.suffix.lower() == ".csv":
         return _parse_csv(text, path)
     if path.suffix.lower() == ".toml":
@@ -233,8 +237,9 @@ def parse_set(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _unknown(name: str, value: object, known: Iterable[str],
-             where: str = "parameter") -> InputError:
+def unknown_name(name: str, value: object, known: Iterable[str],
+                 where: str = "parameter") -> InputError:
+    """The error for a name that is not known, with a "did you mean" when one is close."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]}?" if close else "see `reserve params` for the names"
     return InputError(name, value, f"not a known {where}; {hint}")
@@ -244,7 +249,7 @@ def _unknown(name: str, value: object, known: Iterable[str],
 
 def _coerce_flat(name: str, value: object) -> object:
     if name not in PARAMETER_BY_NAME:
-        raise _unknown(name, value, PARAMETER_BY_NAME)
+        raise unknown_name(name, value, PARAMETER_BY_NAME)
     if name == TARGET and isinstance(value, str) and value.strip().endswith("%"):
         number = PARAMETER_BY_NAME[name].coerce(value.strip()[:-1])
         return ("percent", number)
@@ -255,7 +260,7 @@ def _coerce_option(table: dict, where: str) -> dict:
     out = {}
     for field, value in table.items():
         if field not in STORAGE_FIELD_BY_NAME:
-            raise _unknown(f"{where}.{field}", value,
+            raise unknown_name(f"{where}.{field}", value,
                            [f"{where}.{f}" for f in STORAGE_FIELD_BY_NAME], "storage field")
         out[field] = STORAGE_FIELD_BY_NAME[field].coerce(value, f"{where}.{field}")
     if "name" not in out:
