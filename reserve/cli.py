@@ -468,8 +468,10 @@ def uncertainty(
         _err(f"{counts['solved']} of {samples} samples solved, {counts['infeasible']} "
              f"out of reach, {counts['error']} with bad inputs")
         if confidence is not None:
-            design = analysis.confidence_design(base, points, results, confidence, baseline,
-                                                workers)
+            with _progress_bar("checking the design in impact mode") as progress:
+                design = analysis.confidence_design(
+                    base, points, results, confidence, baseline, workers,
+                    lambda i, _: progress(i + 1, len(points), f"sample {i + 1}"))
             values = {**design.outputs, "confidence": confidence}
             _print_values(values, fmt, f"design for {confidence:.0%} confidence")
             return 0

@@ -183,7 +183,13 @@ def test_confidence_coverage_recomputed_independently():
     results = sweep.run_points(make, points)
     design = analysis.confidence_design(base, points, results, 0.9)
     assert design.coverage >= 0.9
-    # independently: a fresh `size` per sample with the design's capacities as limits
+    # independently, as the issue asks: each sample in impact mode with the design
+    from reserve.solve import impact
+    reached = [abs(impact(make(p), sum(design.capacity_mb.values()), design.fill_capacity_mbd,
+                          design.release_capacity_mbd, "raise").target_impact_usd_per_bbl)
+               for p in points]
+    assert sum(r >= 5 * (1 - 1e-6) for r in reached) / len(points) == pytest.approx(design.coverage)
+    # and with the design's capacities as limits and the build times: a fresh `size` per sample
     held = 0
     for point in points:
         s = with_overrides(make(point), {
@@ -195,7 +201,8 @@ def test_confidence_coverage_recomputed_independently():
             held += 1
         except TargetUnreachable:
             pass
-    assert held / len(points) == pytest.approx(design.coverage)
+    assert held / len(points) == pytest.approx(design.coverage_with_build_times)
+    assert design.coverage_with_build_times >= 0.9
 
 
 def test_workers_give_the_serial_answer():
