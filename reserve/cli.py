@@ -171,6 +171,15 @@ def _scenario(path: Optional[Path], sets: Optional[List[str]], **options):
     return build_scenario(path, parse_set(sets or []), options)
 
 
+@contextmanager
+def _writing(option: str, path: Path):
+    """Turn a file that cannot be written into exit 2 naming the option."""
+    try:
+        yield
+    except OSError as err:
+        raise InputError(option, str(path), f"a writable path ({err.strerror})") from None
+
+
 def _check_time_limit(value: Optional[float]) -> None:
     if value is not None and not value > 0:
         raise InputError("--time-limit", value, "a number of seconds > 0")
@@ -181,19 +190,14 @@ def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
     from . import results
     if plot_path is not None:
         from .plot import plot_answer
-        try:
+        with _writing("--plot", plot_path):
             plot_answer(answer, plot_path)
-        except OSError as err:
-            raise InputError("--plot", str(plot_path), f"a writable path ({err.strerror})") from None
         _err(f"plot written to {plot_path}")
     if schedule_path is not None:
         if schedule_path.suffix.lower() != ".csv":
             raise InputError("--schedule", str(schedule_path), "a file name ending in .csv")
-        try:
+        with _writing("--schedule", schedule_path):
             results.write_atomic(schedule_path, results.schedule_csv(answer))
-        except OSError as err:
-            raise InputError("--schedule", str(schedule_path),
-                             f"a writable path ({err.strerror})") from None
     values = results.outputs(answer)
     if fmt == OutputFormat.json:
         sys.stdout.write(results.to_json(values))
@@ -329,10 +333,8 @@ def _write_rows(rows: list, columns: list, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    try:
+    with _writing("-o", output):
         res.write_atomic(output, text)
-    except OSError as err:
-        raise InputError("-o", str(output), f"a writable path ({err.strerror})") from None
     _err(f"{len(rows)} rows written to {output}")
 
 
@@ -398,7 +400,8 @@ def sensitivity(
             return _interrupted(len(rows), len(points), output)
         if plot is not None:
             from .plot import plot_sweep, plot_tornado
-            (plot_tornado if tornado else plot_sweep)(rows, base, plot, grid=grid)
+            with _writing("--plot", plot):
+                (plot_tornado if tornado else plot_sweep)(rows, base, plot, grid=grid)
             _err(f"plot written to {plot}")
     _guarded(body)
 
@@ -478,7 +481,8 @@ def uncertainty(
         q = analysis.quantiles(rows)
         if plot is not None:
             from .plot import plot_histograms
-            plot_histograms(rows, plot)
+            with _writing("--plot", plot):
+                plot_histograms(rows, plot)
             _err(f"plot written to {plot}")
         if fmt == OutputFormat.json:
             sys.stdout.write(res.to_json({**q, "samples": counts}))
@@ -579,10 +583,8 @@ def report(
         overrides = {**parse_set(set_ or []), **{k: v for k, v in options.items() if v is not None}}
         command = _reproduce(["reserve", "size", *sys.argv[2:]])
         text = build_report(answer, rows, scenario, overrides, command)
-        try:
+        with _writing("--output", output):
             write_atomic(output, text)
-        except OSError as err:
-            raise InputError("--output", str(output), f"a writable path ({err.strerror})") from None
         _err(f"report written to {output}")
     _guarded(body)
 

@@ -318,3 +318,12 @@ def test_bands_re_solve_in_place_like_fresh_solves(dynamic):
         for name in ("storage_capacity_mb", "total_cost_musd", "marginal_cost_musd_per_usd",
                      "min_price_usd_per_bbl"):
             assert again[name] == pytest.approx(fresh[name], rel=1e-7), (change, name)
+
+
+@pytest.mark.parametrize("args", [
+    ["sensitivity", "--vary", "demand_elasticity=-0.2,-0.1"],
+    ["uncertainty", "-n", "3", "--seed", "1", "--dist", "demand_elasticity=uniform:-0.3:-0.1"],
+])
+def test_unwritable_plot_exits_2(args, tmp_path):
+    result = runner.invoke(app, [*args, "--plot", str(tmp_path / "missing" / "p.png")])
+    assert result.exit_code == 2 and "--plot" in result.output
