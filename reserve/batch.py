@@ -26,7 +26,7 @@ from pathlib import Path
 from .errors import InputError, ReserveError, TargetUnreachable
 from .results import OUTPUTS
 from .scenario import build_scenario, read_csv_rows, read_text, with_overrides
-from .solve import diagnosis_of
+from .diagnosis import diagnosis_of
 from .sweep import PointResult, Resolver, map_in_blocks
 
 RUN_COLUMNS = ("id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",

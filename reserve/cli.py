@@ -199,8 +199,11 @@ def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
         with _writing("--schedule", schedule_path):
             results.write_atomic(schedule_path, results.schedule_csv(answer))
     values = results.outputs(answer)
+    for warning in answer.warnings:
+        _err(f"warning: {warning}")
     if fmt == OutputFormat.json:
-        sys.stdout.write(results.to_json(values))
+        sys.stdout.write(results.to_json({**values, "warnings": answer.warnings,
+                                          "notes": results.notes(answer)}))
     elif fmt == OutputFormat.csv:
         sys.stdout.write(results.to_csv([values]))
     else:
@@ -230,6 +233,8 @@ def _print_table(answer, values: dict) -> None:
     console = _console()
     console.print(table)
     console.print(results.sentence(answer), soft_wrap=True)
+    for note in results.notes(answer):
+        console.print(f"Note: {note}", soft_wrap=True)
 
 
 def _cell(value) -> str:

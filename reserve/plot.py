@@ -17,14 +17,6 @@ from .results import outputs, schedule, write_atomic
 from .solve import Answer
 
 
-def usable_capacity_mb(answer: Answer) -> np.ndarray:
-    """Storage capacity usable in each period [mb]: existing, plus new once built."""
-    d, sol = answer.data, answer.solution
-    existing = np.array([o.existing_mb for o in d.options])
-    new = sol.capacity_mb - existing
-    return existing.sum() + new @ d.usable
-
-
 def plot_answer(answer: Answer, path: str | Path) -> None:
     """Draw ``answer`` to ``path`` (.png or .svg), written whole or not at all."""
     _figure_to(answer_figure(answer), path)
@@ -71,7 +63,7 @@ def answer_figure(answer: Answer):
     ax_flow.legend(loc="best", fontsize=9)
 
     ax_stock.plot(day, sch["inventory_mb"], color="#6a3d9a", linewidth=2, label="inventory")
-    ax_stock.step(day, usable_capacity_mb(answer), where="mid", color="black",
+    ax_stock.step(day, answer.solution.usable_capacity_mb, where="mid", color="black",
                   linestyle="--", linewidth=1.2, label="storage capacity usable")
     ax_stock.set_ylabel("stock [mb]")
     ax_stock.set_xlabel("day from decision")

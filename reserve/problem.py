@@ -8,14 +8,26 @@ Time grid: periods t = 0..T-1 of ``step_days`` days; period t covers days
 [t*step, (t+1)*step). The window W is the periods whose days lie in
 [lead_days, lead_days + hold_days).
 
-Price response, written so that every price constraint is linear in the
-reserve's net flow (f_t - r_t) [mb/d] and an *impact level* z:
+Price conditions. Every condition on the price is a bound on the price
+impact dp_t of a period [USD/bbl] (:func:`impact_bounds`):
 
-- linear model: level = price impact [USD/bbl];
-  ``response_coef[t] = beta_t * (1 - offset_share)`` so dp_t = coef_t*(f_t - r_t);
-- isoelastic model: level = net absorption [mb/d] after offsets;
-  ``response_coef[t] = 1 - offset_share``; the target is converted to the
-  absorption that holds it (a constant, DESIGN.md 2.1).
+- the target, in the window: sign*dp_t >= v*w_t, v the window impact
+  [USD/bbl] and w_t = 1 (or P_t / mean P over the window for a percent
+  target on a price path);
+- the window cap: sign*dp_t <= v*w_t, or ``window_impact_max_usd_per_bbl``;
+- off the window: |dp_t| <= v, or ``off_window_impact_max_usd_per_bbl``;
+- before the window (unless ``pre_window_release``), no stock leaves:
+  dp_t >= 0, the net flow f_t - r_t >= 0;
+- a band, in every period: a floor F holds P_t + dp_t >= F and, as a
+  defence and not a licence, P_t + dp_t <= max(P_t, F) + b; a ceiling C
+  holds P_t + dp_t <= C and P_t + dp_t >= min(P_t, C) - b, b the band
+  margin (``off_window_impact_max_usd_per_bbl``, default 0).
+
+A static market turns each bound on dp_t into a bound on the period's net
+flow f_t - r_t (:func:`net_flow_band`): the linear curve divides by
+c_t = beta_t*(1 - offset_share), the isoelastic one maps the price through
+its absorption x(dp) = Q0*((P/P0)^eps_s - (P/P0)^eps_d), which is
+increasing, so bounds stay bounds. That is why both price models are LPs.
 """
 
 from __future__ import annotations
@@ -52,11 +64,11 @@ class ProblemData:
     sign: int                             # +1 raise (absorb), -1 lower (release)
     baseline_price_usd_per_bbl: np.ndarray
     has_price_path: bool                  # baseline from a path, not a constant
-    response_coef: np.ndarray             # level per mb/d of net flow (static models)
+    response_coef: np.ndarray             # linear: c_t [USD/bbl per mb/d of net flow]
     has_target: bool                      # False: a price band replaces the target
-    target_level: float                   # |target| as a level (USD/bbl or mb/d)
-    target_scale: np.ndarray              # window period t must hold z*scale_t
-    level_is_price: bool                  # True for the linear model
+    target_level: float                   # v: |target| [USD/bbl] (mean over a path for %)
+    target_scale: np.ndarray              # w_t: window period t holds v*w_t
+    level_is_price: bool                  # the linear model (dp is linear in the flows)
     dynamic: bool                         # elasticities adjust toward the long run
     memory_decay: float                   # lambda = 0.5^(step/half-life)
     response_short: float                 # eps_s - eps_d
@@ -64,24 +76,30 @@ class ProblemData:
     keep_share: float                     # 1 - offset_share
     floor_usd_per_bbl: float | None
     ceiling_usd_per_bbl: float | None
+    band_margin_usd_per_bbl: float        # b: how far a band's defence may push past
+    window_cap_usd_per_bbl: float | None  # constant cap on sign*dp in the window; None: v*w_t
+    off_window_max_usd_per_bbl: float | None  # constant |dp| bound off the window; None: v
     premium_musd_per_mbd2: np.ndarray | None  # own-price premium weight per (mb/d)^2
-    off_window_lower: np.ndarray | None   # level bounds off the window; None:
-    off_window_upper: np.ndarray | None   #   they follow the window level z
-    window_cap_level: float | None        # most sign*level in the window; None: z
     discount: np.ndarray                  # delta_t, mean of the daily factors
     discount_end: float                   # delta_H
     keep_per_period: float                # 1 - loss_rate * step/365
     initial_inventory_mb: float
     fill_rate_max_mbd: float
     release_rate_max_mbd: float
+    release_allowed: np.ndarray           # bool per period: may stock leave then?
     options: tuple[StorageOption, ...]
-    usable: np.ndarray                    # [option, period] 1 once built
-    new_capacity_max_mb: np.ndarray       # capacity_max - existing (inf: none)
+    usable: np.ndarray                    # [option, period] 1 once an owned option is built
+    new_capacity_max_mb: np.ndarray       # owned: capacity_max - existing; leased: 0
     build_bound_mb: np.ndarray            # finite bound on N_k for build-or-not rows
     capital_musd_per_mb: np.ndarray       # charge per mb of new capacity
     fixed_charge_musd: np.ndarray         # charge if an option is built at all
     om_musd_per_mb_new: np.ndarray        # discounted O&M per mb new capacity
     om_existing_musd: np.ndarray          # discounted O&M of existing capacity
+    leases: tuple[int, ...]               # indices of leased options (DESIGN 2.7)
+    lease_term_periods: np.ndarray        # L_j, per leased option
+    contract_allowed: np.ndarray          # [lease, period] 1 once a contract may start
+    contracted_max_mb: np.ndarray         # [lease] capacity_max - existing
+    lease_musd_per_mb: np.ndarray         # [lease, period] cost of one mb contracted in t
     rate_capital_musd_per_mbd: float      # charge per mb/d of fill or release
     oil_musd_per_mbd: np.ndarray          # oil cost of one mb/d net fill in t
     oil_loss_musd_per_mb: np.ndarray      # oil cost of one mb held into period t
@@ -98,30 +116,99 @@ class ProblemData:
     def horizon_days(self) -> int:
         return self.n_periods * self.step_days
 
+    @property
+    def bounded(self) -> np.ndarray:
+        """Periods held by the off-window bound: off the window, or all without a target."""
+        return ~self.in_window if self.has_target else np.ones(self.n_periods, bool)
+
     def impact_usd_per_bbl(self, net_flow_mbd: np.ndarray) -> np.ndarray:
-        """Price impact dp_t [USD/bbl] of a schedule's net flow f_t - r_t."""
-        level = self.response_coef * net_flow_mbd
+        """Price impact dp_t [USD/bbl] of a schedule's net flow f_t - r_t (static models)."""
         if self.level_is_price:
-            return level
+            return self.response_coef * net_flow_mbd
         s = self.scenario
-        return market.isoelastic_impact(level, self.baseline_price_usd_per_bbl,
-                                        s.demand_mbd, s.demand_elasticity,
-                                        s.supply_elasticity)
-
-    def level_of_impact(self, impact_usd_per_bbl: float) -> float:
-        """The level z that holds |impact| in every window period."""
-        return _level(self.scenario, self.baseline_price_usd_per_bbl[self.in_window],
-                      impact_usd_per_bbl)
+        return market.isoelastic_impact(self.keep_share * net_flow_mbd,
+                                        self.baseline_price_usd_per_bbl, s.demand_mbd,
+                                        s.demand_elasticity, s.supply_elasticity)
 
 
-def _level(s: Scenario, window_price: np.ndarray, impact_usd_per_bbl: float) -> float:
-    """Level of an impact of size |impact| in the target's direction (see module doc)."""
-    if s.price_model == "linear":
-        return abs(impact_usd_per_bbl)
-    x = market.isoelastic_absorption(s.sign * abs(impact_usd_per_bbl), window_price,
-                                     s.demand_mbd, s.demand_elasticity, s.supply_elasticity)
-    return float(np.max(np.abs(x)))
+# -- price conditions ------------------------------------------------------------------
 
+def impact_bounds(d: ProblemData, impact: float | None = None,
+                  tracking: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds lo_t <= dp_t <= hi_t [USD/bbl] of every price condition (module doc).
+
+    ``impact`` is the window impact v (default: the target); ``tracking=False``
+    leaves out the conditions that move with v (the target itself, and the
+    window cap and off-window bound when they are not set), which the general
+    form of the model writes as rows on its window level z.
+    """
+    v = d.target_level if impact is None else impact
+    n = d.n_periods
+    lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
+    w, off = d.in_window, ~d.in_window
+    if d.has_target:
+        need = v * d.target_scale[w]
+        cap = d.window_cap_usd_per_bbl
+        if d.sign > 0:
+            if tracking:
+                lo[w] = need
+            if cap is not None or tracking:
+                hi[w] = need if cap is None else cap
+        else:
+            if tracking:
+                hi[w] = -need
+            if cap is not None or tracking:
+                lo[w] = -need if cap is None else -cap
+        bound = d.off_window_max_usd_per_bbl
+        if bound is not None or tracking:
+            bound = v if bound is None else bound
+            lo[off], hi[off] = -bound, bound
+    if not d.dynamic:
+        # no stock leaves before it can reach the market: f_t - r_t >= 0, which a
+        # static market's increasing curve makes dp_t >= 0 (a dynamic model
+        # bounds r_t itself: its price remembers, so dp_t could not say it)
+        lo[~d.release_allowed] = np.maximum(lo[~d.release_allowed], 0.0)
+    price = d.baseline_price_usd_per_bbl
+    b = d.band_margin_usd_per_bbl
+    if d.floor_usd_per_bbl is not None:
+        gap = d.floor_usd_per_bbl - price
+        lo = np.maximum(lo, gap)
+        hi = np.minimum(hi, np.maximum(gap, 0.0) + b)
+    if d.ceiling_usd_per_bbl is not None:
+        gap = d.ceiling_usd_per_bbl - price
+        hi = np.minimum(hi, gap)
+        lo = np.maximum(lo, np.minimum(gap, 0.0) - b)
+    return lo, hi
+
+
+def absorption_of_impact(d: ProblemData, impact_usd_per_bbl: np.ndarray) -> np.ndarray:
+    """Net absorption x_t [mb/d] that moves period t's price by dp_t (static models).
+
+    Infinite impacts map to the absorption limits of the price model.
+    """
+    dp = np.asarray(impact_usd_per_bbl, float)
+    if d.level_is_price:
+        beta = d.response_coef / d.keep_share
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isinf(dp), dp, dp / beta)
+    s = d.scenario
+    return market.isoelastic_absorption(dp, d.baseline_price_usd_per_bbl, s.demand_mbd,
+                                        s.demand_elasticity, s.supply_elasticity)
+
+
+def net_flow_band(d: ProblemData, impact: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds lo_t <= f_t - r_t <= hi_t [mb/d] equal to every price condition at impact v.
+
+    Static models only: each bound on dp_t becomes a bound on the net flow
+    through the price model's increasing absorption curve. An empty band
+    (lo > hi) makes the model infeasible, as the conditions are.
+    """
+    lo, hi = impact_bounds(d, impact)
+    return (absorption_of_impact(d, lo) / d.keep_share,
+            absorption_of_impact(d, hi) / d.keep_share)
+
+
+# -- building the data -------------------------------------------------------------------
 
 def _long_run_shift(s: Scenario) -> float:
     """(eps_s,LR - eps_s) - (eps_d,LR - eps_d); an unset long run equals the short run."""
@@ -142,47 +229,35 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     in_window = (start >= s.lead_days) & (start < s.lead_days + s.hold_days)
     price = (np.full(n, s.price_usd_per_bbl) if baseline_price_usd_per_bbl is None
              else np.asarray(baseline_price_usd_per_bbl, float))
-    sign = s.sign
     keep_share = 1.0 - s.offset_share
     band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
     has_target = not band or s.target_explicit
-    # A target in percent holds that share of each period's baseline (DESIGN.md 2.2).
-    scale = np.ones(int(in_window.sum()))
-    if s.target_percent is not None and baseline_price_usd_per_bbl is not None:
-        scale = price[in_window] / price[in_window].mean()
-    target_scale = np.ones(n)
-    target_scale[in_window] = scale
 
+    # A target in percent holds that share of each period's baseline (DESIGN 2.2):
+    # v is the share of the window's mean baseline, w_t scales it per period.
+    target_level = abs(s.target_impact_usd_per_bbl)
+    target_scale = np.ones(n)
+    if s.target_percent is not None and baseline_price_usd_per_bbl is not None:
+        mean = price[in_window].mean()
+        target_level = abs(s.target_percent) / 100.0 * mean
+        target_scale[in_window] = price[in_window] / mean
+
+    coef = market.price_slope(price, s.demand_mbd, s.demand_elasticity,
+                              s.supply_elasticity) * keep_share
     off_max = s.off_window_impact_max_usd_per_bbl
     window_max = s.window_impact_max_usd_per_bbl
-    if s.price_model == "linear":
-        coef = market.price_slope(price, s.demand_mbd, s.demand_elasticity,
-                                  s.supply_elasticity) * keep_share
-        target_level = abs(s.target_impact_usd_per_bbl)
-        if s.target_percent is not None and baseline_price_usd_per_bbl is not None:
-            target_level = abs(s.target_percent) / 100.0 * price[in_window].mean()
-        off_lo = off_hi = None
-        if off_max is not None or not has_target:
-            # no target: only an explicit bound applies off the window
-            bound = math.inf if off_max is None else off_max
-            off_lo, off_hi = np.full(n, -bound), np.full(n, bound)
-    else:
-        coef = np.full(n, keep_share)
-        target_level = _level(s, price[in_window], s.target_impact_usd_per_bbl)
-        bound = abs(s.target_impact_usd_per_bbl) if off_max is None else off_max
-        args = (price, s.demand_mbd, s.demand_elasticity, s.supply_elasticity)
-        off_lo = market.isoelastic_absorption(-bound, *args)
-        off_hi = market.isoelastic_absorption(bound, *args)
-    window_cap = None
-    if window_max is not None:
-        window_cap = (math.inf if math.isinf(window_max) else _level(
-            s, price[in_window], max(window_max, abs(s.target_impact_usd_per_bbl))))
 
     # Discounting: daily factors (1+r)^(-d/365); a period takes the mean of its
-    # days, so a constant weekly flow costs what the same daily flows cost.
+    # days, so a constant weekly flow costs what the same daily flows cost. The
+    # factors run past the horizon for leases that end after it.
     rate = s.discount_rate
-    daily = (1.0 + rate) ** (-np.arange(n * step) / DAYS_PER_YEAR)
-    discount = daily.reshape(n, step).mean(axis=1)
+    options = s.storage
+    leases = tuple(k for k, o in enumerate(options) if o.leased)
+    term = np.array([options[k].lease_term_days // step for k in leases], dtype=int)
+    longest = int(term.max()) if term.size else 0
+    daily = (1.0 + rate) ** (-np.arange((n + longest) * step) / DAYS_PER_YEAR)
+    discount_long = daily.reshape(n + longest, step).mean(axis=1)
+    discount = discount_long[:n]
     discount_end = (1.0 + rate) ** (-n * step / DAYS_PER_YEAR)
     horizon_yr = n * step / DAYS_PER_YEAR
 
@@ -191,14 +266,26 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
             return 1.0
         return capital_recovery_factor(rate, lifetime_yr) * horizon_yr
 
-    options = s.storage
-    # An option is usable from the first period that starts on or after build_days.
-    usable = np.array([(start >= o.build_days).astype(float) for o in options])
+    # An owned option is usable from the first period that starts on or after
+    # build_days; a lease's contracts may start from then on.
+    owned = np.array([not o.leased for o in options])
+    ready = np.array([(start >= o.build_days).astype(float) for o in options])
+    usable = ready * owned[:, None]
     years_discounted = discount * step / DAYS_PER_YEAR          # [yr] per period
     om_rate = np.array([o.om_usd_per_bbl_yr for o in options])
     existing = np.array([o.existing_mb for o in options])
 
-    # Oil (DESIGN.md 2.4). "cost": a barrel bought in t costs delta_t*P_t and is
+    # A contract of mb started in period tau is paid om * step/365 per period
+    # for L periods (discounted, the last ones past the horizon if it runs
+    # on) plus the mobilization fee once, at its start.
+    running = np.cumsum(np.concatenate([[0.0], discount_long * step / DAYS_PER_YEAR]))
+    lease_cost = np.zeros((len(leases), n))
+    for j, k in enumerate(leases):
+        o = options[k]
+        years = running[np.arange(n) + term[j]] - running[np.arange(n)]
+        lease_cost[j] = o.om_usd_per_bbl_yr * years + o.capex_usd_per_bbl * discount
+
+    # Oil (DESIGN 2.4). "cost": a barrel bought in t costs delta_t*P_t and is
     # worth delta_H*P_t at the end; a barrel lost in storage is not there at the
     # end, so it costs delta_H*P_t once more (exact for a constant price).
     # "market": bought and sold at delta_t*P_t, opening stock at P_first, closing
@@ -217,12 +304,13 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
 
     return ProblemData(
         scenario=s, step_days=step, n_periods=n, period_start_day=start,
-        in_window=in_window, sign=sign, baseline_price_usd_per_bbl=price,
+        in_window=in_window, sign=s.sign, baseline_price_usd_per_bbl=price,
         has_price_path=baseline_price_usd_per_bbl is not None,
-        response_coef=coef, target_level=target_level,
-        level_is_price=(s.price_model == "linear"),
-        off_window_lower=off_lo, off_window_upper=off_hi, window_cap_level=window_cap,
-        has_target=has_target, target_scale=target_scale,
+        response_coef=coef, target_level=target_level, target_scale=target_scale,
+        level_is_price=(s.price_model == "linear"), has_target=has_target,
+        window_cap_usd_per_bbl=(None if window_max is None or not has_target else window_max),
+        off_window_max_usd_per_bbl=(off_max if has_target else None),
+        band_margin_usd_per_bbl=(off_max or 0.0) if band else 0.0,
         dynamic=s.dynamic, memory_decay=0.5 ** (step / s.adjustment_half_life_days),
         response_short=s.supply_elasticity - s.demand_elasticity,
         response_adjust=_long_run_shift(s),
@@ -234,19 +322,29 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         initial_inventory_mb=s.initial_inventory_mb,
         fill_rate_max_mbd=s.fill_rate_max_mbd,
         release_rate_max_mbd=s.release_rate_max_mbd,
+        # stock reaches the market no earlier than the window (DESIGN 2.6)
+        release_allowed=(np.ones(n, bool) if s.pre_window_release
+                         else start >= s.lead_days),
         options=options, usable=usable,
-        new_capacity_max_mb=np.array([o.capacity_max_mb - o.existing_mb for o in options]),
+        new_capacity_max_mb=np.where(owned, np.array([o.capacity_max_mb for o in options])
+                                     - existing, 0.0),
         # a build-or-not row needs a finite bound: the cap, or all the oil the
         # reserve could ever hold (validation requires one of them finite)
         build_bound_mb=np.array([min(o.capacity_max_mb - o.existing_mb,
                                      s.initial_inventory_mb + n * step * s.fill_rate_max_mbd)
                                  for o in options]),
-        capital_musd_per_mb=np.array([o.capex_usd_per_bbl * capital_share(o.lifetime_yr)
+        capital_musd_per_mb=np.array([0.0 if o.leased else
+                                      o.capex_usd_per_bbl * capital_share(o.lifetime_yr)
                                       for o in options]),
         fixed_charge_musd=np.array([o.fixed_cost_musd * capital_share(o.lifetime_yr)
                                     for o in options]),
-        om_musd_per_mb_new=om_rate * (usable @ years_discounted),
+        om_musd_per_mb_new=np.where(owned, om_rate * (usable @ years_discounted), 0.0),
         om_existing_musd=om_rate * existing * years_discounted.sum(),
+        leases=leases, lease_term_periods=term,
+        contract_allowed=ready[list(leases)] if leases else np.zeros((0, n)),
+        contracted_max_mb=np.array([options[k].capacity_max_mb - options[k].existing_mb
+                                    for k in leases]),
+        lease_musd_per_mb=lease_cost,
         rate_capital_musd_per_mbd=(s.rate_capex_usd_per_bbl_per_day
                                    * capital_share(s.rate_lifetime_yr)),
         oil_musd_per_mbd=oil, oil_loss_musd_per_mb=oil_loss,

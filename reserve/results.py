@@ -28,8 +28,11 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("storage_capacity_mb", "mb", "Storage capacity, total"),
     ("fill_capacity_mbd", "mb/d", "Fill capacity"),
     ("release_capacity_mbd", "mb/d", "Release capacity"),
+    ("peak_fill_mbd", "mb/d", "Fastest fill in the schedule"),
+    ("peak_release_mbd", "mb/d", "Fastest release in the schedule"),
     ("oil_absorbed_mb", "mb", "Oil absorbed"),
     ("oil_released_mb", "mb", "Oil released"),
+    ("max_inventory_mb", "mb", "Largest stock held"),
     ("end_inventory_mb", "mb", "Inventory at the end"),
     ("min_window_impact_usd_per_bbl", "USD/bbl", "Weakest impact in the window"),
     ("min_price_usd_per_bbl", "USD/bbl", "Lowest supported price"),
@@ -41,7 +44,8 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("oil_cost_musd", "musd", "Oil cost (carrying the stock)"),
     ("total_cost_musd", "musd", "Total cost, present value"),
     ("marginal_cost_musd_per_usd", "musd per USD/bbl", "Cost of 1 USD/bbl more"),
-    ("days_of_world_demand", "d", "Days of world demand held"),
+    ("days_of_world_demand", "d", "Storage capacity, in days of world demand"),
+    ("max_inventory_days_of_world_demand", "d", "Largest stock, in days of world demand"),
     ("termination", "", "Solver result"),
 )
 
@@ -51,10 +55,13 @@ SCHEDULE_COLUMNS = ("day", "fill_mbd", "release_mbd", "net_absorption_mbd", "inv
 
 
 def schedule(answer: Answer) -> dict[str, np.ndarray]:
-    """The schedule, one value per period, by the column names of DESIGN.md 3."""
+    """The schedule, one value per period, by the column names of SCHEDULE_COLUMNS,
+    then ``capacity_<option>_mb`` (capacity under contract) per leased option."""
     d, sol = answer.data, answer.solution
     net = sol.fill_mbd - sol.release_mbd
     impact = sol.impact_usd_per_bbl
+    leased = {f"capacity_{d.options[k].name}_mb": sol.contracted_mb[j]
+              for j, k in enumerate(d.leases)}
     return {
         "day": d.period_start_day,
         "fill_mbd": sol.fill_mbd,
@@ -65,29 +72,40 @@ def schedule(answer: Answer) -> dict[str, np.ndarray]:
         "price_impact_usd_per_bbl": impact,
         "price_usd_per_bbl": d.baseline_price_usd_per_bbl + impact,
         "in_window": d.in_window.astype(int),
+        **leased,
     }
 
 
 def outputs(answer: Answer) -> dict[str, object]:
-    """Every named output of a run: numbers in their units, plus per-option capacity."""
+    """Every named output of a run: numbers in their units, plus per-option capacity.
+
+    In impact mode the fill and release capacities are the design's (given,
+    or the scenario's caps); the peak flows are what its schedule uses.
+    """
     d, sol, s = answer.data, answer.solution, answer.scenario
     impact = sol.impact_usd_per_bbl[d.in_window]
     weakest = math.nan
     if d.has_target:
         weakest = float(impact.min()) if d.sign > 0 else float(impact.max())
     supported = d.baseline_price_usd_per_bbl + sol.impact_usd_per_bbl
-    total_capacity = float(sol.capacity_mb.sum())
+    # the most storage held at once: owned capacity once built plus leases
+    # under contract (each option's own peak is its capacity_mb_<option>)
+    total_capacity = float(sol.usable_capacity_mb.max())
+    peak_stock = float(max(sol.inventory_mb.max(), s.initial_inventory_mb))
+    size_mode = answer.mode == "size"
     out = {
-        "target_impact_usd_per_bbl": (answer.target_impact_usd_per_bbl if answer.mode == "size"
-                                      else math.nan),
-        "max_impact_usd_per_bbl": (answer.target_impact_usd_per_bbl if answer.mode == "impact"
-                                   else math.nan),
+        "target_impact_usd_per_bbl": answer.target_impact_usd_per_bbl if size_mode else math.nan,
+        "max_impact_usd_per_bbl": math.nan if size_mode else answer.target_impact_usd_per_bbl,
         "hold_days": s.hold_days,
         "storage_capacity_mb": total_capacity,
-        "fill_capacity_mbd": sol.fill_capacity_mbd,
-        "release_capacity_mbd": sol.release_capacity_mbd,
+        "fill_capacity_mbd": sol.fill_capacity_mbd if size_mode else s.fill_rate_max_mbd,
+        "release_capacity_mbd": (sol.release_capacity_mbd if size_mode
+                                 else s.release_rate_max_mbd),
+        "peak_fill_mbd": float(sol.fill_mbd.max()),
+        "peak_release_mbd": float(sol.release_mbd.max()),
         "oil_absorbed_mb": float(d.step_days * sol.fill_mbd.sum()),
         "oil_released_mb": float(d.step_days * sol.release_mbd.sum()),
+        "max_inventory_mb": peak_stock,
         "end_inventory_mb": float(sol.inventory_mb[-1]),
         "min_window_impact_usd_per_bbl": weakest,
         "min_price_usd_per_bbl": float(supported.min()),
@@ -98,12 +116,10 @@ def outputs(answer: Answer) -> dict[str, object]:
         "total_cost_musd": sol.total_cost_musd,
         "marginal_cost_musd_per_usd": answer.marginal_cost_musd_per_usd,
         "days_of_world_demand": total_capacity / s.demand_mbd,
+        "max_inventory_days_of_world_demand": peak_stock / s.demand_mbd,
         "termination": "optimal",
     }
-    if answer.mode == "size":
-        del out["max_impact_usd_per_bbl"]
-    else:
-        del out["target_impact_usd_per_bbl"]
+    del out["max_impact_usd_per_bbl" if size_mode else "target_impact_usd_per_bbl"]
     for name in ("floor_usd_per_bbl", "ceiling_usd_per_bbl"):
         if s[name] is not None:
             out[name] = s[name]
@@ -117,6 +133,34 @@ def _bn(musd: float) -> str:
     return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
 
 
+def _rate(value: float) -> str:
+    return "no limit" if math.isinf(value) else f"{value:.2f}"
+
+
+def storage_words(answer: Answer) -> str:
+    """The storage of an answer in words: existing and new (or leased) apart.
+
+    The total is the most storage held at once; each option is named with
+    its own peak (leases peak at different times, so the peaks may add up
+    to more than the total).
+    """
+    s, sol = answer.scenario, answer.solution
+    existing = sum(o.existing_mb for o in s.storage)
+    peak = float(sol.usable_capacity_mb.max())
+    parts = [(o, c - o.existing_mb) for o, c in zip(s.storage, sol.capacity_mb)
+             if c - o.existing_mb > 0.5]
+    new = peak - existing
+    words = []
+    if existing > 0:
+        words.append(f"{existing:,.0f} mb of existing storage")
+    if new > 0.5:
+        split = ", ".join(f"{extra:,.0f} mb {o.name.replace('_', ' ')}" for o, extra in parts)
+        words.append(f"{new:,.0f} mb of {'new ' if existing > 0 else ''}storage ({split})")
+    elif existing > 0:
+        words.append("no new storage")
+    return (" and ".join(words) or "no storage") + f", {peak / s.demand_mbd:.1f} days of world demand"
+
+
 def sentence(answer: Answer) -> str:
     """The answer in words, for the line under the table."""
     s, sol, d = answer.scenario, answer.solution, answer.data
@@ -127,33 +171,46 @@ def sentence(answer: Answer) -> str:
     impact = abs(answer.target_impact_usd_per_bbl)
     # the window's own average flow (what is traded before it is optional)
     window_rate = abs(float((sol.fill_mbd - sol.release_mbd)[d.in_window].mean()))
-    rate_text = f"{'absorb' if raising else 'release'} {window_rate:.2f} mb/d"
-    parts = [f"{c:,.0f} mb {o.name.replace('_', ' ')}"
-             for o, c in zip(s.storage, sol.capacity_mb) if c > 0.5]
-    split = f" ({', '.join(parts)})" if parts else ""
+    window_volume = window_rate * s.hold_days
+    if raising:
+        flow = f"absorb {window_rate:.2f} mb/d"
+    else:
+        stock = (f" from a stock of {s.initial_inventory_mb:,.0f} mb"
+                 if s.initial_inventory_mb > 0 else "")
+        flow = f"release {window_rate:.2f} mb/d, {window_volume:,.0f} mb in all{stock}"
     gain = " (a gain: oil sold early earns interest)" if out["total_cost_musd"] < 0 else ""
+    cost = (f"at a present cost of {_bn(out['total_cost_musd'])}{gain} "
+            f"({_bn(out['capital_cost_musd'])} capital, {_bn(out['operating_cost_musd'])} "
+            f"operating, {_bn(out['oil_cost_musd'])} carrying the oil)")
     if answer.mode == "size" and not d.has_target:
         band = " and ".join(
             f"at or {side} ${value:.2f}" for side, value in
             (("above", s.floor_usd_per_bbl), ("below", s.ceiling_usd_per_bbl)) if value is not None)
         return (f"Holding crude {band}/bbl for all {d.horizon_days} days needs a reserve that "
-                f"absorbs up to {out['fill_capacity_mbd']:.2f} mb/d and releases up to "
-                f"{out['release_capacity_mbd']:.2f} mb/d: {out['storage_capacity_mb']:,.0f} mb "
-                f"of storage{split}, {out['days_of_world_demand']:.1f} days of world demand, "
-                f"at a present cost of {_bn(out['total_cost_musd'])}{gain}.")
+                f"absorbs up to {out['peak_fill_mbd']:.2f} mb/d and releases up to "
+                f"{out['peak_release_mbd']:.2f} mb/d: {storage_words(answer)}, {cost}.")
     if answer.mode == "size":
-        return (f"Holding crude ${impact:.2f}/bbl {verb} {base} for "
-                f"{s.hold_days} days needs the reserve to {rate_text}: "
-                f"{out['storage_capacity_mb']:,.0f} mb of storage{split}, "
-                f"{out['days_of_world_demand']:.1f} days of world demand, at a present cost of "
-                f"{_bn(out['total_cost_musd'])}{gain} ({_bn(out['capital_cost_musd'])} capital, "
-                f"{_bn(out['operating_cost_musd'])} operating, "
-                f"{_bn(out['oil_cost_musd'])} carrying the oil).")
-    return (f"A reserve of {out['storage_capacity_mb']:,.0f} mb that can fill at "
-            f"{s.fill_rate_max_mbd:g} and release at {s.release_rate_max_mbd:g} mb/d "
-            f"can hold crude at most ${impact:.2f}/bbl {verb} {base} "
+        return (f"Holding crude ${impact:.2f}/bbl {verb} {base} for {s.hold_days} days needs "
+                f"the reserve to {flow}: {storage_words(answer)}, {cost}.")
+    return (f"A reserve of {out['storage_capacity_mb']:,.0f} mb that can fill at up to "
+            f"{_rate(s.fill_rate_max_mbd)} and release at up to {_rate(s.release_rate_max_mbd)} "
+            f"mb/d can hold crude at most ${impact:.2f}/bbl {verb} {base} "
             f"for {s.hold_days} days, {'absorbing' if raising else 'releasing'} "
             f"{window_rate:.2f} mb/d.")
+
+
+def notes(answer: Answer) -> list[str]:
+    """What a reader needs to read the numbers right, in words."""
+    out = []
+    marginal = answer.marginal_cost_musd_per_usd
+    if answer.mode == "size" and marginal < 0:
+        out.append(
+            f"The cost of 1 USD/bbl more is negative ({marginal:,.2f} musd): with "
+            "oil_valuation = cost the reserve's oil is valued at the price it was traded "
+            "at, so selling a barrel earlier earns the interest on its value until the "
+            "horizon's end; a deeper release sells more oil sooner and earns more than its "
+            "extra costs.")
+    return out
 
 
 # -- formats ---------------------------------------------------------------------
@@ -207,7 +264,7 @@ def to_json(values: dict[str, object]) -> str:
 def schedule_csv(answer: Answer) -> str:
     columns = schedule(answer)
     rows = [dict(zip(columns, vals)) for vals in zip(*columns.values())]
-    return to_csv(rows, list(SCHEDULE_COLUMNS))
+    return to_csv(rows, list(columns))
 
 
 def write_atomic(path: str | Path, text: str | bytes) -> None:

@@ -51,11 +51,17 @@ class StorageOption:
     existing_mb: float = 0.0
     fixed_cost_musd: float = 0.0
     min_size_mb: float = 0.0
+    lease_term_days: int = 0
 
     @property
     def build_or_not(self) -> bool:
         """True when building needs a yes/no decision (a MILP)."""
         return self.fixed_cost_musd > 0 or self.min_size_mb > 0
+
+    @property
+    def leased(self) -> bool:
+        """True when capacity is rented in contracts of lease_term_days (DESIGN 2.7)."""
+        return self.lease_term_days > 0
 
 
 assert [f.name for f in fields(StorageOption)] == [p.name for p in STORAGE_FIELDS]
@@ -368,6 +374,15 @@ def validate(s: Scenario) -> None:
             raise InputError("storage.name", name, "a name used by one option only")
     for o in s.storage:
         where = f"storage.{o.name}"
+        if o.lease_term_days % step:
+            raise InputError(f"{where}.lease_term_days", o.lease_term_days,
+                             f"a whole multiple of time_step_days = {step}")
+        if o.leased and o.build_or_not:
+            field = "fixed_cost_musd" if o.fixed_cost_musd > 0 else "min_size_mb"
+            raise InputError(f"{where}.{field}", getattr(o, field),
+                             "0 for a leased option (lease_term_days > 0): a lease is "
+                             "contracted block by block; charge a fee per barrel "
+                             "contracted with capex_usd_per_bbl")
         if o.existing_mb > o.capacity_max_mb:
             raise InputError(f"{where}.existing_mb", o.existing_mb,
                              f"<= capacity_max_mb = {o.capacity_max_mb:g}")
@@ -381,17 +396,24 @@ def validate(s: Scenario) -> None:
 
 
 def _check_market_model(s: Scenario) -> None:
-    """Features that need the linear model, and a band that makes sense."""
+    """Features a price model cannot carry, and a band that makes sense.
+
+    The isoelastic model answers targets and bands (each period's condition
+    is a constant absorption); it has no memory of past prices and no
+    quadratic premium, so long-run adjustment and the own-price effect need
+    the linear model.
+    """
     linear_only = [name for name, on in (
         ("demand_elasticity_long_run", s.demand_elasticity_long_run is not None),
         ("supply_elasticity_long_run", s.supply_elasticity_long_run is not None),
-        ("floor_usd_per_bbl", s.floor_usd_per_bbl is not None),
-        ("ceiling_usd_per_bbl", s.ceiling_usd_per_bbl is not None),
         ("own_price_effect", s.own_price_effect)) if on]
     if s.price_model != "linear" and linear_only:
+        why = ("the premium a reserve pays on its own price move is quadratic only on a "
+               "linear curve" if linear_only[0] == "own_price_effect" else
+               "the market's adjustment toward long-run elasticities is written for the "
+               "linear curve")
         raise InputError(linear_only[0], s[linear_only[0]],
-                         "only with price_model = linear (the isoelastic model has no "
-                         "linear price to bound or adjust)")
+                         f"only with price_model = linear ({why})")
     if s.own_price_effect and s.dynamic:
         raise InputError("own_price_effect", True,
                          "false with long-run elasticities: the premium on a price that "
@@ -414,6 +436,8 @@ def check_initial_inventory_fits(s: Scenario) -> None:
     Impact mode replaces the storage options by the given design and checks
     against its capacity instead.
     """
+    # an option usable at once (owned, or a lease whose first contract can
+    # start on day 0) can hold up to its cap; the others only what exists
     usable_at_start = sum(o.capacity_max_mb if o.build_days == 0 else o.existing_mb
                           for o in s.storage)
     if s.initial_inventory_mb > usable_at_start:

@@ -250,7 +250,13 @@ PARAMETERS: tuple[Parameter, ...] = (
        "reserve", lower=0),
     _p("off_window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
        "Largest price move allowed outside the window; empty: the size of "
-       "the target.", "reserve", lower=0),
+       "the target. With a floor or ceiling: how far the price may be pushed "
+       "past max(baseline, floor) or min(baseline, ceiling); empty: 0.",
+       "reserve", lower=0),
+    _p("pre_window_release", "", False, "bool",
+       "Allow releases before the window (lead_days is the delay from decision "
+       "to market, so by default stock leaves no earlier than the window).",
+       "reserve"),
     _p("window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
        "Largest price move allowed inside the window; empty: the size of the "
        "target (the reserve moves the price by the target, not more); inf: "
@@ -283,7 +289,8 @@ STORAGE_FIELDS: tuple[Parameter, ...] = (
     _p("lifetime_yr", "yr", 30.0, "float", "Economic life of new capacity.",
        "storage", lower=0, lower_open=True),
     _p("build_days", "d", 0, "int",
-       "Days from decision until new capacity is usable.", "storage", lower=0),
+       "Days from decision until new capacity is usable (for a lease: until "
+       "the first contract can start).", "storage", lower=0, upper=MAX_DAYS),
     _p("capacity_max_mb", "mb", math.inf, "float",
        "Most capacity this option can have (existing included).", "storage",
        lower=0, allow_inf=True),
@@ -294,6 +301,11 @@ STORAGE_FIELDS: tuple[Parameter, ...] = (
        "storage", lower=0),
     _p("min_size_mb", "mb", 0.0, "float",
        "Smallest new build if built at all.", "storage", lower=0),
+    _p("lease_term_days", "d", 0, "int",
+       "0: owned capacity. > 0: rented in contracts of exactly this many days "
+       "that may start any period from build_days on, each paid "
+       "om_usd_per_bbl_yr for its term plus capex_usd_per_bbl once "
+       "(a mobilization fee).", "storage", lower=0, upper=MAX_DAYS),
 )
 
 PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}

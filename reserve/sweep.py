@@ -1,12 +1,13 @@
 """Many solves of one model, fast: the engine behind sensitivity, uncertainty and batch.
 
-A :class:`Resolver` builds the Pyomo model once, hands it to HiGHS once, and
-for each further scenario of the same structure (reserve.model.structure)
-writes only the numbers that differ into HiGHS's own model (bounds, costs,
-matrix coefficients: reserve.model.slot_values) and re-solves warm from the
-last basis. A scenario of another structure (another horizon, other storage
-options, a MILP, the own-price QP) is solved by a fresh model, so every point
-gets the answer a separate `reserve size` would give; a test checks that.
+A :class:`Resolver` keeps built models (:class:`reserve.session.SessionCache`,
+one per structure, see reserve.model.structure). For each scenario of a
+structure it has seen it writes only the numbers that differ into HiGHS's
+own model (bounds, costs, matrix coefficients, the premium's Hessian:
+reserve.model.slot_values) and re-solves warm from the last basis; a scenario
+of another structure (another horizon, other storage options, a MILP) gets a
+model of its own. Every point gets the answer a separate `reserve size`
+would give; a test checks that.
 
 Points are independent, so they can also be spread over processes
 (:func:`run_points` with ``workers``), each process holding its own Resolver.
@@ -14,21 +15,18 @@ Points are independent, so they can also be spread over processes
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
-import highspy
 import numpy as np
 
-from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
-from .model import net_flow_band, slot_components, slot_values, structure, variable_groups
-from .problem import ProblemData, build_problem
+from .errors import InputError, ReserveError, TargetUnreachable
+from .problem import build_problem
 from .results import outputs
 from .scenario import Scenario, check_initial_inventory_fits
-from .solve import (MARGINAL_STEP_USD_PER_BBL, Answer, Session, Timings, answered_target,
-                    price_solution, size, solution_from_values)
+from .session import SessionCache
+from .solve import (Answer, _feasible_least_cost, answered_target, check_window_cap,
+                    marginal_cost)
 
 
 @dataclass
@@ -43,191 +41,46 @@ class PointResult:
 #: Built models a Resolver keeps, one per structure (a batch or tornado that
 #: alternates hold times re-solves each in place instead of rebuilding).
 MODELS_KEPT = 8
-_MODEL_STATE = ("session", "highs", "structure", "slots", "columns", "size_form",
-                "z_column", "impact_columns", "data", "_last")
 
 
 class Resolver:
-    """Re-solve one model for scenarios of the same structure (module docstring).
+    """Size many scenarios, re-solving kept models in place (module docstring)."""
 
-    It keeps up to MODELS_KEPT built models, one per structure, and switches
-    to the one a scenario needs.
-    """
-
-    def __init__(self, scenario: Scenario, baseline_price_usd_per_bbl=None):
+    def __init__(self, scenario: Scenario | None = None, baseline_price_usd_per_bbl=None):
         self.baseline = baseline_price_usd_per_bbl
-        self.timings = Timings()
-        self.rebuilds = 0
-        self._kept: dict[tuple, dict] = {}
-        self._reset(scenario)
+        self.cache = SessionCache(kept=MODELS_KEPT)
+        self.session = None
 
-    def _switch(self, key: tuple, scenario: Scenario) -> None:
-        """Make the model of structure ``key`` current: a kept one, or a new build."""
-        self._kept[self.structure] = {name: getattr(self, name) for name in _MODEL_STATE}
-        if key in self._kept:
-            for name, value in self._kept.pop(key).items():
-                setattr(self, name, value)
-            return
-        while len(self._kept) >= MODELS_KEPT:
-            self._kept.pop(next(iter(self._kept)))   # the oldest goes
-        self.rebuilds += 1
-        self._reset(scenario)
+    @property
+    def rebuilds(self) -> int:
+        """Models built after the first."""
+        return max(self.cache.builds - 1, 0)
 
-    # -- set-up ------------------------------------------------------------------
-    def _reset(self, scenario: Scenario) -> None:
-        data = build_problem(scenario, self.baseline)
-        self.session = Session(data, fixed_level=True)
-        self.session.least_cost(data.target_level)   # hands the model to HiGHS
-        self.highs: highspy.Highs = self.session.solver._solver_model
-        self.highs.setOptionValue("output_flag", False)
-        self.structure = structure(data)
-        solver = self.session.solver
-        col = lambda v: solver._pyomo_var_to_solver_var_map[id(v)]  # noqa: E731
-        row = lambda c: solver._pyomo_con_to_solver_con_map[c]  # noqa: E731
-        self.slots = {}
-        for name, (kind, parts) in slot_components(self.session.model, data).items():
-            if kind == "coef":
-                index = (np.array([row(c) for c, _ in parts], dtype=np.int32),
-                         np.array([col(v) for _, v in parts], dtype=np.int32))
-            elif kind == "row_bounds":
-                index = np.array([row(c) for c in parts], dtype=np.int32)
-            else:
-                index = np.array([col(v) for v in parts], dtype=np.int32)
-            self.slots[name] = (kind, index)
-        self.columns = {g: np.array([col(v) for v in vs], dtype=np.int32)
-                        for g, vs in variable_groups(self.session.model).items()}
-        m = self.session.model
-        self.size_form = hasattr(m, "net_band")
-        self.z_column = (col(m.window_level) if "bounds:window_level" in self.slots
-                         else None)   # z is in no row of the size form, nor of a band alone
-        self.impact_columns = (np.array([col(m.impact_usd_per_bbl[t]) for t in m.T], dtype=np.int32)
-                               if data.dynamic else None)
-        self.data = data
-        self._last = {}
+    @property
+    def timings(self):
+        return self.cache.timings
 
-    # -- one point -------------------------------------------------------------------
-    def _write(self, data: ProblemData) -> None:
-        """Write the numbers of ``data`` that differ from the last ones into HiGHS."""
-        h = self.highs
-        for name, value in slot_values(data, self.slots).items():
-            kind, index = self.slots[name]
-            if name in self._last and _same(self._last[name], value):
-                continue
-            self._last[name] = value
-            if kind == "col_cost":
-                h.changeColsCost(len(index), index, np.asarray(value, float))
-            elif kind == "col_bounds":
-                lo, hi = (np.asarray(v, float) for v in value)
-                h.changeColsBounds(len(index), index, lo, hi)
-            elif kind == "row_bounds":
-                lo, hi = (np.asarray(v, float) for v in value)
-                h.changeRowsBounds(len(index), index, lo, hi)
-            else:
-                rows, cols = index
-                for r, c, v in zip(rows.tolist(), cols.tolist(), np.asarray(value, float).tolist()):
-                    h.changeCoeff(r, c, v)
-        self.data = data
-
-    def _run(self) -> str:
-        start = time.perf_counter()
-        before = self.highs.getRunTime()
-        self.highs.run()
-        self.timings.highs_s += self.highs.getRunTime() - before
-        self.timings.solve_call_s += time.perf_counter() - start
-        self.timings.solves += 1
-        status = self.highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            return "optimal"
-        if status in (highspy.HighsModelStatus.kInfeasible,
-                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return "infeasible"
-        return f"failed ({self.highs.modelStatusToString(status)})"
-
-    def _pin_level(self, data: ProblemData, level: float) -> None:
-        """Hold the window at ``level``: the band rows (size form) or z's bounds.
-
-        At the data's own target level the last written values are restored.
-        """
-        if self.size_form:
-            band = (self._last["rows:net_band"] if level == data.target_level
-                    else net_flow_band(data, level))
-            index = self.slots["rows:net_band"][1]
-            self.highs.changeRowsBounds(len(index), index, band[0], band[1])
-        else:
-            self.highs.changeColsBounds(1, np.array([self.z_column], dtype=np.int32),
-                                        np.array([level]), np.array([level]))
-
-    def _values(self) -> dict[str, np.ndarray]:
-        x = np.asarray(self.highs.getSolution().col_value)
-        return {g: x[idx] for g, idx in self.columns.items()}
+    @property
+    def highs(self):
+        """The HiGHS instance of the last point's model."""
+        return self.session.highs
 
     def solve(self, scenario: Scenario) -> Answer:
-        """Size ``scenario``: in place when the structure allows, else by a fresh model.
+        """Size ``scenario`` as `reserve size` would, re-solving a kept model when it can.
 
         Raises the errors `reserve size` would (InputError, TargetUnreachable
         without its diagnosis: a sweep reports the point as infeasible).
         """
         check_initial_inventory_fits(scenario)
+        check_window_cap(scenario)
         data = build_problem(scenario, self.baseline)
-        if data.premium_musd_per_mbd2 is not None:   # the QP keeps its Hessian: a separate solve
-            self.rebuilds += 1
-            return size(scenario, self.baseline, diagnose=False)
-        key = structure(data)
-        if key != self.structure:
-            self._switch(key, scenario)
-        self._write(data)   # after a rebuild this records every value written
-        status = self._run()
-        if status == "infeasible":
+        self.session = session = self.cache.session(data)
+        if not _feasible_least_cost(session, scenario, self.baseline):
             raise TargetUnreachable("target out of reach at this point")
-        if status != "optimal":
-            raise SolverFailure(f"HiGHS {status}")
-        values = self._values()
-        impact = None
-        if data.dynamic:
-            impact = np.asarray(self.highs.getSolution().col_value)[self.impact_columns]
-        solution = solution_from_values(data, values, data.target_level, impact)
-        marginal = self._marginal(data, solution)
+        solution = session.solution()
+        marginal = marginal_cost(session, solution)
         return Answer("size", scenario, data, solution, answered_target(data), marginal,
-                      self.timings)
-
-    def _marginal(self, data: ProblemData, solution) -> float:
-        """Cost of 0.1 USD/bbl more target (or floor, or less ceiling), re-solved
-        warm, as solve.size computes it; NaN when that is out of reach."""
-        step = MARGINAL_STEP_USD_PER_BBL
-        if data.has_target:
-            target = data.target_level if data.level_is_price else abs(
-                data.scenario.target_impact_usd_per_bbl)
-            self._pin_level(data, data.level_of_impact(target + step))
-        else:
-            name = "floor_usd_per_bbl" if data.floor_usd_per_bbl is not None else "ceiling_usd_per_bbl"
-            moved = getattr(data, name) + (step if name == "floor_usd_per_bbl" else -step)
-            self._move_band(data, name, moved)
-        status = self._run()
-        result = math.nan
-        if status == "optimal":
-            moved_cost = sum(price_solution(data, self._values()).values())
-            result = (moved_cost - solution.total_cost_musd) / step
-        if data.has_target:
-            self._pin_level(data, data.target_level)
-        else:
-            self._move_band(data, name, getattr(data, name))
-        return result
-
-    def _move_band(self, data: ProblemData, name: str, value: float) -> None:
-        """Set the floor or ceiling to ``value``: band rows (size form) or its variable."""
-        if self.size_form:
-            lo, hi = net_flow_band(replace(data, **{name: value}), data.target_level)
-            index = self.slots["rows:net_band"][1]
-            self.highs.changeRowsBounds(len(index), index, lo, hi)
-        else:
-            index = self.slots[f"bounds:{name.split('_')[0]}"][1]
-            self.highs.changeColsBounds(1, index, np.array([value]), np.array([value]))
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, tuple):
-        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, b))
-    return np.array_equal(np.asarray(a), np.asarray(b))
+                      session.timings)
 
 
 def solve_point(resolver: Resolver, scenario: Scenario) -> PointResult:

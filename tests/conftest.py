@@ -10,6 +10,13 @@ import pytest
 from reserve.scenario import build_scenario
 
 
+#: the default's quick storage on a weekly grid: ready and leased in whole weeks
+WEEKS = {"storage.leased_tanks.build_days": 28, "storage.leased_tanks.lease_term_days": 28,
+         "storage.floating_storage.build_days": 28, "storage.floating_storage.lease_term_days": 91,
+         "storage.floating_storage_tier2.build_days": 28,
+         "storage.floating_storage_tier2.lease_term_days": 91}
+
+
 def scenario(**params):
     """The default scenario with flat parameters (or storage.NAME.FIELD keys) overridden."""
     return build_scenario(None, {k: v for k, v in params.items()})

@@ -57,7 +57,10 @@ def test_schedule_file(cli, tmp_path):
     rows = list(csv.DictReader(out.open(newline="")))
     assert list(rows[0]) == ["day", "fill_mbd", "release_mbd", "net_absorption_mbd",
                              "inventory_mb", "baseline_price_usd_per_bbl",
-                             "price_impact_usd_per_bbl", "price_usd_per_bbl", "in_window"]
+                             "price_impact_usd_per_bbl", "price_usd_per_bbl", "in_window",
+                             # one column per leased option: capacity under contract
+                             "capacity_leased_tanks_mb", "capacity_floating_storage_mb",
+                             "capacity_floating_storage_tier2_mb"]
     assert len(rows) == 210
     window = [r for r in rows if r["in_window"] == "1"]
     assert len(window) == 180 and window[0]["day"] == "30"

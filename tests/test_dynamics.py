@@ -13,9 +13,10 @@ from reserve.pricepath import read_price_path
 from reserve.results import outputs, schedule
 from reserve.solve import size
 
-from conftest import beta, scenario
+from conftest import WEEKS, beta, scenario
 
 ROOMY = {"storage.floating_storage.capacity_max_mb": "inf", "fill_rate_max_mbd": "inf"}
+
 
 
 # -- dynamic adjustment -----------------------------------------------------------------
@@ -57,8 +58,7 @@ def test_dynamic_daily_and_weekly_agree_within_the_discretisation_of_lambda():
     ln(2)*step/(2*half_life) of itself (1.3 % for 7 days and 182 days)."""
     common = dict(demand_elasticity_long_run=-0.3, supply_elasticity_long_run=0.15,
                   adjustment_half_life_days=182, hold_days=182, lead_days=28,
-                  **{"storage.leased_tanks.build_days": 28,
-                     "storage.floating_storage.build_days": 28}, **ROOMY)
+                  **WEEKS, **ROOMY)
     daily = outputs(size(scenario(time_step_days=1, **common)))["storage_capacity_mb"]
     weekly = outputs(size(scenario(time_step_days=7, **common)))["storage_capacity_mb"]
     bound = math.log(2) * 7 / (2 * 182)
@@ -198,13 +198,15 @@ def test_qp_cost_is_never_below_the_lp_cost_of_its_own_schedule():
 def test_qp_spreads_the_pre_fill_evenly_by_hand():
     """A release window of 180 q drawn from an opening stock of 170 q: the
     other 10 q is bought in the 30 lead days. Without discounting the LP is
-    indifferent when (its tie-break fills late, at the off-window bound q);
-    the convex premium sum c n_t^2 is least with equal fills, q/3 a day."""
+    indifferent when (its tie-breaks trade a smaller fill capacity against
+    filling late: it bunches); the convex premium sum c n_t^2 is least with
+    equal fills, q/3 a day."""
     common = dict(target_impact_usd_per_bbl=-5, discount_rate=0, transaction_cost_usd_per_bbl=0,
                   rate_capex_usd_per_bbl_per_day=0,
                   **{"storage.leased_tanks.existing_mb": 60,
                      "storage.leased_tanks.capacity_max_mb": 300,
-                     "storage.leased_tanks.build_days": 0})
+                     "storage.leased_tanks.build_days": 0,
+                     "storage.leased_tanks.lease_term_days": 0})   # owned: no lease to time
     q = 5 / beta(scenario())
     qp = size(scenario(own_price_effect="true", initial_inventory_mb=170 * q, **common))
     lead = ~qp.data.in_window
@@ -214,7 +216,7 @@ def test_qp_spreads_the_pre_fill_evenly_by_hand():
     # tilts them by ~1e-4; bunching, as the LP does, would be off by 200 %
     assert np.allclose(fills, q / 3, rtol=1e-3)
     lp = size(scenario(initial_inventory_mb=170 * q, **common))
-    assert lp.solution.fill_mbd[lead].max() == pytest.approx(q, rel=1e-6)
+    assert lp.solution.fill_mbd[lead].max() > 2 * q / 3
 
 
 def test_own_price_needs_the_static_linear_model():

@@ -12,7 +12,7 @@ from reserve.errors import TargetUnreachable
 from reserve.results import outputs, schedule
 from reserve.solve import impact, size
 
-from conftest import beta, scenario
+from conftest import WEEKS, beta, scenario
 
 
 def test_linear_absorption_is_target_over_beta():
@@ -24,9 +24,11 @@ def test_linear_absorption_is_target_over_beta():
     assert out["storage_capacity_mb"] == pytest.approx(180 * q, rel=1e-7)
     assert out["min_window_impact_usd_per_bbl"] == pytest.approx(5.0, rel=1e-7)
     assert out["release_capacity_mbd"] == 0.0
-    # quick storage only: the cheaper lease fills to its cap first
+    # quick storage only: the cheapest lease fills to its cap first, then the
+    # cheaper charter tier, then the dearer one
     assert out["capacity_mb_leased_tanks"] == pytest.approx(60.0, rel=1e-9)
-    assert out["capacity_mb_floating_storage"] == pytest.approx(180 * q - 60, rel=1e-7)
+    assert out["capacity_mb_floating_storage"] == pytest.approx(100.0, rel=1e-9)
+    assert out["capacity_mb_floating_storage_tier2"] == pytest.approx(180 * q - 160, rel=1e-7)
     assert out["capacity_mb_new_salt_caverns"] == 0.0
 
 
@@ -61,8 +63,10 @@ def test_isoelastic_matches_closed_form(target):
 
 
 def test_daily_and_weekly_steps_agree():
-    common = dict(hold_days=182, lead_days=28, **{"storage.leased_tanks.build_days": 28,
-                                                  "storage.floating_storage.build_days": 28})
+    # owned quick storage: a lease started mid-week is finer than weekly steps allow
+    common = {"hold_days": 182, "lead_days": 28, **WEEKS,
+              **{f"storage.{name}.lease_term_days": 0
+                 for name in ("leased_tanks", "floating_storage", "floating_storage_tier2")}}
     daily = outputs(size(scenario(time_step_days=1, **common)))
     weekly = outputs(size(scenario(time_step_days=7, **common)))
     for name in ("storage_capacity_mb", "fill_capacity_mbd", "oil_absorbed_mb"):
@@ -215,13 +219,15 @@ def test_fill_cap_binds_with_the_right_reachable_impact():
 
 def test_build_time_binds():
     s = scenario(**{"storage.leased_tanks.build_days": 120,
-                    "storage.floating_storage.build_days": 120})
+                    "storage.floating_storage.build_days": 120,
+                    "storage.floating_storage_tier2.build_days": 120})
     with pytest.raises(TargetUnreachable) as info:
         size(s)
     d = info.value.diagnosis
     assert d.reachable_usd_per_bbl == pytest.approx(0.0, abs=1e-6)
     assert d.binding.key in ("storage.leased_tanks.build_days",
-                             "storage.floating_storage.build_days", "lead_days")
+                             "storage.floating_storage.build_days",
+                             "storage.floating_storage_tier2.build_days", "lead_days")
 
 
 def test_release_without_stock_names_the_initial_inventory():
@@ -238,10 +244,15 @@ def test_storage_cap_binds_and_partial_lift_is_reported():
     with pytest.raises(TargetUnreachable) as info:
         size(s)
     d = info.value.diagnosis
-    # 210 mb of quick storage over 180 days: 210/180 mb/d * beta
-    assert d.reachable_usd_per_bbl == pytest.approx(210 / 180 * beta(s), rel=1e-6)
-    # lifting the tanker cap alone is stopped by the 2 mb/d fill cap
+    # 260 mb of quick storage over 180 days: 260/180 mb/d * beta
+    assert d.reachable_usd_per_bbl == pytest.approx(260 / 180 * beta(s), rel=1e-6)
+    # lifting a storage cap alone is stopped by the 2 mb/d fill cap
     assert d.lifted_reach_usd_per_bbl == pytest.approx(2.0 * beta(s), rel=1e-6)
+    # no single lift reaches $20: the fill cap and a storage cap bind together
+    keys = {limit.key for limit in d.limits}
+    assert "fill_rate_max_mbd" in keys and len(keys) == 2
+    assert any(k.endswith("capacity_max_mb") for k in keys)
+    assert "bind together" in str(info.value)
 
 
 # -- impact mode inverts size mode ----------------------------------------------------

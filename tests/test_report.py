@@ -42,7 +42,8 @@ def test_report_source_of_every_number_in_the_default_scenario():
     assert "Kilian & Murphy" in flat["demand_elasticity"]
     assert flat["demand_elasticity"] == flat["supply_elasticity"]      # one block, two keys
     assert not any(v.startswith("--") for v in flat.values())
-    assert "US DOE" in storage[2] and len(storage) == 4
+    assert "Cushing" in storage[0] and "2009" in storage[1]
+    assert "US DOE" in storage[3] and len(storage) == 5
 
 
 def test_report_needs_an_html_name(cli, tmp_path):

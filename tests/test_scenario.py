@@ -49,7 +49,7 @@ def test_csv_scenario_as_a_spreadsheet_writes_it(tmp_path):
     assert only.build_days == 0 and math.isinf(only.capacity_max_mb)
     # a CSV naming no storage keeps the default options
     path.write_text("name,value\nhold_days,90\n")
-    assert len(build_scenario(path).storage) == 4
+    assert len(build_scenario(path).storage) == 5
 
 
 def test_toml_storage_list_replaces_default(tmp_path):

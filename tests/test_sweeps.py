@@ -18,7 +18,8 @@ from reserve.errors import TargetUnreachable
 from reserve.problem import build_problem
 from reserve.results import outputs
 from reserve.scenario import with_overrides
-from reserve.solve import Session, size
+from reserve.session import Session
+from reserve.solve import size
 from reserve.sweep import Resolver
 
 from conftest import scenario
@@ -61,35 +62,87 @@ def test_in_place_re_solves_equal_fresh_solves(extra):
     assert resolver.timings.solves > len(CHANGES)
 
 
-def test_an_updated_model_is_the_fresh_model_number_for_number():
+LEASED = {"storage.charter.lease_term_days": 30, "storage.charter.om_usd_per_bbl_yr": 9,
+          "storage.charter.build_days": 20, "storage.charter.capacity_max_mb": 80,
+          "storage.charter.capex_usd_per_bbl": 0.3}
+
+
+@pytest.mark.parametrize("extra, form", [
+    ({}, None), ({}, "general"), ({"own_price_effect": "true"}, None),
+    ({"demand_elasticity_long_run": -0.3, "supply_elasticity_long_run": 0.1}, None),
+    (LEASED, None), ({**LEASED, "floor_usd_per_bbl": 70, "price_usd_per_bbl": 60}, None),
+])
+def test_an_updated_model_is_the_fresh_model_number_for_number(extra, form):
     """Every data-dependent number has a slot: after writing new data into the
-    old model, HiGHS holds exactly the LP a fresh build of that data gives."""
+    old model, HiGHS holds exactly the model a fresh build of that data gives
+    (matrix, bounds, costs and the premium's Hessian)."""
     base = scenario(**ROOMY, initial_inventory_mb=10,
                     **{"storage.leased_tanks.existing_mb": 20,
-                       "storage.leased_tanks.build_days": 0})
-    resolver = Resolver(base)
-    changed = with_overrides(base, {"demand_elasticity": -0.31, "discount_rate": 0.03,
-                                    "loss_rate_per_yr": 0.2, "initial_inventory_mb": 15,
-                                    "storage.leased_tanks.existing_mb": 25,
-                                    "rate_capex_usd_per_bbl_per_day": 400,
-                                    "target_impact_usd_per_bbl": 4})
-    resolver.solve(changed)
-    fresh = Session(build_problem(changed), fixed_level=True)
-    fresh.least_cost(fresh.data.target_level)
-    old, new = resolver.highs.getLp(), fresh.solver._solver_model.getLp()
-    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
-        a, b = np.asarray(getattr(old, name)), np.asarray(getattr(new, name))
-        assert np.allclose(np.minimum(a, 1e20), np.minimum(b, 1e20), rtol=1e-12, atol=1e-12), name
-    assert np.allclose(_dense(old), _dense(new), rtol=1e-12, atol=1e-12)
+                       "storage.leased_tanks.build_days": 0}, **extra)
+    changes = {"demand_elasticity": -0.31, "discount_rate": 0.03,
+               "loss_rate_per_yr": 0.2, "initial_inventory_mb": 15,
+               "storage.leased_tanks.existing_mb": 25, "rate_capex_usd_per_bbl_per_day": 400,
+               "pre_window_release": "true"}
+    if "floor_usd_per_bbl" in extra:
+        changes["floor_usd_per_bbl"] = 72
+    else:
+        changes["target_impact_usd_per_bbl"] = 4
+    if "storage.charter.om_usd_per_bbl_yr" in extra:
+        changes.update({"storage.charter.om_usd_per_bbl_yr": 12,
+                        "storage.charter.capacity_max_mb": 95})
+    changed = with_overrides(base, changes)
+    old = Session(build_problem(base), form)
+    old.least_cost()
+    old.load(build_problem(changed))
+    fresh = Session(build_problem(changed), form)
+    # HiGHS numbers columns and rows in the order Pyomo meets them, which may
+    # differ between builds: compare in the order of the Pyomo components
+    a, b = (_canonical(x) for x in (old, fresh))
+    for name, x in a.items():
+        assert np.allclose(np.minimum(x, 1e20), np.minimum(b[name], 1e20),
+                           rtol=1e-12, atol=1e-12), name
+
+
+def _canonical(session) -> dict:
+    import pyomo.environ as pyo
+    m, model = session.model, session.highs.getModel()
+    lp = model.lp_
+    cols = []
+    for v in m.component_data_objects(pyo.Var):
+        try:
+            cols.append(session.column(v))
+        except KeyError:   # a variable in no row and not in the objective
+            pass
+    rows = [session.row(c) for c in m.component_data_objects(pyo.Constraint)]
+    dense = _dense(lp)[np.ix_(rows, cols)]
+    hessian = np.zeros(lp.num_col_)
+    h = model.hessian_
+    start, index, value = (np.asarray(getattr(h, n)) for n in ("start_", "index_", "value_"))
+    for col in range(len(start)):
+        end = start[col + 1] if col + 1 < len(start) else len(index)
+        for k in range(start[col], end):
+            if index[k] == col:
+                hessian[col] = value[k]
+    out = {name: np.asarray(getattr(lp, name))[cols] for name in
+           ("col_cost_", "col_lower_", "col_upper_")}
+    out.update({name: np.asarray(getattr(lp, name))[rows] for name in ("row_lower_", "row_upper_")})
+    out.update({"matrix": dense, "hessian": hessian[cols]})
+    return out
 
 
 def _dense(lp):
+    """The constraint matrix as a dense array, whichever way HiGHS stores it."""
+    import highspy
     a = lp.a_matrix_
     out = np.zeros((lp.num_row_, lp.num_col_))
     start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
-    for col in range(lp.num_col_):
-        for k in range(start[col], start[col + 1]):
-            out[index[k], col] = value[k]
+    by_row = a.format_ == highspy.MatrixFormat.kRowwise
+    for outer in range(lp.num_row_ if by_row else lp.num_col_):
+        for k in range(start[outer], start[outer + 1]):
+            if by_row:
+                out[outer, index[k]] = value[k]
+            else:
+                out[index[k], outer] = value[k]
     return out
 
 

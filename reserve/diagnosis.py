@@ -1,0 +1,307 @@
+"""Why a target (or band) is out of reach, and what is reachable, found by solving.
+
+The reachable impact (floor, ceiling) is the largest the scenario's limits
+hold (:func:`reserve.solve.max_impact`, :func:`reserve.solve.best_band`).
+Then every limit is lifted in turn: those whose lifting moves the reach are
+*binding*. When one of them, lifted alone, reaches the target, the answer
+names it and what the target needs of it (``fill capacity 0.50 mb/d can hold
+at most +2.59 USD/bbl ...; the target needs 0.97 mb/d``); when several storage
+caps bind together, it names them together. When no single lift reaches the
+target, every limit is lifted at once and then restored one by one while the
+target stays reachable: what is left is a smallest set whose joint lifting
+reaches it.
+
+Each lift is a scenario; lifts that keep the model's structure (a cap) re-solve
+a model already built, warm. A lift that would build a model far longer than
+the scenario's (a lead time lifted past a decades-long build) is skipped and
+the message says so, so that a diagnosis stays within seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import reduce
+from typing import Callable
+
+from .errors import TargetUnreachable
+from .problem import build_problem
+from .scenario import Scenario, StorageOption
+from .session import SessionCache, Solution
+from .solve import best_band, max_impact
+
+#: A lift may build a model of at most this many periods, or this many times
+#: the scenario's own, whichever is larger; beyond, it is skipped and said so.
+LIFT_PERIODS_MAX = 1500
+LIFT_PERIODS_FACTOR = 3
+
+
+@dataclass
+class Limit:
+    """One limit of the scenario that may keep the target out of reach."""
+
+    key: str                              # parameter name, as a user would --set it
+    describe: str                         # the limit in words, with its value and unit
+    lift: Callable[[Scenario], Scenario]  # a scenario with this limit lifted
+    need_unit: str = ""
+    need: Callable[[Solution], float] | None = None  # what the target needs of it
+    short: str = ""                       # the limit in a few words, for a group
+    storage_cap_mb: float | None = None   # a storage option's cap [mb]
+
+    @property
+    def about_storage(self) -> bool:
+        """A limit on storage usable in time: a cap, a build time, the lead time."""
+        return bool(self.short)
+
+
+@dataclass
+class Diagnosis:
+    target_usd_per_bbl: float
+    reachable_usd_per_bbl: float          # signed impact, or the floor/ceiling reachable
+    binding: Limit | None                 # the limit named first
+    lifted_reach_usd_per_bbl: float       # the reach with the best single limit lifted
+    need_value: float | None              # what the target needs of `binding`
+    message: str
+    limits: list[Limit] | None = None     # every limit named (binding together, or a set)
+    skipped: list[str] | None = None      # lifts not tried, in words
+
+
+def _with_option(s: Scenario, k: int, **changes) -> Scenario:
+    return replace(s, storage=tuple(replace(o, **changes) if i == k else o
+                                    for i, o in enumerate(s.storage)))
+
+
+def limits_of(s: Scenario, baseline=None) -> tuple[list[Limit], list[str]]:
+    """Every limit worth lifting, and the lifts skipped (in words)."""
+    limits: list[Limit] = []
+    skipped: list[str] = []
+    if not math.isinf(s.fill_rate_max_mbd):
+        limits.append(Limit("fill_rate_max_mbd",
+                            f"fill capacity {s.fill_rate_max_mbd:.2f} mb/d (fill_rate_max_mbd)",
+                            lambda sc: sc.with_params(fill_rate_max_mbd=math.inf), "mb/d",
+                            lambda sol: sol.fill_capacity_mbd))
+    if not math.isinf(s.release_rate_max_mbd):
+        limits.append(Limit("release_rate_max_mbd",
+                            f"release capacity {s.release_rate_max_mbd:.2f} mb/d "
+                            "(release_rate_max_mbd)",
+                            lambda sc: sc.with_params(release_rate_max_mbd=math.inf), "mb/d",
+                            lambda sol: sol.release_capacity_mbd))
+    for k, o in enumerate(s.storage):
+        if not math.isinf(o.capacity_max_mb):
+            limits.append(Limit(f"storage.{o.name}.capacity_max_mb",
+                                f"storage option {o.name} capped at {o.capacity_max_mb:g} mb "
+                                f"(storage.{o.name}.capacity_max_mb)",
+                                lambda sc, k=k: _with_option(sc, k, capacity_max_mb=math.inf),
+                                "mb", lambda sol, k=k: float(sol.capacity_mb[k]),
+                                f"{o.name} capped at {o.capacity_max_mb:g} mb",
+                                o.capacity_max_mb))
+        if o.build_days > 0:
+            what = "to mobilize" if o.leased else "to build"
+            limits.append(Limit(f"storage.{o.name}.build_days",
+                                f"storage option {o.name} takes {o.build_days} days {what} "
+                                f"(storage.{o.name}.build_days)",
+                                lambda sc, k=k: _with_option(sc, k, build_days=0),
+                                short=f"{o.name} takes {o.build_days} days {what}"))
+    if s.sign < 0:
+        volume = abs(s.target_impact_usd_per_bbl) * s.hold_days * 100.0  # ample stock
+        in_window = build_problem(s, baseline).in_window
+        step = s.time_step_days
+
+        def more_stock(sc: Scenario) -> Scenario:
+            storage = sc.storage + (StorageOption(name="lifted_initial", existing_mb=volume,
+                                                  capacity_max_mb=volume),)
+            return replace(sc.with_params(initial_inventory_mb=sc.initial_inventory_mb + volume),
+                           storage=storage)
+
+        def window_release(sol: Solution) -> float:
+            # the stock the window itself draws (what is sold before it is optional)
+            return step * float((sol.release_mbd - sol.fill_mbd)[in_window].sum())
+
+        limits.append(Limit("initial_inventory_mb",
+                            f"initial inventory {s.initial_inventory_mb:g} mb "
+                            "(initial_inventory_mb)", more_stock, "mb of stock at day 0",
+                            window_release))
+    elif s.initial_inventory_mb > 0:
+        limits.append(Limit("initial_inventory_mb",
+                            f"initial inventory {s.initial_inventory_mb:g} mb "
+                            "(initial_inventory_mb) leaves too little room",
+                            lambda sc: sc.with_params(initial_inventory_mb=0.0)))
+    if baseline is not None:
+        skipped.append("lead_days (a price path fixes the horizon's days)")
+        return limits, skipped
+    # Lifting the lead time makes the next storage option usable by the window
+    # (a lowering target also gets a window's length to fill first); a longer
+    # lead changes nothing else, so without either it is not a limit.
+    step = s.time_step_days
+    later = [o.build_days for o in s.storage if o.build_days > s.lead_days]
+    extra = (min(later) - s.lead_days if later else 0) + (s.hold_days if s.sign < 0 else 0)
+    if extra <= 0:
+        return limits, skipped
+    extra = -(-extra // step) * step
+    periods = s.horizon_days // step
+    lifted_periods = periods + extra // step
+    if lifted_periods > max(LIFT_PERIODS_MAX, LIFT_PERIODS_FACTOR * periods):
+        skipped.append(f"lead_days (lifting it by {extra:,} days would build a model of "
+                       f"{lifted_periods:,} periods; set lead_days yourself to try)")
+    else:
+        limits.append(Limit("lead_days", f"lead time {s.lead_days} days (lead_days)",
+                            lambda sc: sc.with_params(lead_days=sc.lead_days + extra),
+                            short=f"the lead time is {s.lead_days} days"))
+    return limits, skipped
+
+
+@dataclass
+class _Goal:
+    """What a diagnosis measures: the target's impact, or a band's floor or ceiling.
+
+    Values are in "harder is larger" units: |impact|, the floor, minus the ceiling.
+    """
+
+    what: str                  # "target +5.00 USD/bbl for 180 days"
+    noun: str                  # "target", "floor", "ceiling"
+    asked: float
+    reach: Callable            # Scenario -> (value, Solution | None)
+    holds: Callable            # value -> words after "can hold"
+    signed: Callable           # value -> the reported reachable figure
+
+    def reaches(self, value: float) -> bool:
+        return value >= self.asked - 1e-6 * max(1.0, abs(self.asked))
+
+
+def _goal(s: Scenario, baseline, cache: SessionCache) -> _Goal:
+    band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
+    if not band or s.target_explicit:
+        target = abs(s.target_impact_usd_per_bbl)
+        signed = lambda v: f"{s.sign * v:+.2f}" if v > 5e-3 else "0.00"  # noqa: E731
+
+        def reach(sc: Scenario):
+            value, session = max_impact(sc, baseline, cap_usd_per_bbl=target, cache=cache)
+            return value, (session.solution() if session is not None else None)
+
+        return _Goal(f"target {signed(target)} USD/bbl for {s.hold_days} days", "target",
+                     target, reach,
+                     lambda v: f"at most {signed(max(v, 0.0))} USD/bbl for {s.hold_days} days",
+                     lambda v: s.sign * v)
+    floor = s.floor_usd_per_bbl is not None
+    sign = 1 if floor else -1
+    asked = s.floor_usd_per_bbl if floor else s.ceiling_usd_per_bbl
+
+    def reach_band(sc: Scenario):
+        value, session = best_band(sc, baseline, cache=cache)
+        if value is None:
+            return -math.inf, None
+        return sign * value, session.solution()
+
+    if floor:
+        return _Goal(f"floor ${asked:.2f}/bbl", "floor", asked, reach_band,
+                     lambda v: (f"a floor of at most ${v:.2f}/bbl" if math.isfinite(v)
+                                else "no floor at all"), lambda v: v)
+    return _Goal(f"ceiling ${asked:.2f}/bbl", "ceiling", -asked, reach_band,
+                 lambda v: (f"a ceiling no lower than ${-v:.2f}/bbl" if math.isfinite(v)
+                            else "no ceiling at all"), lambda v: -v)
+
+
+def _lift_all(s: Scenario, chosen: list[Limit]) -> Scenario:
+    return reduce(lambda sc, limit: limit.lift(sc), chosen, s)
+
+
+def _needs(limits: list[Limit], solution: Solution | None) -> list[str]:
+    if solution is None:
+        return []
+    return [f"{limit.need(solution):,.2f} {limit.need_unit} ({limit.key})"
+            for limit in limits if limit.need is not None]
+
+
+def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
+                 progress=None) -> TargetUnreachable:
+    """Why the target (or band) of ``s`` is out of reach, and how far it can go (module doc)."""
+    cache = SessionCache(time_limit_s)
+    goal = _goal(s, baseline, cache)
+    limits, skipped = limits_of(s, baseline)
+    total = len(limits) + 1
+    reach, _ = goal.reach(s)
+    singles = []
+    for done, limit in enumerate(limits):
+        if progress is not None:
+            progress(done, total, f"lifting {limit.key}")
+        value, solution = goal.reach(limit.lift(s))
+        singles.append((limit, value, solution))
+    binding = [(lim, v, sol) for lim, v, sol in singles if v > reach + 1e-6 * max(1.0, abs(reach))]
+    reaching = [(lim, v, sol) for lim, v, sol in binding if goal.reaches(v)]
+    best = max(binding, key=lambda b: b[1]) if binding else None
+    named: list[Limit] = []
+    need = None
+    lifted_reach = best[1] if best else reach
+    if reaching:
+        limit, _, solution = reaching[0]
+        named = [b[0] for b in binding]
+        caps = [lim for lim in named if lim.storage_cap_mb is not None]
+        named.sort(key=lambda lim: lim.storage_cap_mb is None)   # caps first, for the words
+        if limit.need is not None and solution is not None:
+            need = float(limit.need(solution))
+        if len(named) == 1:
+            message = f"{limit.describe} can hold {goal.holds(reach)}"
+            message += (f"; the {goal.noun} needs {need:,.2f} {limit.need_unit}" if need is not None
+                        else f"; lifting it reaches the {goal.what}")
+        elif all(lim.about_storage for lim in named):
+            shorts = [lim.short for lim in named]
+            if len(caps) > 1:
+                shorts.insert(len(caps), f"{sum(lim.storage_cap_mb for lim in caps):,.0f} mb "
+                                         "capped in all")
+            needed = float(solution.usable_capacity_mb.max()) if solution is not None else math.nan
+            need = needed
+            message = (f"storage usable in time is short ({'; '.join(shorts)}) and can hold "
+                       f"{goal.holds(reach)}; the {goal.noun} needs {needed:,.2f} mb of "
+                       "storage: lifting any one of "
+                       + ", ".join(b[0].key for b in reaching) + " reaches it")
+        else:
+            alone = [b[0].key for b in reaching]
+            message = (f"{_and([lim.describe for lim in named])} all bind and together can hold "
+                       f"{goal.holds(reach)}; lifting "
+                       + (f"{alone[0]} alone" if len(alone) == 1 else
+                          f"any one of {', '.join(alone)}")
+                       + f" reaches the {goal.what}")
+            if need is not None:
+                message += f" (it needs {need:,.2f} {limit.need_unit} of {limit.key})"
+    else:
+        if progress is not None:
+            progress(total - 1, total, "lifting every limit at once")
+        value, solution = goal.reach(_lift_all(s, limits)) if limits else (reach, None)
+        if not limits or not goal.reaches(value):
+            keys = ", ".join(lim.key for lim in limits) or "none"
+            message = (f"{goal.what} is out of reach: the limits can hold {goal.holds(reach)}; "
+                       f"even with every limit lifted ({keys}) it reaches {goal.holds(value)} "
+                       "(look at hold_days, offset_share and the elasticities)")
+        else:
+            # restore limits one by one while the goal stays reachable; the
+            # drastic lifts (waiting longer, building faster) are restored first
+            chosen = list(limits)
+            for limit in sorted(limits, key=lambda lim: (lim.key != "lead_days",
+                                                         not lim.key.endswith("build_days"))):
+                trial = [lim for lim in chosen if lim is not limit]
+                trial_value, trial_solution = goal.reach(_lift_all(s, trial))
+                if goal.reaches(trial_value):
+                    chosen, value, solution = trial, trial_value, trial_solution
+            named = chosen
+            needs = _needs(chosen, solution)
+            message = (f"{_and([lim.describe for lim in chosen])} bind together and can hold "
+                       f"{goal.holds(reach)}: no one of them lifted alone reaches the "
+                       f"{goal.what}, lifting "
+                       + {1: "it", 2: "both"}.get(len(chosen), f"all {len(chosen)}") + " does")
+            if best is not None:
+                message += (f" (lifting {best[0].key} alone reaches "
+                            f"{goal.holds(best[1])})")
+            if needs:
+                message += "; it needs " + ", ".join(needs)
+    if skipped:
+        message += "; not tried: " + "; ".join(skipped)
+    first = named[0] if named else None
+    return TargetUnreachable(message, Diagnosis(
+        s.target_impact_usd_per_bbl, goal.signed(reach), first, goal.signed(lifted_reach),
+        need, message, named or None, skipped or None))
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

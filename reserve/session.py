@@ -1,0 +1,381 @@
+"""A built model in HiGHS, re-solved warm with numbers changed in place.
+
+Pyomo builds the model (:mod:`reserve.model`) and hands it to HiGHS once,
+through its persistent interface (``pyomo.contrib.solver``). From then on a
+:class:`Session` talks to HiGHS directly: a new target, floor, elasticity or
+cost writes only the numbers that differ (the model's *slots*: bounds, costs,
+coefficients) and HiGHS re-solves warm from its last basis. This is what
+makes marginal costs, diagnoses, bisections and sweeps cheap: HiGHS's own
+warm re-solve is the floor, and Pyomo is not in the loop.
+
+:func:`hand_off` is the one place that reads Pyomo's private maps from
+variables and constraints to HiGHS's columns and rows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .errors import SolverFailure
+from .model import (COST_PARTS, GROUPS, build_model, cost_vectors, slot_components,
+                    slot_values, static_form, structure, variable_groups)
+from .problem import ProblemData, net_flow_band
+
+#: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
+HIGHS_OPTIONS = {"log_to_console": False, "output_flag": False, "mip_rel_gap": 1e-7,
+                 "threads": 1}
+
+
+def hand_off(model):
+    """Hand a Pyomo model to a new HiGHS instance.
+
+    Returns ``(highs, column, row)``: the ``highspy.Highs`` object holding the
+    model with its active objective, and functions mapping a Pyomo variable
+    to its column and a constraint to its row.
+    """
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    solver = SolverFactory("highs")
+    solver.set_instance(model)
+    columns = solver._pyomo_var_to_solver_var_map   # id(var) -> column
+    rows = solver._pyomo_con_to_solver_con_map      # constraint -> row
+    return solver._solver_model, (lambda v: columns[id(v)]), (lambda c: rows[c])
+
+
+@dataclass
+class Timings:
+    """Seconds spent, for the benchmarks: Pyomo build, hand-off, HiGHS itself."""
+
+    build_s: float = 0.0
+    handoff_s: float = 0.0
+    highs_s: float = 0.0        # HiGHS's own run time
+    solve_call_s: float = 0.0   # whole run() calls, status reading included
+    solves: int = 0
+
+    def add(self, other: "Timings") -> None:
+        for name in ("build_s", "handoff_s", "highs_s", "solve_call_s", "solves"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Solution:
+    """Values of one solved model (units in names; arrays one value a period)."""
+
+    fill_mbd: np.ndarray
+    release_mbd: np.ndarray
+    inventory_mb: np.ndarray
+    capacity_mb: np.ndarray          # per storage option: existing + new, or peak leased
+    contracted_mb: np.ndarray        # [lease, period] existing + under contract
+    usable_capacity_mb: np.ndarray   # storage usable in each period, all options
+    fill_capacity_mbd: float
+    release_capacity_mbd: float
+    window_level: float
+    impact_usd_per_bbl: np.ndarray   # price impact dp_t of each period
+    capital_cost_musd: float
+    operating_cost_musd: float
+    oil_cost_musd: float
+
+    @property
+    def total_cost_musd(self) -> float:
+        return self.capital_cost_musd + self.operating_cost_musd + self.oil_cost_musd
+
+
+def _clean(a: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(a) < 1e-9, 0.0, a)  # solver noise
+
+
+def price_solution(data: ProblemData, values: dict[str, np.ndarray]) -> dict[str, float]:
+    """Capital, operating and oil cost [musd] of variable values by group.
+
+    Uses the same cost table the objective was built from (model.cost_vectors);
+    the own-price premium is added to the oil cost.
+    """
+    costs, constants = cost_vectors(data)
+    parts = {}
+    for part in COST_PARTS:
+        parts[part] = constants.get(part, 0.0) + sum(
+            float(np.dot(vector, values[group])) for group, vector in costs[part].items())
+    if data.premium_musd_per_mbd2 is not None:
+        net = values["fill_mbd"] - values["release_mbd"]
+        parts["oil"] += float(np.dot(data.premium_musd_per_mbd2, net ** 2))
+    return parts
+
+
+def solution_from_values(data: ProblemData, values: dict[str, np.ndarray], window_level: float,
+                         impact_usd_per_bbl: np.ndarray | None = None) -> Solution:
+    """A :class:`Solution` from variable values by group."""
+    fill, release = _clean(values["fill_mbd"]), _clean(values["release_mbd"])
+    existing = np.array([o.existing_mb for o in data.options])
+    if impact_usd_per_bbl is None:
+        impact_usd_per_bbl = data.impact_usd_per_bbl(fill - release)
+    contracted = _clean(values["contracted_mb"].reshape(len(data.leases), data.n_periods))
+    contracted = contracted + existing[list(data.leases)][:, None]
+    capacity = existing + values["new_capacity_mb"]
+    for j, k in enumerate(data.leases):
+        capacity[k] = contracted[j].max()
+    owned = np.array([not o.leased for o in data.options])
+    new_owned = np.where(owned, values["new_capacity_mb"], 0.0)
+    usable = (existing * owned).sum() + new_owned @ data.usable + contracted.sum(axis=0)
+    parts = price_solution(data, values)
+    return Solution(
+        fill_mbd=fill, release_mbd=release, impact_usd_per_bbl=impact_usd_per_bbl,
+        inventory_mb=_clean(values["inventory_mb"]), capacity_mb=_clean(capacity),
+        contracted_mb=contracted, usable_capacity_mb=_clean(usable),
+        fill_capacity_mbd=float(_clean(values["fill_capacity_mbd"])[0]),
+        release_capacity_mbd=float(_clean(values["release_capacity_mbd"])[0]),
+        window_level=window_level,
+        capital_cost_musd=parts["capital"], operating_cost_musd=parts["operating"],
+        oil_cost_musd=parts["oil"])
+
+
+class Session:
+    """One built model in HiGHS (module docstring), in the size or general form.
+
+    Parameters
+    ----------
+    data : the problem to build.
+    form : "size" or "general" (:mod:`reserve.model`); default: size for a
+        static market, general for a dynamic one.
+    time_limit_s : HiGHS's time limit per solve [s]; None for none.
+    """
+
+    def __init__(self, data: ProblemData, form: str | None = None,
+                 time_limit_s: float | None = None):
+        self.form = form or static_form(data)
+        self.timings = Timings()
+        start = time.perf_counter()
+        self.model = build_model(data, self.form)
+        self.timings.build_s = time.perf_counter() - start
+        start = time.perf_counter()
+        self.highs, column, row = hand_off(self.model)
+        self.column, self.row = column, row
+        self.timings.handoff_s = time.perf_counter() - start
+        for name, value in HIGHS_OPTIONS.items():
+            self.highs.setOptionValue(name, value)
+        if time_limit_s is not None:
+            self.highs.setOptionValue("time_limit", float(time_limit_s))
+        self.time_limit_s = time_limit_s
+        self.structure = structure(data, self.form)
+        self.slots = {}
+        for name, (kind, parts) in slot_components(self.model).items():
+            if kind == "coef":
+                index = (np.array([row(c) for c, _ in parts], dtype=np.int32),
+                         np.array([column(v) for _, v in parts], dtype=np.int32))
+            elif kind == "row_bounds":
+                index = np.array([row(c) for c in parts], dtype=np.int32)
+            else:
+                index = np.array([column(v) for v in parts], dtype=np.int32)
+            self.slots[name] = (kind, index)
+        self.columns = {g: np.array([column(v) for v in vs], dtype=np.int32)
+                        for g, vs in variable_groups(self.model).items()}
+        m = self.model
+        self.z_column = column(m.window_level) if hasattr(m, "window_level") else None
+        self.impact_columns = (np.array([column(m.impact_usd_per_bbl[t]) for t in m.T],
+                                        dtype=np.int32) if data.dynamic else None)
+        self.n_columns = self.highs.getNumCol()
+        self.data = data
+        self._written = slot_values(data, self.slots)
+        self._objective = "least_cost"
+        self._level = data.target_level
+
+    # -- changing numbers ---------------------------------------------------------------
+    def load(self, data: ProblemData) -> None:
+        """Move the model to ``data`` (same structure): write the numbers that differ."""
+        if structure(data, self.form) != self.structure:
+            raise ValueError("data of another structure: build a new Session")
+        for name, value in slot_values(data, self.slots).items():
+            if _same(self._written[name], value):
+                continue
+            self._written[name] = value
+            if name.startswith("cost:") and self._objective != "least_cost":
+                continue   # written when the least-cost objective comes back
+            self._write(name, value)
+        self.data = data
+        self._level = data.target_level
+
+    def _write(self, name: str, value) -> None:
+        kind, index = self.slots[name]
+        h = self.highs
+        if kind == "col_cost":
+            h.changeColsCost(len(index), index, np.asarray(value, float))
+        elif kind == "col_bounds":
+            lo, hi = (np.asarray(v, float) for v in value)
+            h.changeColsBounds(len(index), index, lo, hi)
+        elif kind == "row_bounds":
+            lo, hi = (np.asarray(v, float) for v in value)
+            h.changeRowsBounds(len(index), index, lo, hi)
+        elif kind == "hessian":
+            # a diagonal Hessian in HiGHS's triangular column format: one
+            # entry in each listed column, none elsewhere
+            order = np.argsort(index)
+            columns, diagonal = index[order], np.asarray(value, float)[order]
+            start = np.searchsorted(columns, np.arange(self.n_columns)).astype(np.int32)
+            h.passHessian(self.n_columns, len(columns), highspy.HessianFormat.kTriangular,
+                          start, columns.astype(np.int32), diagonal)
+        else:
+            rows, cols = index
+            for r, c, v in zip(rows.tolist(), cols.tolist(), np.asarray(value, float).tolist()):
+                h.changeCoeff(r, c, v)
+
+    def write_slot(self, name: str, value) -> None:
+        """Write one slot's value (a bound, a cost), remembered for :meth:`load`."""
+        self._written[name] = value
+        self._write(name, value)
+
+    def pin_level(self, level: float) -> None:
+        """Hold the window at impact ``level`` [USD/bbl]: z's bounds, or the net bands."""
+        self._level = level
+        if self.form == "general":
+            if self.z_column is not None:
+                self.write_slot("bounds:window_level", ([level], [level]))
+        else:
+            self.write_slot("rows:net_band", tuple(np.clip(b, -1e20, 1e20)
+                                                   for b in net_flow_band(self.data, level)))
+
+    def use_objective(self, which: str) -> None:
+        """"least_cost" (minimize present cost) or "most_impact" (maximize z; LP only)."""
+        if which == self._objective:
+            return
+        h = self.highs
+        if which == "most_impact":
+            if self.z_column is None or self.data.premium_musd_per_mbd2 is not None:
+                raise ValueError("most_impact needs a linear model in the general form")
+            costs = np.zeros(self.n_columns)
+            costs[self.z_column] = 1.0
+            h.changeColsCost(self.n_columns, np.arange(self.n_columns, dtype=np.int32), costs)
+            h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        else:
+            h.changeColsCost(self.n_columns, np.arange(self.n_columns, dtype=np.int32),
+                             np.zeros(self.n_columns))
+            for group in GROUPS:
+                self._write(f"cost:{group}", self._written[f"cost:{group}"])
+            h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        self._objective = which
+
+    # -- solving ---------------------------------------------------------------------------
+    def run(self) -> str:
+        """Solve; 'optimal', 'infeasible' or 'unbounded'.
+
+        Raises SolverFailure for anything else (time limit, numerical trouble).
+        """
+        status = self._run_once()
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # presolve cannot tell which; simplex without it can
+            self.highs.setOptionValue("presolve", "off")
+            try:
+                status = self._run_once()
+            finally:
+                self.highs.setOptionValue("presolve", "choose")
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal"
+        if status in (highspy.HighsModelStatus.kInfeasible,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "infeasible"
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return "unbounded"
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            raise SolverFailure(f"HiGHS hit its time limit of {self.time_limit_s} s "
+                                "before proving an answer; raise --time-limit or use a "
+                                "coarser time_step_days")
+        raise SolverFailure(f"HiGHS stopped without an answer "
+                            f"({self.highs.modelStatusToString(status)})")
+
+    def _run_once(self):
+        start = time.perf_counter()
+        before = self.highs.getRunTime()
+        self.highs.run()
+        self.timings.highs_s += self.highs.getRunTime() - before
+        self.timings.solve_call_s += time.perf_counter() - start
+        self.timings.solves += 1
+        return self.highs.getModelStatus()
+
+    def least_cost(self, level: float | None = None) -> bool:
+        """Minimize cost with the window at impact ``level`` (default: the target);
+        True if feasible."""
+        self.use_objective("least_cost")
+        self.pin_level(self.data.target_level if level is None else level)
+        return self.run() == "optimal"
+
+    def most_impact(self, cap: float) -> float:
+        """The largest window level z [USD/bbl] reachable, at most ``cap`` (general form)."""
+        self.use_objective("most_impact")
+        self.write_slot("bounds:window_level", ([0.0], [cap]))
+        status = self.run()
+        if status != "optimal":
+            raise SolverFailure(f"finding the largest reachable impact gave {status}")
+        return float(self.highs.getSolution().col_value[self.z_column])
+
+    # -- reading the solution ----------------------------------------------------------
+    def values(self) -> dict[str, np.ndarray]:
+        """Variable values by group (model.variable_groups) of the last solve."""
+        x = np.asarray(self.highs.getSolution().col_value)
+        return {g: x[idx] for g, idx in self.columns.items()}
+
+    def solution(self) -> Solution:
+        """The last solve's values, priced with :func:`price_solution`."""
+        impact = None
+        if self.impact_columns is not None:
+            impact = np.asarray(self.highs.getSolution().col_value)[self.impact_columns]
+        level = self._level
+        if self._objective == "most_impact":
+            level = float(self.highs.getSolution().col_value[self.z_column])
+        return solution_from_values(self.data, self.values(), level, impact)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, tuple):
+        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, b))
+    return np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def total_cost_musd(data: ProblemData, values: dict[str, np.ndarray]) -> float:
+    """Present cost [musd] of variable values, as reported (no tie-break)."""
+    return sum(price_solution(data, values).values())
+
+
+
+
+class SessionCache:
+    """Sessions kept by model structure, so a data set of a known structure
+    re-solves warm in a model already built (a diagnosis lifting one limit
+    after another, a batch alternating hold times).
+
+    Parameters
+    ----------
+    time_limit_s : HiGHS's time limit per solve for the sessions it builds.
+    kept : how many sessions to keep; the least recently used goes first.
+    """
+
+    def __init__(self, time_limit_s: float | None = None, kept: int = 8):
+        self.time_limit_s = time_limit_s
+        self.kept = kept
+        self.builds = 0
+        self._sessions: dict[tuple, Session] = {}
+        self._timings = Timings()
+
+    def session(self, data: ProblemData, form: str | None = None) -> Session:
+        """A session holding ``data``: a kept one moved to it, or a new build."""
+        key = structure(data, form)
+        session = self._sessions.pop(key, None)
+        if session is None:
+            session = Session(data, form, self.time_limit_s)
+            self.builds += 1
+        else:
+            session.load(data)
+        self._sessions[key] = session   # the most recently used is last
+        while len(self._sessions) > self.kept:
+            oldest = next(iter(self._sessions))
+            self._timings.add(self._sessions.pop(oldest).timings)
+        return session
+
+    @property
+    def timings(self) -> Timings:
+        """Time spent by every session built so far."""
+        total = Timings()
+        total.add(self._timings)
+        for session in self._sessions.values():
+            total.add(session.timings)
+        return total
