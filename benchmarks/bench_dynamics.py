@@ -18,7 +18,7 @@ import numpy as np
 
 from reserve.problem import build_problem
 from reserve.scenario import build_scenario
-from reserve.solve import Session
+from reserve.session import Session
 
 YEARS = 10
 DAYS = YEARS * 365
@@ -47,7 +47,7 @@ def timed(s, path) -> dict[str, float]:
     session = Session(data)
     start = time.perf_counter()
     ok = session.least_cost(data.target_level)
-    wall = time.perf_counter() - start + session.timings.build_s
+    wall = time.perf_counter() - start + session.timings.build_s + session.timings.handoff_s
     assert ok, "benchmark model infeasible"
     t = session.timings
     return {"build": t.build_s, "handoff": t.handoff_s, "highs": t.highs_s, "wall": wall}

@@ -21,7 +21,7 @@ import time
 
 from reserve.problem import build_problem
 from reserve.scenario import build_scenario
-from reserve.solve import Session
+from reserve.session import Session
 
 HORIZONS = {"180 days": 180, "3 years": 3 * 365, "30 years": 30 * 365}
 LEAD_DAYS = 30

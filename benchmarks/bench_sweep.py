@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reserve.model import net_flow_band
+from reserve.problem import net_flow_band
 from reserve.problem import build_problem
 from reserve.scenario import build_scenario, with_overrides
 from reserve.solve import MARGINAL_STEP_USD_PER_BBL, size
@@ -52,7 +52,7 @@ def main() -> None:
 
     # the floor: HiGHS alone, the same two band changes per point, warm
     highs = resolver.highs
-    rows = resolver.slots["rows:net_band"][1]
+    rows = resolver.session.slots["rows:net_band"][1]
     bands = []
     for s in scenarios:
         data = build_problem(s)

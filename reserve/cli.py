@@ -92,7 +92,11 @@ def _progress_bar(title: str):
 
     bar = Progress(TextColumn(title + ": {task.description}"), BarColumn(),
                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                   console=Console(stderr=True), transient=True)
+                   console=Console(stderr=True), transient=True,
+                   # no drawing thread and no stand-ins for sys.stdout/stderr:
+                   # a solver that captures the process's output must find the
+                   # real ones (with stand-ins, the hand-off to HiGHS hung)
+                   auto_refresh=False, redirect_stdout=False, redirect_stderr=False)
     task = None
 
     def update(done: int, total: int, what: str) -> None:
@@ -100,7 +104,7 @@ def _progress_bar(title: str):
         if task is None:
             bar.start()
             task = bar.add_task(what, total=total)
-        bar.update(task, completed=done, description=what)
+        bar.update(task, completed=done, description=what, refresh=True)
 
     try:
         yield update

@@ -155,6 +155,8 @@ def storage_words(answer: Answer) -> str:
         words.append(f"{existing:,.0f} mb of existing storage")
     if new > 0.5:
         split = ", ".join(f"{extra:,.0f} mb {o.name.replace('_', ' ')}" for o, extra in parts)
+        if sum(extra for _, extra in parts) > new + 0.5:
+            split = "at their peaks: " + split
         words.append(f"{new:,.0f} mb of {'new ' if existing > 0 else ''}storage ({split})")
     elif existing > 0:
         words.append("no new storage")

@@ -14,6 +14,8 @@ variables and constraints to HiGHS's columns and rows.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -30,19 +32,91 @@ HIGHS_OPTIONS = {"log_to_console": False, "output_flag": False, "mip_rel_gap": 1
                  "threads": 1}
 
 
-def hand_off(model):
-    """Hand a Pyomo model to a new HiGHS instance.
+_BANNER_SHOWN = False
 
-    Returns ``(highs, column, row)``: the ``highspy.Highs`` object holding the
-    model with its active objective, and functions mapping a Pyomo variable
-    to its column and a constraint to its row.
+
+def new_highs() -> highspy.Highs:
+    """A quiet ``highspy.Highs``.
+
+    HiGHS prints its banner to the process's standard output when the first
+    instance is made, before any option can silence it; stdout carries
+    reserve's data (CSV, JSON), so the banner goes to /dev/null instead.
     """
-    from pyomo.contrib.solver.common.factory import SolverFactory
-    solver = SolverFactory("highs")
-    solver.set_instance(model)
-    columns = solver._pyomo_var_to_solver_var_map   # id(var) -> column
-    rows = solver._pyomo_con_to_solver_con_map      # constraint -> row
-    return solver._solver_model, (lambda v: columns[id(v)]), (lambda c: rows[c])
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    for name, value in HIGHS_OPTIONS.items():
+        highs.setOptionValue(name, value)
+    return highs
+
+
+def hand_off(model):
+    """Hand a Pyomo model's constraints to a new HiGHS instance.
+
+    Each constraint's body is read as a linear expression by Pyomo's
+    ``LinearRepnVisitor`` (the reader behind its LP writers) and becomes one
+    row of a sparse matrix, its bounds the constraint's less the body's
+    constant; the variables' bounds and integrality are read from the model.
+    The objective is not passed: a Session writes its costs (and the
+    premium's Hessian) from the model's cost table itself, the numbers the
+    objective was built from.
+
+    Returns ``(highs, column, row)``: the ``highspy.Highs`` object, and
+    functions mapping a Pyomo variable to its column and a constraint to its
+    row.
+    """
+    import pyomo.environ as pyo
+    from pyomo.repn.linear import LinearRepnVisitor
+
+    visitor = LinearRepnVisitor({})
+    rows: dict = {}
+    starts, var_ids, coefs, lower, upper = [0], [], [], [], []
+    for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+        repn = visitor.walk_expression(con.body)
+        if repn.nonlinear is not None:
+            raise ValueError(f"constraint {con.name} is not linear")
+        rows[con] = len(lower)
+        var_ids.extend(repn.linear)
+        coefs.extend(repn.linear.values())
+        starts.append(len(var_ids))
+        constant = repn.constant
+        lower.append(-highspy.kHighsInf if con.lb is None else float(con.lb - constant))
+        upper.append(highspy.kHighsInf if con.ub is None else float(con.ub - constant))
+    # every variable of the model gets a column, also one in no row so far (a
+    # coefficient that is 0 for these data, such as new capacity never usable
+    # in the horizon): a later data set may give it a coefficient
+    variables = list(model.component_data_objects(pyo.Var, descend_into=True))
+    columns = {id(v): j for j, v in enumerate(variables)}
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(variables), len(lower)
+    lp.col_cost_ = np.zeros(lp.num_col_)
+    lp.col_lower_ = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in variables],
+                             dtype=float)
+    lp.col_upper_ = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in variables],
+                             dtype=float)
+    lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array([columns[i] for i in var_ids], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(coefs, dtype=float)
+    if any(v.is_integer() for v in variables):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer()
+                           else highspy.HighsVarType.kContinuous for v in variables]
+    highs = new_highs()
+    highs.passModel(lp)
+    return highs, (lambda v: columns[id(v)]), (lambda c: rows[c])
 
 
 @dataclass
@@ -153,8 +227,6 @@ class Session:
         self.highs, column, row = hand_off(self.model)
         self.column, self.row = column, row
         self.timings.handoff_s = time.perf_counter() - start
-        for name, value in HIGHS_OPTIONS.items():
-            self.highs.setOptionValue(name, value)
         if time_limit_s is not None:
             self.highs.setOptionValue("time_limit", float(time_limit_s))
         self.time_limit_s = time_limit_s
@@ -178,6 +250,9 @@ class Session:
         self.n_columns = self.highs.getNumCol()
         self.data = data
         self._written = slot_values(data, self.slots)
+        for name in self.slots:   # the objective: costs and the premium's Hessian
+            if name.startswith(("cost:", "hessian:")):
+                self._write(name, self._written[name])
         self._objective = "least_cost"
         self._level = data.target_level
 
