@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
-import sys
 import time
 from dataclasses import replace
+
+from timing import time_cli
 
 from reserve.problem import build_problem
 from reserve.scenario import build_scenario
@@ -45,16 +44,6 @@ def time_model(leased: bool) -> dict[str, float]:
     total = time.perf_counter() - start
     t = session.timings
     return {"build": t.build_s, "handoff": t.handoff_s, "highs": t.highs_s, "total": total}
-
-
-def time_cli() -> float:
-    exe = shutil.which("reserve")
-    if exe is None:
-        sys.exit("install the package first: pip install .")
-    start = time.perf_counter()
-    subprocess.run([exe, "size", "--target-impact", "5", "--format", "csv"], check=True,
-                   capture_output=True)
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -13,11 +13,10 @@ machine and ratios measured side by side do not.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
-import sys
 import time
+
+from timing import time_cli
 
 from reserve.problem import build_problem
 from reserve.scenario import build_scenario
@@ -39,16 +38,6 @@ def time_model(horizon_days: int) -> dict[str, float]:
     assert session.least_cost(data.target_level)
     t = session.timings
     return {"build": t.build_s, "handoff": t.handoff_s, "highs": t.highs_s}
-
-
-def time_cli() -> float:
-    exe = shutil.which("reserve")
-    if exe is None:
-        sys.exit("install the package first: pip install .")
-    start = time.perf_counter()
-    subprocess.run([exe, "size", "--target-impact", "5", "--format", "csv"], check=True,
-                   capture_output=True)
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -153,15 +153,15 @@ def _baseline(path: Optional[Path], s):
 
 
 #: Daily periods beyond which the own-price QP gets slow (README, Performance:
-#: 1.6 s at 1,095 days, 27 s at 3,640, against 0.2 s for the same 10 years weekly).
-QP_DAILY_PERIODS_HINT = 1500
+#: 1.2 s at 365 days, 26 s at 1,095 with the default's rented storage).
+QP_DAILY_PERIODS_HINT = 400
 
 
 def _hint_qp_step(s) -> None:
     periods = s.horizon_days // s.time_step_days
     if s.own_price_effect and periods > QP_DAILY_PERIODS_HINT and s.time_step_days < 7:
         _err(f"note: own_price_effect makes this a QP over {periods:,} periods, which HiGHS "
-             "may take minutes on; --set time_step_days=7 solves it in under a second and "
+             "may take minutes on; --set time_step_days=7 solves it many times faster and "
              "changed capacity and cost by under 0.1 % in our benchmark")
 
 

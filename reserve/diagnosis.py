@@ -225,80 +225,108 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
         if progress is not None:
             progress(done, total, f"lifting {limit.key}")
         value, solution = goal.reach(limit.lift(s))
-        singles.append((limit, value, solution))
-    binding = [(lim, v, sol) for lim, v, sol in singles if v > reach + 1e-6 * max(1.0, abs(reach))]
-    reaching = [(lim, v, sol) for lim, v, sol in binding if goal.reaches(v)]
-    best = max(binding, key=lambda b: b[1]) if binding else None
-    named: list[Limit] = []
-    need = None
-    lifted_reach = best[1] if best else reach
-    if reaching:
-        limit, _, solution = reaching[0]
-        named = [b[0] for b in binding]
-        caps = [lim for lim in named if lim.storage_cap_mb is not None]
-        named.sort(key=lambda lim: lim.storage_cap_mb is None)   # caps first, for the words
-        if limit.need is not None and solution is not None:
-            need = float(limit.need(solution))
-        if len(named) == 1:
-            message = f"{limit.describe} can hold {goal.holds(reach)}"
-            message += (f"; the {goal.noun} needs {need:,.2f} {limit.need_unit}" if need is not None
-                        else f"; lifting it reaches the {goal.what}")
-        elif all(lim.about_storage for lim in named):
-            shorts = [lim.short for lim in named]
-            if len(caps) > 1:
-                shorts.insert(len(caps), f"{sum(lim.storage_cap_mb for lim in caps):,.0f} mb "
-                                         "capped in all")
-            needed = float(solution.usable_capacity_mb.max()) if solution is not None else math.nan
-            need = needed
-            message = (f"storage usable in time is short ({'; '.join(shorts)}) and can hold "
-                       f"{goal.holds(reach)}; the {goal.noun} needs {needed:,.2f} mb of "
-                       "storage: lifting any one of "
-                       + ", ".join(b[0].key for b in reaching) + " reaches it")
-        else:
-            alone = [b[0].key for b in reaching]
-            message = (f"{_and([lim.describe for lim in named])} all bind and together can hold "
-                       f"{goal.holds(reach)}; lifting "
-                       + (f"{alone[0]} alone" if len(alone) == 1 else
-                          f"any one of {', '.join(alone)}")
-                       + f" reaches the {goal.what}")
-            if need is not None:
-                message += f" (it needs {need:,.2f} {limit.need_unit} of {limit.key})"
+        singles.append(_Lifted(limit, value, solution))
+    binding = [one for one in singles if one.value > reach + 1e-6 * max(1.0, abs(reach))]
+    best = max(binding, key=lambda one: one.value) if binding else None
+    if any(goal.reaches(one.value) for one in binding):
+        found = _reached_alone(goal, reach, binding)
     else:
         if progress is not None:
-            progress(total - 1, total, "lifting every limit at once")
-        value, solution = goal.reach(_lift_all(s, limits)) if limits else (reach, None)
-        if not limits or not goal.reaches(value):
-            keys = ", ".join(lim.key for lim in limits) or "none"
-            message = (f"{goal.what} is out of reach: the limits can hold {goal.holds(reach)}; "
-                       f"even with every limit lifted ({keys}) it reaches {goal.holds(value)} "
-                       "(look at hold_days, offset_share and the elasticities)")
-        else:
-            # restore limits one by one while the goal stays reachable; the
-            # drastic lifts (waiting longer, building faster) are restored first
-            chosen = list(limits)
-            for limit in sorted(limits, key=lambda lim: (lim.key != "lead_days",
-                                                         not lim.key.endswith("build_days"))):
-                trial = [lim for lim in chosen if lim is not limit]
-                trial_value, trial_solution = goal.reach(_lift_all(s, trial))
-                if goal.reaches(trial_value):
-                    chosen, value, solution = trial, trial_value, trial_solution
-            named = chosen
-            needs = _needs(chosen, solution)
-            message = (f"{_and([lim.describe for lim in chosen])} bind together and can hold "
-                       f"{goal.holds(reach)}: no one of them lifted alone reaches the "
-                       f"{goal.what}, lifting "
-                       + {1: "it", 2: "both"}.get(len(chosen), f"all {len(chosen)}") + " does")
-            if best is not None:
-                message += (f" (lifting {best[0].key} alone reaches "
-                            f"{goal.holds(best[1])})")
-            if needs:
-                message += "; it needs " + ", ".join(needs)
-    if skipped:
-        message += "; not tried: " + "; ".join(skipped)
-    first = named[0] if named else None
+            progress(total - 1, total, "lifting limits together")
+        found = _reached_together(goal, reach, s, limits, best)
+    message = found.message + ("; not tried: " + "; ".join(skipped) if skipped else "")
     return TargetUnreachable(message, Diagnosis(
-        s.target_impact_usd_per_bbl, goal.signed(reach), first, goal.signed(lifted_reach),
-        need, message, named or None, skipped or None))
+        s.target_impact_usd_per_bbl, goal.signed(reach), found.binding,
+        goal.signed(best.value if best else reach), found.need, message,
+        found.named or None, skipped or None))
+
+
+@dataclass
+class _Lifted:
+    """The reach with one limit lifted, and the least-cost solution there."""
+
+    limit: Limit
+    value: float
+    solution: Solution | None
+
+
+@dataclass
+class _Found:
+    message: str
+    binding: Limit | None = None     # the limit whose need is reported
+    need: float | None = None
+    named: list[Limit] | None = None
+
+
+def _reached_alone(goal: _Goal, reach: float, binding: list[_Lifted]) -> _Found:
+    """Words when at least one binding limit, lifted alone, reaches the goal."""
+    reaching = [one for one in binding if goal.reaches(one.value)]
+    first = reaching[0]
+    limit, solution = first.limit, first.solution
+    named = sorted((one.limit for one in binding), key=lambda lim: lim.storage_cap_mb is None)
+    need = (float(limit.need(solution)) if limit.need is not None and solution is not None
+            else None)
+    if len(named) == 1:
+        message = f"{limit.describe} can hold {goal.holds(reach)}"
+        message += (f"; the {goal.noun} needs {need:,.2f} {limit.need_unit}" if need is not None
+                    else f"; lifting it reaches the {goal.what}")
+        return _Found(message, limit, need, named)
+    if all(lim.about_storage for lim in named):
+        # storage usable in time, in one sentence: caps (and their sum), build
+        # times, the lead time; what the goal needs is storage in all
+        caps = [lim for lim in named if lim.storage_cap_mb is not None]
+        shorts = [lim.short for lim in named]
+        if len(caps) > 1:
+            shorts.insert(len(caps), f"{sum(lim.storage_cap_mb for lim in caps):,.0f} mb "
+                                     "capped in all")
+        need = float(solution.usable_capacity_mb.max()) if solution is not None else None
+        message = (f"storage usable in time is short ({'; '.join(shorts)}) and can hold "
+                   f"{goal.holds(reach)}; the {goal.noun} needs {need:,.2f} mb of storage: "
+                   "lifting any one of " + ", ".join(one.limit.key for one in reaching)
+                   + " reaches it")
+        return _Found(message, limit, need, named)
+    alone = [one.limit.key for one in reaching]
+    message = (f"{_and([lim.describe for lim in named])} all bind and together can hold "
+               f"{goal.holds(reach)}; lifting "
+               + (f"{alone[0]} alone" if len(alone) == 1 else f"any one of {', '.join(alone)}")
+               + f" reaches the {goal.what}")
+    if need is not None:
+        message += f" (it needs {need:,.2f} {limit.need_unit} of {limit.key})"
+    return _Found(message, limit, need, named)
+
+
+def _reached_together(goal: _Goal, reach: float, s: Scenario, limits: list[Limit],
+                      best: _Lifted | None) -> _Found:
+    """Words when no limit lifted alone reaches the goal: every limit is lifted,
+    then restored one by one while the goal stays reachable (the drastic lifts,
+    waiting longer and building faster, are restored first), which leaves a
+    smallest set that binds together."""
+    value, solution = goal.reach(_lift_all(s, limits)) if limits else (reach, None)
+    if not limits or not goal.reaches(value):
+        keys = ", ".join(lim.key for lim in limits) or "none"
+        return _Found(f"{goal.what} is out of reach: the limits can hold {goal.holds(reach)}; "
+                      f"even with every limit lifted ({keys}) it reaches {goal.holds(value)} "
+                      "(look at hold_days, offset_share and the elasticities)")
+    chosen = list(limits)
+    for limit in sorted(limits, key=lambda lim: (lim.key != "lead_days",
+                                                 not lim.key.endswith("build_days"))):
+        trial = [lim for lim in chosen if lim is not limit]
+        trial_value, trial_solution = goal.reach(_lift_all(s, trial))
+        if goal.reaches(trial_value):
+            chosen, solution = trial, trial_solution
+    message = (f"{_and([lim.describe for lim in chosen])} bind together and can hold "
+               f"{goal.holds(reach)}: no one of them lifted alone reaches the {goal.what}, "
+               "lifting " + {1: "it", 2: "both"}.get(len(chosen), f"all {len(chosen)}")
+               + " does")
+    if best is not None:
+        message += f" (lifting {best.limit.key} alone reaches {goal.holds(best.value)})"
+    needs = _needs(chosen, solution)
+    if needs:
+        message += "; it needs " + ", ".join(needs)
+    first = chosen[0]
+    need = (float(first.need(solution)) if first.need is not None and solution is not None
+            else None)
+    return _Found(message, first, need, chosen)
 
 
 def _and(items: list[str]) -> str:

@@ -619,8 +619,8 @@ def slot_values(data: ProblemData, names) -> dict[str, object]:
         "bounds:new_capacity_mb": (np.zeros(len(data.options)), _finite(data.new_capacity_max_mb)),
         "bounds:fill_capacity_mbd": ([0.0], [min(data.fill_rate_max_mbd, inf)]),
         "bounds:release_capacity_mbd": ([0.0], [min(data.release_rate_max_mbd, inf)]),
-        "bounds:release_mbd": (np.zeros(n), np.array([inf if _may_release(data, t) else 0.0
-                                                      for t in range(n)])),
+        "bounds:release_mbd": (np.zeros(n), np.where(data.release_allowed | (not data.dynamic),
+                                                     inf, 0.0)),
         "bounds:contract_mb": (np.zeros(data.contract_allowed.size),
                                np.where(data.contract_allowed.ravel() > 0, inf, 0.0)),
         "bounds:contracted_mb": (np.zeros(len(data.leases) * n),

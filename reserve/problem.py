@@ -95,7 +95,7 @@ class ProblemData:
     fixed_charge_musd: np.ndarray         # charge if an option is built at all
     om_musd_per_mb_new: np.ndarray        # discounted O&M per mb new capacity
     om_existing_musd: np.ndarray          # discounted O&M of existing capacity
-    leases: tuple[int, ...]               # indices of leased options (DESIGN 2.7)
+    leases: tuple[int, ...]               # indices of leased options
     lease_term_periods: np.ndarray        # L_j, per leased option
     contract_allowed: np.ndarray          # [lease, period] 1 once a contract may start
     contracted_max_mb: np.ndarray         # [lease] capacity_max - existing
@@ -233,7 +233,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
     has_target = not band or s.target_explicit
 
-    # A target in percent holds that share of each period's baseline (DESIGN 2.2):
+    # A target in percent holds that share of each period's baseline:
     # v is the share of the window's mean baseline, w_t scales it per period.
     target_level = abs(s.target_impact_usd_per_bbl)
     target_scale = np.ones(n)
@@ -285,7 +285,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         years = running[np.arange(n) + term[j]] - running[np.arange(n)]
         lease_cost[j] = o.om_usd_per_bbl_yr * years + o.capex_usd_per_bbl * discount
 
-    # Oil (DESIGN 2.4). "cost": a barrel bought in t costs delta_t*P_t and is
+    # Oil. "cost": a barrel bought in t costs delta_t*P_t and is
     # worth delta_H*P_t at the end; a barrel lost in storage is not there at the
     # end, so it costs delta_H*P_t once more (exact for a constant price).
     # "market": bought and sold at delta_t*P_t, opening stock at P_first, closing
@@ -322,7 +322,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         initial_inventory_mb=s.initial_inventory_mb,
         fill_rate_max_mbd=s.fill_rate_max_mbd,
         release_rate_max_mbd=s.release_rate_max_mbd,
-        # stock reaches the market no earlier than the window (DESIGN 2.6)
+        # stock reaches the market no earlier than the window
         release_allowed=(np.ones(n, bool) if s.pre_window_release
                          else start >= s.lead_days),
         options=options, usable=usable,

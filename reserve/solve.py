@@ -25,7 +25,7 @@ from .session import Session, SessionCache, Solution, Timings
 
 MARGINAL_STEP_USD_PER_BBL = 0.1
 #: A linear answer that moves the price more than this share of its baseline
-#: is far from where the linear curve was calibrated (DESIGN 2.6): say so.
+#: is far from where the linear curve was calibrated: say so.
 FAR_FROM_CALIBRATION = 0.25
 #: Relative precision of the bisections (isoelastic impact, best band).
 BISECTION_TOLERANCE = 1e-8
@@ -58,7 +58,7 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
     diagnosis re-solves, for a progress bar. ``diagnose=False`` skips the
     diagnosis (sweeps report such a point as infeasible).
     ``check_calibration`` compares a far-moved linear answer with the
-    isoelastic one (a warning, DESIGN 2.6).
+    isoelastic one (a warning).
     """
     check_initial_inventory_fits(scenario)
     check_window_cap(scenario)
@@ -308,7 +308,7 @@ def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None =
            release_rate_mbd: float | None = None, direction: str = "raise",
            baseline_price_usd_per_bbl=None, time_limit_s: float | None = None,
            check_calibration: bool = True) -> Answer:
-    """Largest impact a given reserve holds for ``hold_days`` (DESIGN 2.5).
+    """Largest impact a given reserve holds for ``hold_days`` (impact mode).
 
     Maximizes z with sign*dp_t >= z on every window period, then re-solves at
     least cost with z fixed so the schedule and costs mean something.
