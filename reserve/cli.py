@@ -38,6 +38,11 @@ class ParamsFormat(str, Enum):
     toml = "toml"
 
 
+class Objective(str, Enum):
+    least_cost = "least-cost"
+    net_benefit = "net-benefit"
+
+
 class Direction(str, Enum):
     raise_ = "raise"
     lower = "lower"
@@ -139,6 +144,14 @@ FloorOpt = typer.Option(None, "--floor", metavar="USD",
                         help="Price floor [USD/bbl] in every period (replaces the target).")
 CeilingOpt = typer.Option(None, "--ceiling", metavar="USD",
                           help="Price ceiling [USD/bbl] in every period.")
+ObjectiveOpt = typer.Option(None, "--objective",
+                            help="least-cost (default): the cheapest reserve that holds the "
+                                 "target; net-benefit: the reserve best for its owner "
+                                 "(no target; see the ledger parameters).")
+UnwindOpt = typer.Option(False, "--unwind",
+                         help="Sell back what was bought within the horizon "
+                              "(end_inventory_max_mb = initial_inventory_mb); give tail_days "
+                              "for the sale.")
 PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|FILE.svg",
                        help="Draw baseline and supported price, fill/release and inventory.")
 
@@ -152,27 +165,22 @@ def _baseline(path: Optional[Path], s):
                                             s.time_step_days)
 
 
-#: Daily periods beyond which the own-price QP gets slow (README, Performance:
-#: 1.2 s at 365 days, 26 s at 1,095 with the default's rented storage).
-QP_DAILY_PERIODS_HINT = 400
-
-
-def _hint_qp_step(s) -> None:
-    periods = s.horizon_days // s.time_step_days
-    if s.own_price_effect and periods > QP_DAILY_PERIODS_HINT and s.time_step_days < 7:
-        _err(f"note: own_price_effect makes this a QP over {periods:,} periods, which HiGHS "
-             "may take minutes on; --set time_step_days=7 solves it many times faster and "
-             "changed capacity and cost by under 0.1 % in our benchmark")
-
-
 def _check_plot_path(path: Optional[Path]) -> None:
     if path is not None and path.suffix.lower() not in (".png", ".svg"):
         raise InputError("--plot", str(path), "a file name ending in .png or .svg")
 
 
-def _scenario(path: Optional[Path], sets: Optional[List[str]], **options):
-    from .scenario import build_scenario, parse_set
-    return build_scenario(path, parse_set(sets or []), options)
+def _scenario(path: Optional[Path], sets: Optional[List[str]], unwind: bool = False,
+              **options):
+    """The scenario of a command: file, --set, the command's options; --unwind last
+    (it needs the initial inventory the others settle)."""
+    from .scenario import build_scenario, parse_set, with_overrides
+    if isinstance(options.get("objective"), Enum):
+        options["objective"] = options["objective"].value
+    s = build_scenario(path, parse_set(sets or []), options)
+    if unwind:
+        s = with_overrides(s, {"end_inventory_max_mb": s.initial_inventory_mb})
+    return s
 
 
 @contextmanager
@@ -268,17 +276,20 @@ def size(
     schedule: Optional[Path] = ScheduleOpt,
     plot: Optional[Path] = PlotOpt,
     time_limit: Optional[float] = TimeLimitOpt,
+    objective: Optional[Objective] = ObjectiveOpt,
+    unwind: bool = UnwindOpt,
 ):
     """Least-cost reserve (storage, fill and release capacity, schedule) that
-    holds the price moved by the target for the window."""
+    holds the price moved by the target for the window; or, with --objective
+    net-benefit, the reserve best for its owner."""
     def body():
         from .solve import size as solve_size
         _check_time_limit(time_limit)
         _check_plot_path(plot)
-        s = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
-                      hold_days=hold_days, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
+        s = _scenario(scenario, set_, unwind, target_impact_usd_per_bbl=target_impact,
+                      hold_days=hold_days, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling,
+                      objective=objective)
         baseline = _baseline(price_path, s)
-        _hint_qp_step(s)
         with _progress_bar("target out of reach; diagnosing") as progress:
             answer = solve_size(s, baseline, time_limit_s=time_limit, progress=progress)
         _report(answer, fmt, schedule, plot)
@@ -303,13 +314,16 @@ def impact(
     schedule: Optional[Path] = ScheduleOpt,
     plot: Optional[Path] = PlotOpt,
     time_limit: Optional[float] = TimeLimitOpt,
+    objective: Optional[Objective] = ObjectiveOpt,
+    unwind: bool = UnwindOpt,
 ):
-    """Largest price impact a given reserve can hold for hold_days (the inverse of size)."""
+    """Largest price impact a given reserve can hold for hold_days (the inverse of
+    size); with --objective net-benefit, its schedule best for its owner."""
     def body():
         from .solve import impact as solve_impact
         _check_time_limit(time_limit)
         _check_plot_path(plot)
-        s = _scenario(scenario, set_, hold_days=hold_days)
+        s = _scenario(scenario, set_, unwind, hold_days=hold_days, objective=objective)
         answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
                               direction.value, _baseline(price_path, s),
                               time_limit_s=time_limit)

@@ -27,6 +27,7 @@ from typing import Callable
 from .errors import TargetUnreachable
 from .problem import build_problem
 from .scenario import Scenario, StorageOption
+from .schema import MAX_DAYS
 from .session import SessionCache, Solution
 from .solve import best_band, max_impact
 
@@ -217,6 +218,9 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
     """Why the target (or band) of ``s`` is out of reach, and how far it can go (module doc)."""
     cache = SessionCache(time_limit_s)
     goal = _goal(s, baseline, cache)
+    unwind = _unwind_needs(s, baseline, goal)
+    if unwind is not None:
+        return unwind
     limits, skipped = limits_of(s, baseline)
     total = len(limits) + 1
     reach, _ = goal.reach(s)
@@ -239,6 +243,60 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
         s.target_impact_usd_per_bbl, goal.signed(reach), found.binding,
         goal.signed(best.value if best else reach), found.need, message,
         found.named or None, skipped or None))
+
+
+def _unwind_needs(s: Scenario, baseline, goal: "_Goal") -> TargetUnreachable | None:
+    """When selling back within the horizon is what binds: the tail it needs.
+
+    None when the goal is out of reach even without the end-of-horizon limit
+    (then the other limits are the story). Otherwise the shortest tail_days
+    (a whole number of periods) that lets the reserve hold the goal and sell
+    back, by doubling and then halving the tail, each a solve.
+    """
+    end = s.end_inventory_max_mb
+    if end is None or math.isinf(end):
+        return None
+    reach, _ = goal.reach(s.with_params(end_inventory_max_mb=None))
+    if not goal.reaches(reach):
+        return None
+    what = (f"selling back to {end:g} mb by the horizon's end "
+            f"(end_inventory_max_mb = {end:g})")
+    if baseline is not None:
+        message = (f"{what} takes longer than tail_days = {s.tail_days} after the window, "
+                   f"and the price path fixes the horizon: give a longer path and more tail_days")
+        return TargetUnreachable(message, Diagnosis(
+            s.target_impact_usd_per_bbl, math.nan, None, reach, None, message))
+    step = s.time_step_days
+
+    def holds(tail: int) -> bool:
+        value, _ = goal.reach(s.with_params(tail_days=tail))
+        return goal.reaches(value)
+
+    longest = (MAX_DAYS - s.lead_days - s.hold_days) // step * step
+    good, bad = None, s.tail_days
+    tail = max(step, -(-max(s.hold_days, 2 * s.tail_days) // step) * step)
+    while tail <= longest:
+        if holds(tail):
+            good = tail
+            break
+        bad, tail = tail, tail * 2
+    if good is None:
+        message = (f"{what} cannot be done within {MAX_DAYS:,} days: no tail_days is long "
+                   "enough")
+        return TargetUnreachable(message, Diagnosis(
+            s.target_impact_usd_per_bbl, math.nan, None, reach, None, message))
+    while good - bad > step:
+        mid = (good + bad) // 2 // step * step
+        if mid <= bad:
+            break
+        good, bad = (mid, bad) if holds(mid) else (good, mid)
+    message = (f"{what} needs tail_days >= {good:,} after the window (tail_days = "
+               f"{s.tail_days} is too short): the reserve sells back at the pace the "
+               "scenario's bounds allow (the off-window price bound, the release capacity)")
+    limit = Limit("tail_days", f"tail {s.tail_days} days (tail_days)",
+                  lambda sc: sc.with_params(tail_days=good), "days")
+    return TargetUnreachable(message, Diagnosis(
+        s.target_impact_usd_per_bbl, math.nan, limit, reach, float(good), message, [limit]))
 
 
 @dataclass

@@ -66,6 +66,8 @@ TIE_INVENTORY_MUSD_PER_MB_DAY = 1e-7
 HIGHS_INFINITY = 1e20
 
 COST_PARTS = ("capital", "operating", "oil")
+#: Parts of the objective that are not reported as costs.
+OBJECTIVE_EXTRAS = ("tie", "gain")
 FORMS = ("size", "general")
 
 
@@ -293,8 +295,9 @@ def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
 
     Returns ``(costs, constants)``: ``costs[part][group]`` is an array over
     the variable group (``variable_groups``); parts are capital, operating,
-    oil and the tie-break ("tie", never reported). The own-price premium
-    (quadratic) is added separately.
+    oil, the tie-break ("tie", never reported) and, when the objective is the
+    owner's net benefit, its gain ("gain", a negative cost, reported apart by
+    reserve.ledger). The own-price premium (quadratic) is added separately.
 
     - capital: capex_k * share_k per mb of new owned capacity N_k, fixed_k *
       share_k if built, rate_capex * share per mb/d of F and of R; share =
@@ -336,6 +339,10 @@ def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
                 "release_capacity_mbd": np.array([TIE_RATE_MUSD_PER_MBD]),
                 "inventory_mb": np.full(n, TIE_INVENTORY_MUSD_PER_MB_DAY * data.step_days)},
     }
+    if data.gain_musd_per_mbd is not None:
+        # the owner's net benefit: its gain, linear in the flows, as a negative cost
+        costs["gain"] = {"fill_mbd": -data.gain_musd_per_mbd,
+                         "release_mbd": data.gain_musd_per_mbd}
     constants = {"operating": float(data.om_existing_musd.sum()), "oil": data.oil_constant_musd}
     data.__dict__["_cost_vectors"] = (costs, constants)
     return costs, constants
@@ -376,8 +383,8 @@ def total_costs(data: ProblemData) -> dict[str, np.ndarray]:
     out = {}
     for group in GROUPS:
         total = np.zeros(sizes[group])
-        for part in (*COST_PARTS, "tie"):
-            if group in costs[part]:
+        for part in (*COST_PARTS, *OBJECTIVE_EXTRAS):
+            if group in costs.get(part, {}):
                 total = total + np.asarray(costs[part][group], float)
         out[group] = total
     return out
@@ -428,7 +435,9 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
     m.fill_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     m.release_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals,
                             bounds=lambda m, t: (0, None if _may_release(data, t) else 0))
-    m.inventory_mb = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    m.inventory_mb = pyo.Var(m.T, domain=pyo.NonNegativeReals,
+                             bounds=lambda m, t: (0, _bound(data.end_inventory_max_mb)
+                                                  if t == n - 1 else None))
 
     # -- storage and flows ------------------------------------------------------
     m.inventory_balance = pyo.Constraint(m.T, rule=inventory_balance)
@@ -492,8 +501,8 @@ def _least_cost(m: pyo.ConcreteModel, data: ProblemData):
     costs, constants = cost_vectors(data)
     groups = variable_groups(m)
     objective = sum(constants.values())
-    for part in (*COST_PARTS, "tie"):
-        for group, vector in costs[part].items():
+    for part in (*COST_PARTS, *OBJECTIVE_EXTRAS):
+        for group, vector in costs.get(part, {}).items():
             objective = objective + sum(float(c) * v for c, v in zip(vector, groups[group])
                                         if c != 0)
     if data.premium_musd_per_mbd2 is not None:
@@ -541,6 +550,7 @@ def slot_components(m: pyo.ConcreteModel) -> dict[str, tuple[str, list]]:
         "bounds:release_mbd": ("col_bounds", groups["release_mbd"]),
         "bounds:contract_mb": ("col_bounds", groups["contract_mb"]),
         "bounds:contracted_mb": ("col_bounds", groups["contracted_mb"]),
+        "bounds:end_inventory": ("col_bounds", [m.inventory_mb[T[-1]]]),
         "rows:inventory_start": ("row_bounds", [m.inventory_balance[0]]),
         "rows:storage_limit": ("row_bounds", [m.storage_limit[t] for t in T]),
         "coef:inventory_keep": ("coef", [(m.inventory_balance[t], m.inventory_mb[t - 1])
@@ -625,6 +635,7 @@ def slot_values(data: ProblemData, names) -> dict[str, object]:
                                np.where(data.contract_allowed.ravel() > 0, inf, 0.0)),
         "bounds:contracted_mb": (np.zeros(len(data.leases) * n),
                                  np.repeat(_finite(data.contracted_max_mb), n)),
+        "bounds:end_inventory": ([0.0], [min(data.end_inventory_max_mb, inf)]),
         "rows:inventory_start": ([keep * data.initial_inventory_mb],
                                  [keep * data.initial_inventory_mb]),
         "rows:storage_limit": (np.full(n, -inf), np.full(n, existing)),

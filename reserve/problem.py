@@ -80,6 +80,9 @@ class ProblemData:
     window_cap_usd_per_bbl: float | None  # constant cap on sign*dp in the window; None: v*w_t
     off_window_max_usd_per_bbl: float | None  # constant |dp| bound off the window; None: v
     premium_musd_per_mbd2: np.ndarray | None  # own-price premium weight per (mb/d)^2
+    net_benefit: bool                     # maximize the owner's net benefit (no target)
+    gain_musd_per_mbd: np.ndarray | None  # the owner's gain per mb/d of net fill in t
+    end_inventory_max_mb: float           # stock allowed at the horizon's end (inf: any)
     discount: np.ndarray                  # delta_t, mean of the daily factors
     discount_end: float                   # delta_H
     keep_per_period: float                # 1 - loss_rate * step/365
@@ -146,6 +149,11 @@ def impact_bounds(d: ProblemData, impact: float | None = None,
     n = d.n_periods
     lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
     w, off = d.in_window, ~d.in_window
+    if d.net_benefit:   # no target: only the bounds the user set, both ways
+        if d.window_cap_usd_per_bbl is not None:
+            lo[w], hi[w] = -d.window_cap_usd_per_bbl, d.window_cap_usd_per_bbl
+        if d.off_window_max_usd_per_bbl is not None:
+            lo[off], hi[off] = -d.off_window_max_usd_per_bbl, d.off_window_max_usd_per_bbl
     if d.has_target:
         need = v * d.target_scale[w]
         cap = d.window_cap_usd_per_bbl
@@ -210,6 +218,19 @@ def net_flow_band(d: ProblemData, impact: float | None = None) -> tuple[np.ndarr
 
 # -- building the data -------------------------------------------------------------------
 
+def owner_gain_per_impact(s: Scenario, price: np.ndarray, discount: np.ndarray,
+                          step_days: int) -> np.ndarray:
+    """What one USD/bbl of price impact in period t is worth to the owner [musd].
+
+    delta_t * Delta * (E + 1000 * GDP * e_gdp / (365 * P_t)): its net exports E
+    [mb/d] earn the price move for Delta days, and its GDP [USD bn/yr] moves by
+    e_gdp times the relative price move for Delta/365 of a year (1000: USD bn
+    to musd). Present values, discounted like the costs.
+    """
+    gdp_per_usd = 1000.0 * s.gdp_usd_bn * s.gdp_oil_elasticity / (DAYS_PER_YEAR * price)
+    return discount * step_days * (s.net_exports_mbd + gdp_per_usd)
+
+
 def _long_run_shift(s: Scenario) -> float:
     """(eps_s,LR - eps_s) - (eps_d,LR - eps_d); an unset long run equals the short run."""
     supply = s.supply_elasticity if s.supply_elasticity_long_run is None else s.supply_elasticity_long_run
@@ -231,7 +252,8 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
              else np.asarray(baseline_price_usd_per_bbl, float))
     keep_share = 1.0 - s.offset_share
     band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
-    has_target = not band or s.target_explicit
+    net_benefit = s.objective == "net-benefit"
+    has_target = (not band or s.target_explicit) and not net_benefit
 
     # A target in percent holds that share of each period's baseline:
     # v is the share of the window's mean baseline, w_t scales it per period.
@@ -308,8 +330,9 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         has_price_path=baseline_price_usd_per_bbl is not None,
         response_coef=coef, target_level=target_level, target_scale=target_scale,
         level_is_price=(s.price_model == "linear"), has_target=has_target,
-        window_cap_usd_per_bbl=(None if window_max is None or not has_target else window_max),
-        off_window_max_usd_per_bbl=(off_max if has_target else None),
+        window_cap_usd_per_bbl=(None if window_max is None or not (has_target or net_benefit)
+                                else window_max),
+        off_window_max_usd_per_bbl=(off_max if has_target or net_benefit else None),
         band_margin_usd_per_bbl=(off_max or 0.0) if band else 0.0,
         dynamic=s.dynamic, memory_decay=0.5 ** (step / s.adjustment_half_life_days),
         response_short=s.supply_elasticity - s.demand_elasticity,
@@ -317,6 +340,11 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         keep_share=keep_share, floor_usd_per_bbl=s.floor_usd_per_bbl,
         ceiling_usd_per_bbl=s.ceiling_usd_per_bbl,
         premium_musd_per_mbd2=(step * discount * coef) if s.own_price_effect else None,
+        net_benefit=net_benefit,
+        gain_musd_per_mbd=(owner_gain_per_impact(s, price, discount, step) * coef
+                           if net_benefit else None),
+        end_inventory_max_mb=(math.inf if s.end_inventory_max_mb is None
+                              else s.end_inventory_max_mb),
         discount=discount, discount_end=discount_end,
         keep_per_period=1.0 - loss_per_period,
         initial_inventory_mb=s.initial_inventory_mb,

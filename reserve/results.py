@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .ledger import LEDGER_OUTPUTS, ledger, ledger_words
 from .solve import Answer
 
 #: Output names in report order, each with its unit and a label for the table.
@@ -44,6 +45,7 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("oil_cost_musd", "musd", "Oil cost (carrying the stock)"),
     ("total_cost_musd", "musd", "Total cost, present value"),
     ("marginal_cost_musd_per_usd", "musd per USD/bbl", "Cost of 1 USD/bbl more"),
+    *LEDGER_OUTPUTS,
     ("days_of_world_demand", "d", "Storage capacity, in days of world demand"),
     ("max_inventory_days_of_world_demand", "d", "Largest stock, in days of world demand"),
     ("termination", "", "Solver result"),
@@ -115,6 +117,7 @@ def outputs(answer: Answer) -> dict[str, object]:
         "oil_cost_musd": sol.oil_cost_musd,
         "total_cost_musd": sol.total_cost_musd,
         "marginal_cost_musd_per_usd": answer.marginal_cost_musd_per_usd,
+        **ledger(answer),
         "days_of_world_demand": total_capacity / s.demand_mbd,
         "max_inventory_days_of_world_demand": peak_stock / s.demand_mbd,
         "termination": "optimal",
@@ -164,7 +167,15 @@ def storage_words(answer: Answer) -> str:
 
 
 def sentence(answer: Answer) -> str:
-    """The answer in words, for the line under the table."""
+    """The answer in words, for the line under the table, the ledger's verdict last."""
+    words = _what_it_takes(answer)
+    values = ledger(answer)
+    if values and answer.scenario.objective != "net-benefit":
+        words += f" It {ledger_words(answer, values)}."
+    return words
+
+
+def _what_it_takes(answer: Answer) -> str:
     s, sol, d = answer.scenario, answer.solution, answer.data
     out = outputs(answer)
     raising = d.sign > 0
@@ -184,6 +195,8 @@ def sentence(answer: Answer) -> str:
     cost = (f"at a present cost of {_bn(out['total_cost_musd'])}{gain} "
             f"({_bn(out['capital_cost_musd'])} capital, {_bn(out['operating_cost_musd'])} "
             f"operating, {_bn(out['oil_cost_musd'])} carrying the oil)")
+    if s.objective == "net-benefit":
+        return _best_for_owner(answer, out)
     if answer.mode == "size" and not d.has_target:
         band = " and ".join(
             f"at or {side} ${value:.2f}" for side, value in
@@ -201,9 +214,60 @@ def sentence(answer: Answer) -> str:
             f"{window_rate:.2f} mb/d.")
 
 
+def is_none(answer: Answer) -> bool:
+    """True when an answer trades nothing: the best reserve is none."""
+    sol = answer.solution
+    return float(np.abs(sol.fill_mbd).max() + np.abs(sol.release_mbd).max()) < 1e-6
+
+
+def _best_for_owner(answer: Answer, out: dict) -> str:
+    """The net-benefit answer in words: the best reserve for its owner, or none and why."""
+    s, sol = answer.scenario, answer.solution
+    owner = s.owner
+    which = "The best reserve for" if answer.mode == "size" else (
+        f"With a reserve of {out['storage_capacity_mb']:,.0f} mb, the best schedule for")
+    if is_none(answer):
+        return f"{which} {owner} is none: {why_none(answer)}."
+    moves = sol.impact_usd_per_bbl
+    biggest = float(moves[np.argmax(np.abs(moves))])
+    flows = []
+    if out["peak_fill_mbd"] > 1e-6:
+        flows.append(f"absorbs up to {out['peak_fill_mbd']:.2f} mb/d")
+    if out["peak_release_mbd"] > 1e-6:
+        flows.append(f"releases up to {out['peak_release_mbd']:.2f} mb/d")
+    storage = (f" into {storage_words(answer)}" if answer.mode == "size" else "")
+    return (f"{which} {owner} {' and '.join(flows)}{storage}, moving crude by up to "
+            f"{biggest:+.2f} USD/bbl: it costs {_bn(out['total_cost_musd'])} and "
+            f"{ledger_words(answer, ledger(answer))}.")
+
+
+def why_none(answer: Answer) -> str:
+    """Why trading nothing is best for the owner, in words."""
+    s = answer.scenario
+    if s.net_exports_mbd == 0 and (s.gdp_usd_bn == 0 or s.gdp_oil_elasticity == 0):
+        return ("with no net exports (net_exports_mbd = 0) and no GDP term the price a "
+                "reserve moves earns its owner nothing, so any reserve only costs")
+    if s.end_inventory_max_mb is not None and s.end_inventory_max_mb <= s.initial_inventory_mb:
+        if s.tail_days == 0 and s.end_inventory_max_mb < math.inf:
+            return ("it must sell back what it buys within the horizon (the unwind) and "
+                    "tail_days = 0 leaves no time to do it")
+        return ("it must sell back what it buys within the horizon (the unwind), and selling "
+                "gives back what buying earned, so the premium it pays on its own trades and "
+                "the costs of storage are never recovered")
+    return ("at every size the costs of storing, moving and carrying the oil, and the premium "
+            "the reserve pays on its own trades, exceed what its price impact earns")
+
+
 def notes(answer: Answer) -> list[str]:
     """What a reader needs to read the numbers right, in words."""
     out = []
+    values = ledger(answer)
+    bought = answer.solution.inventory_mb[-1] - answer.scenario.initial_inventory_mb
+    if values and answer.scenario.end_inventory_max_mb is None and bought > 0.5:
+        out.append(
+            f"The reserve ends holding {bought:,.0f} mb more than it started with, valued "
+            "as if they could be sold without moving the price; selling them would lower "
+            "the price as buying raised it, and --unwind (end_inventory_max_mb) counts that.")
     marginal = answer.marginal_cost_musd_per_usd
     if answer.mode == "size" and marginal < 0:
         out.append(

@@ -338,6 +338,7 @@ def build_scenario(path: str | Path | None = None,
             storage.append(target)
             by_name[option] = target
         target.update(_coerce_option({"name": option, **edits}, f"storage.{option}"))
+    _settle(params)
     scenario = Scenario(params=params,
                         storage=tuple(StorageOption(**opt) for opt in storage),
                         explicit=frozenset(explicit), target_percent=target_percent)
@@ -365,6 +366,7 @@ def validate(s: Scenario) -> None:
     if target <= -s.price_usd_per_bbl:
         raise InputError(TARGET, target,
                          f"> -{s.price_usd_per_bbl:g} (the price cannot fall to zero or below)")
+    _check_objective(s)
     _check_market_model(s)
     if not s.storage:
         raise InputError("storage", "[]", "at least one storage option")
@@ -393,6 +395,35 @@ def validate(s: Scenario) -> None:
             raise InputError(f"{where}.capacity_max_mb", o.capacity_max_mb,
                              "a finite cap when fixed_cost_musd or min_size_mb is set "
                              "(or a finite fill_rate_max_mbd)")
+
+
+def _settle(params: dict) -> None:
+    """Values one parameter implies for another: the owner's net benefit is
+    priced at the price the reserve itself moves (own_price_effect)."""
+    if params["objective"] == "net-benefit":
+        params["own_price_effect"] = True
+
+
+def _check_objective(s: Scenario) -> None:
+    """The net-benefit objective finds the best impact itself (no target, no band)."""
+    if s.objective != "net-benefit":
+        return
+    if s.target_explicit:
+        raise InputError(TARGET, s[TARGET],
+                         "not together with objective = net-benefit, which finds the best "
+                         "impact itself: drop the target (from the command line, --set and "
+                         "the scenario file), or keep it with objective = least-cost")
+    for name in ("floor_usd_per_bbl", "ceiling_usd_per_bbl"):
+        if s[name] is not None:
+            raise InputError(name, s[name], "not together with objective = net-benefit: one "
+                             "or the other (a band is a target in every period)")
+    if s.price_model != "linear" or s.dynamic:
+        name = "price_model" if s.price_model != "linear" else (
+            "demand_elasticity_long_run" if s.demand_elasticity_long_run is not None
+            else "supply_elasticity_long_run")
+        raise InputError(name, s[name], "the static linear model with objective = net-benefit "
+                         "(the owner's gain and the premium it pays on its own trades make a "
+                         "convex QP only there)")
 
 
 def _check_market_model(s: Scenario) -> None:
@@ -479,6 +510,7 @@ def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
         for key in ("demand_elasticity", "supply_elasticity"):
             if key not in overrides:
                 params[key] = _coerce_flat(key, presets[preset][key])
+    _settle(params)
     result = Scenario(params=params, storage=tuple(storage.values()),
                       explicit=s.explicit | set(overrides), target_percent=percent)
     validate(result)

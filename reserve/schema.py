@@ -68,6 +68,8 @@ class Parameter:
         if self.kind == "str":
             return "a name (letters, digits, '_' or '-')" if not self.choices else (
                 "one of: " + ", ".join(self.choices))
+        if self.kind == "text":
+            return f"plain text of at most {TEXT_MAX} printable characters"
         noun = "a whole number" if self.kind == "int" else "a number"
         parts = []
         if self.lower > -math.inf:
@@ -100,6 +102,10 @@ class Parameter:
             raise InputError(label, value, self.allowed())
         if self.kind == "bool":
             return _to_bool(value, label, self)
+        if self.kind == "text":
+            if not isinstance(value, str) or len(value) > TEXT_MAX or not value.isprintable():
+                raise InputError(label, value, self.allowed())
+            return value
         if self.kind == "choice" or self.kind == "str":
             if not isinstance(value, str):
                 raise InputError(label, value, self.allowed())
@@ -162,6 +168,9 @@ def _p(name, unit, default, kind, description, group, **limits) -> Parameter:
 
 
 PRICE_MODELS = ("linear", "isoelastic")
+OBJECTIVES = ("least-cost", "net-benefit")
+#: Longest free text (an owner's name) accepted.
+TEXT_MAX = 60
 #: Longest day count accepted (100 years): beyond it a daily model no longer
 #: fits in memory, and no reserve question needs it.
 MAX_DAYS = 36500
@@ -274,6 +283,27 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("own_price_effect", "", False, "bool",
        "Charge purchases and sales at the price the reserve itself moves "
        "(a convex QP; static linear model only).", "money"),
+    # -- the owner's ledger -------------------------------------------------------
+    _p("owner", "", "Russia", "text",
+       "Who holds the reserve, for the answer's sentences (e.g. Russia).", "ledger"),
+    _p("net_exports_mbd", "mb/d", 7.0, "float",
+       "The owner's net exports of crude and products (negative for a net "
+       "importer); the price move earns (or saves) this much trade. 0: no "
+       "export ledger.", "ledger", lower=-200, upper=200),
+    _p("gdp_usd_bn", "USD bn", 0.0, "float",
+       "The owner's GDP per year, for the GDP term of the ledger.", "ledger",
+       lower=0, upper=1e6, why="a GDP is not negative"),
+    _p("gdp_oil_elasticity", "1", 0.0, "float",
+       "Elasticity of the owner's GDP to the oil price (e.g. -0.024 for an "
+       "importer, ORNL meta-analysis); 0: no GDP term.", "ledger", lower=-1, upper=1),
+    _p("end_inventory_max_mb", "mb", None, "float",
+       "Most stock the reserve may hold at the horizon's end; empty: no limit "
+       "(--unwind sets it to initial_inventory_mb: sell back what was bought).",
+       "ledger", lower=0, allow_inf=True),
+    _p("objective", "", "least-cost", "choice",
+       "least-cost: the cheapest reserve that holds the target; net-benefit: "
+       "the reserve that maximizes the owner's net benefit (no target).",
+       "ledger", choices=OBJECTIVES),
 )
 
 #: Fields of one storage option (TOML ``[[storage]]`` tables, CSV

@@ -127,6 +127,8 @@ def marginal_cost(session: Session, solution: Solution) -> float:
     """
     step = MARGINAL_STEP_USD_PER_BBL
     data = session.data
+    if data.net_benefit:
+        return math.nan   # no target to move: the impact is the answer's own
     if data.has_target:
         feasible = session.least_cost(data.target_level + step)
         moved = session.solution().total_cost_musd if feasible else math.nan
@@ -291,17 +293,19 @@ def design_scenario(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float
     if scenario.initial_inventory_mb > capacity_mb:
         raise InputError("initial_inventory_mb", scenario.initial_inventory_mb,
                          f"<= --capacity-mb = {capacity_mb:g}")
-    magnitude = abs(scenario.target_impact_usd_per_bbl)
     params = {
-        TARGET: magnitude if direction == "raise" else -magnitude,
         "fill_rate_max_mbd": scenario.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd,
         "release_rate_max_mbd": (scenario.release_rate_max_mbd if release_rate_mbd is None
                                  else release_rate_mbd),
         "rate_capex_usd_per_bbl_per_day": 0.0,
     }
+    explicit = scenario.explicit
+    if scenario.objective != "net-benefit":   # the net benefit finds its own impact
+        magnitude = abs(scenario.target_impact_usd_per_bbl)
+        params[TARGET] = magnitude if direction == "raise" else -magnitude
+        explicit = explicit | {TARGET}
     return replace(scenario.with_params(**params),
-                   storage=design_storage(scenario, capacity_mb),
-                   explicit=scenario.explicit | {TARGET})
+                   storage=design_storage(scenario, capacity_mb), explicit=explicit)
 
 
 def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None = None,
@@ -314,6 +318,8 @@ def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None =
     least cost with z fixed so the schedule and costs mean something.
     """
     design = design_scenario(scenario, capacity_mb, fill_rate_mbd, release_rate_mbd, direction)
+    if design.objective == "net-benefit":
+        return _best_schedule(design, baseline_price_usd_per_bbl, time_limit_s)
     cache = SessionCache(time_limit_s)
     value, session = max_impact(design, baseline_price_usd_per_bbl, time_limit_s=time_limit_s,
                                 cache=cache)
@@ -333,6 +339,19 @@ def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None =
     if check_calibration:
         answer.warnings += calibration_warnings(answer, baseline_price_usd_per_bbl, time_limit_s)
     return answer
+
+
+def _best_schedule(design: Scenario, baseline, time_limit_s) -> Answer:
+    """Impact mode with the net-benefit objective: the schedule of the given
+    design that is best for its owner; its largest price move is the impact."""
+    session = Session(build_problem(design, baseline), time_limit_s=time_limit_s)
+    if not session.least_cost():
+        raise SolverFailure("the design's best schedule was not found (infeasible)")
+    solution = session.solution()
+    moves = solution.impact_usd_per_bbl
+    biggest = float(moves[np.argmax(np.abs(moves))]) if moves.size else 0.0
+    return Answer("impact", design, session.data, solution, biggest, math.nan,
+                  session.timings)
 
 
 # -- a linear curve far from its calibration point --------------------------------------

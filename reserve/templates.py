@@ -6,6 +6,7 @@ options, and read back as a scenario (``-s``) that gives the default answer.
 
 from __future__ import annotations
 
+import json
 import math
 
 from .results import number_text, to_csv
@@ -13,7 +14,7 @@ from .scenario import default_storage
 from .schema import PARAMETERS, STORAGE_FIELDS
 
 GROUP_TITLES = {"market": "market", "target": "target and time", "reserve": "reserve",
-                "money": "money", "storage": "storage options"}
+                "money": "money", "ledger": "the owner's ledger", "storage": "storage options"}
 
 
 def _value_text(value) -> str:
@@ -39,7 +40,7 @@ def params_csv() -> str:
 
 def _toml_value(value) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        return json.dumps(value)   # a TOML basic string: JSON's escapes are TOML's
     if isinstance(value, float) and math.isinf(value):
         return "inf"
     return number_text(value) if not isinstance(value, float) else repr(value)

@@ -227,4 +227,4 @@ def test_a_negative_marginal_cost_is_explained():
     assert ans.marginal_cost_musd_per_usd < 0
     (note,) = notes(ans)
     assert "earns the interest" in note
-    assert notes(size(scenario())) == []
+    assert not any("negative" in n for n in notes(size(scenario())))

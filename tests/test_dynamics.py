@@ -211,9 +211,11 @@ def test_qp_spreads_the_pre_fill_evenly_by_hand():
     qp = size(scenario(own_price_effect="true", initial_inventory_mb=170 * q, **common))
     lead = ~qp.data.in_window
     fills = qp.solution.fill_mbd[lead]
-    assert fills.mean() == pytest.approx(q / 3, rel=1e-7)   # the stock balance
-    # equal to 1e-3: the tie-breaking cost on inventory (1e-7 musd per mb-day)
-    # tilts them by ~1e-4; bunching, as the LP does, would be off by 200 %
+    # equal to 1e-3: with no costs but the premium, the tie-breaking cost on
+    # inventory (1e-7 musd per mb-day) tilts them by ~1e-4, and the premium's
+    # tangent cuts stop within 1e-8 of an objective this small; bunching, as
+    # the LP does, would be off by 200 %
+    assert fills.mean() == pytest.approx(q / 3, rel=1e-3)   # the stock balance
     assert np.allclose(fills, q / 3, rtol=1e-3)
     lp = size(scenario(initial_inventory_mb=170 * q, **common))
     assert lp.solution.fill_mbd[lead].max() > 2 * q / 3
@@ -281,3 +283,36 @@ def test_impact_inverts_size_for_dynamic_markets_and_paths(dynamic, with_path):
     back = impact(s, out["storage_capacity_mb"], out["fill_capacity_mbd"],
                   out["release_capacity_mbd"], baseline_price_usd_per_bbl=path)
     assert back.target_impact_usd_per_bbl == pytest.approx(5.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("extra", [
+    {},                                                              # the default, held $5
+    {"objective": "net-benefit"},                                    # the owner's best reserve
+    {"objective": "net-benefit", "end_inventory_max_mb": 0, "tail_days": 90},
+    {"target_impact_usd_per_bbl": -5, "initial_inventory_mb": 150,   # a release, free to spread
+     "storage.leased_tanks.existing_mb": 60, "storage.leased_tanks.capacity_max_mb": 300,
+     "storage.leased_tanks.build_days": 0, "storage.leased_tanks.lease_term_days": 0},
+])
+def test_the_premium_by_tangent_cuts_is_the_qp(extra):
+    """The own-price premium solved as an LP with tangent cuts equals HiGHS's QP
+    solver on the same model: the objective to 1e-7; capacity and flows to
+    1e-3 (where the objective is flat, as in spreading the net-benefit's
+    buying, 1e-8 of it moves a flow by 1e-4)."""
+    from reserve.problem import build_problem
+    from reserve.session import Session
+    data = build_problem(scenario(own_price_effect="true", **extra))
+    found = {}
+    for how in ("cuts", "hessian"):
+        session = Session(data, premium_by=how)
+        assert session.least_cost()
+        found[how] = session.solution()
+    cuts, qp = found["cuts"], found["hessian"]
+    # the objective: the cost, less the owner's gain when that is maximized
+    gain = data.gain_musd_per_mbd if data.gain_musd_per_mbd is not None else 0.0
+    objective = {how: sol.total_cost_musd - float(np.sum(gain * (sol.fill_mbd - sol.release_mbd)))
+                 for how, sol in found.items()}
+    assert objective["cuts"] == pytest.approx(objective["hessian"], rel=1e-7, abs=1e-6)
+    assert cuts.usable_capacity_mb.max() == pytest.approx(qp.usable_capacity_mb.max(),
+                                                          rel=1e-5, abs=1e-5)
+    assert np.allclose(cuts.fill_mbd - cuts.release_mbd, qp.fill_mbd - qp.release_mbd,
+                       rtol=1e-3, atol=1e-4)

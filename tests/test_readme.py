@@ -59,7 +59,9 @@ def _default(o):
             f"cost about {_bn(o['operating_cost_musd'])} over the six months",
             f"{_bn(o['oil_cost_musd'])}: about {_bn(o['total_cost_musd'])} in all",
             f"costs about {_bn(o['marginal_cost_musd_per_usd'])} more",
-            f"{_bn(o['storage_capacity_mb'] * 66.75, 1)} of crude"]
+            f"{_bn(o['storage_capacity_mb'] * 66.75, 1)} of crude",
+            f"for six months is worth {_bn(o['export_gain_musd'])}",
+            f"for any exporter of more than {o['breakeven_net_exports_mbd']:.2f} mb/d"]
 
 
 def _crash_row(label):
@@ -87,7 +89,13 @@ FIGURES = [
      lambda o: [f"and {o['storage_capacity_mb']:,.0f} mb if the market adjusts"]),
     ("README.md", ["size", "-s", "models/us-spr-2022.toml"],
      lambda o: [f"releases {o['peak_release_mbd']:.3f} mb/d for the 180-day window, "
-                f"{o['oil_released_mb']:.0f} mb"]),
+                f"{o['oil_released_mb']:.0f} mb",
+                f"saved the United States {_bn(o['export_gain_musd'])} on its net imports and "
+                f"added {_bn(o['gdp_gain_musd'])} to its GDP"]),
+    ("README.md", ["size", "--objective", "net-benefit"],
+     lambda o: [f"fills all {o['storage_capacity_mb']:.0f} mb of quick storage, moves crude up "
+                f"to ${o['max_price_usd_per_bbl'] - 66.75:.2f}/bbl and nets Russia "
+                f"{_bn(o['net_benefit_musd'])}"]),
     ("examples/crash-2008/README.md", ["size", *CRASH, *ROOMY], _crash_row("limits lifted")),
     ("examples/crash-2008/README.md", ["size", *CRASH, *ROOMY, "--set", "price_model=isoelastic"],
      _crash_row("constant elasticities (`price_model = isoelastic`)")),
@@ -188,3 +196,17 @@ def test_every_readme_example_runs_as_written(command, tmp_path):
     result = subprocess.run([str(exe), *args[1:]], capture_output=True, text=True, cwd=tmp_path,
                             timeout=900)
     assert result.returncode == 0, (command, result.stderr[-2000:])
+
+
+def test_the_does_it_pay_tables_are_what_its_script_prints():
+    """examples/does-it-pay/README.md quotes run.py's two tables whole."""
+    import importlib.util
+    path = ROOT / "examples" / "does-it-pay" / "run.py"
+    spec = importlib.util.spec_from_file_location("does_it_pay", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (ROOT / "examples" / "does-it-pay" / "README.md").read_text(encoding="utf-8")
+    for line in module.tables():
+        assert line in doc, f"the write-up should hold {line!r}"
+    for *_, command in module.CASES:   # and lists each case's command
+        assert f"    {command}" in doc

@@ -1,0 +1,108 @@
+"""The owner's ledger: what the price the reserve moves earns (or saves) its owner.
+
+A reserve that holds crude dearer earns an exporter more on every barrel it
+sells abroad, and costs an importer more on every barrel it buys; the
+owner's GDP moves with the oil price too. Over the schedule's price impact
+dp_t [USD/bbl], discounted like the costs (delta_t, periods of Delta days):
+
+- ``export_gain_musd`` = sum_t delta_t * Delta * E * dp_t, E =
+  ``net_exports_mbd`` (negative for a net importer, whose gain is a saving
+  when the price falls);
+- ``gdp_gain_musd`` = sum_t delta_t * (Delta/365) * 1000 * GDP * e_gdp * dp_t / P_t,
+  GDP = ``gdp_usd_bn`` a year and e_gdp = ``gdp_oil_elasticity`` (about -0.024
+  for the United States, the ORNL meta-analysis of oil price shocks);
+- ``net_benefit_musd`` = export gain + GDP gain - ``total_cost_musd``;
+- ``breakeven_net_exports_mbd``: the E at which the net benefit of this
+  schedule is 0, (cost - GDP gain) / (sum_t delta_t * Delta * dp_t).
+
+The reserve's own barrels are not part of E: they are valued in the costs,
+at the price they move when ``own_price_effect`` is set, so nothing is
+counted twice. Without an unwind the closing stock is valued as if it could
+be sold without moving the price, which the answer's notes say.
+
+References: Leiby, P. N., Jones, D. W., Curlee, T. R. and Lee, R. (1997),
+*Oil Imports: An Assessment of Benefits and Costs*, ORNL-6851, Oak Ridge
+National Laboratory; Brown, S. P. A. and Huntington, H. G. (2013), "Assessing
+the U.S. oil security premium", *Energy Economics* 38, 118-127.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .problem import DAYS_PER_YEAR
+
+#: Output names of the ledger, in report order, with units and labels.
+LEDGER_OUTPUTS: tuple[tuple[str, str, str], ...] = (
+    ("export_gain_musd", "musd", "Gain on the owner's net exports"),
+    ("gdp_gain_musd", "musd", "Gain in the owner's GDP"),
+    ("net_benefit_musd", "musd", "Net benefit to the owner"),
+    ("breakeven_net_exports_mbd", "mb/d", "Net exports at which it breaks even"),
+)
+
+
+def has_ledger(s) -> bool:
+    """True when the scenario names something the price move is worth to its owner."""
+    return (s.net_exports_mbd != 0 or (s.gdp_usd_bn != 0 and s.gdp_oil_elasticity != 0)
+            or s.objective == "net-benefit")
+
+
+def ledger(answer) -> dict[str, float]:
+    """The ledger's outputs of an answer (module docstring); {} when it has none."""
+    s, d, sol = answer.scenario, answer.data, answer.solution
+    if not has_ledger(s):
+        return {}
+    dp = sol.impact_usd_per_bbl
+    price = d.baseline_price_usd_per_bbl
+    weight = d.discount * d.step_days                       # delta_t * Delta [d]
+    trade = float(np.dot(weight, dp))                       # [USD/bbl * d]
+    export_gain = s.net_exports_mbd * trade                 # [mb/d * USD/bbl * d = musd]
+    gdp_gain = float(np.dot(weight / DAYS_PER_YEAR * 1000.0 * s.gdp_usd_bn
+                            * s.gdp_oil_elasticity / price, dp))
+    cost = sol.total_cost_musd
+    breakeven = (cost - gdp_gain) / trade if abs(trade) > 1e-9 else math.nan
+    return {"export_gain_musd": export_gain, "gdp_gain_musd": gdp_gain,
+            "net_benefit_musd": export_gain + gdp_gain - cost,
+            "breakeven_net_exports_mbd": breakeven}
+
+
+def _bn(musd: float) -> str:
+    return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
+
+
+def ledger_words(answer, values: dict[str, float]) -> str:
+    """The ledger in a sentence: what the owner gains, and when it pays."""
+    s = answer.scenario
+    owner = s.owner
+    parts = []
+    gain, exports = values["export_gain_musd"], s.net_exports_mbd
+    if exports > 0:
+        parts.append(f"{'earns' if gain >= 0 else 'costs'} {owner} {_bn(abs(gain))} on its "
+                     f"net exports of {exports:g} mb/d")
+    elif exports < 0:
+        parts.append(f"{'saves' if gain >= 0 else 'costs'} {owner} {_bn(abs(gain))} on its "
+                     f"net imports of {-exports:g} mb/d")
+    gdp = values["gdp_gain_musd"]
+    if gdp != 0:
+        parts.append(f"{'adds' if gdp >= 0 else 'takes'} {_bn(abs(gdp))} "
+                     f"{'to' if gdp >= 0 else 'from'} its GDP")
+    net = values["net_benefit_musd"]
+    verdict = f"a net {'benefit' if net >= 0 else 'loss'} of {_bn(abs(net))}"
+    text = " and ".join(parts) + (", " if parts else "") + verdict
+    breakeven = values["breakeven_net_exports_mbd"]
+    if math.isfinite(breakeven):
+        text += "; " + _pays_when(answer, breakeven)
+    return text
+
+
+def _pays_when(answer, breakeven: float) -> str:
+    """When the schedule pays, in words: the side of the break-even it is on."""
+    trade = float(np.dot(answer.data.discount * answer.data.step_days,
+                         answer.solution.impact_usd_per_bbl))
+    if trade > 0:   # the benefit grows with net exports
+        return (f"it pays only if net exports exceed {breakeven:.2f} mb/d" if breakeven >= 0
+                else f"it pays unless net imports exceed {-breakeven:.2f} mb/d")
+    return (f"it pays only if net imports exceed {-breakeven:.2f} mb/d" if breakeven <= 0
+            else f"it pays unless net exports exceed {breakeven:.2f} mb/d")
