@@ -15,7 +15,7 @@ import re
 import shlex
 from pathlib import Path
 
-from .results import OUTPUTS, outputs, sentence
+from .results import OUTPUTS, notes, outputs, sentence
 from .scenario import DEFAULT_SCENARIO, Scenario, packaged_file
 from .schema import PARAMETERS, STORAGE_FIELDS
 from .solve import Answer
@@ -136,6 +136,9 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
     tornado_svg = (svg_text(tornado_figure(tornado_rows, answer.scenario))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
     reproduce = " ".join(shlex.quote(c) for c in command)
+    remarks = "".join(f"<p class=note>{html.escape(text)}</p>"
+                      for text in [*(f"Warning: {w}" for w in answer.warnings),
+                                   *(f"Note: {n}" for n in notes(answer))])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>reserve: {html.escape(sentence(answer)[:80])}</title>
@@ -150,13 +153,14 @@ table {{ border-collapse: collapse; width: 100%; font-size: .9em; }}
 td, th {{ border-bottom: 1px solid #e4e4e4; padding: .25em .5em; text-align: left;
          vertical-align: top; }}
 th {{ background: #f6f6f6; }} .num {{ text-align: right; white-space: nowrap; }}
-.src {{ color: #555; font-size: .9em; }} code, pre {{ font-family: Menlo, Consolas, monospace; }}
+.src {{ color: #555; font-size: .9em; }} .note {{ color: #444; font-size: .95em; }} code, pre {{ font-family: Menlo, Consolas, monospace; }}
 pre {{ background: #f6f6f6; padding: .8em; overflow-x: auto; }}
 svg {{ max-width: 100%; height: auto; }}
 </style></head><body>
 <h1>How big must the reserve be?</h1>
 <p class=question>{html.escape(question(answer))}</p>
 <p class=answer>{html.escape(sentence(answer))}</p>
+{remarks}
 <h2>Results</h2>
 <table><tr><th>output</th><th>value</th><th>unit</th><th>name (CSV, JSON)</th></tr>
 {result_rows}</table>
