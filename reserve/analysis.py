@@ -22,7 +22,8 @@ import numpy as np
 from .errors import InputError
 from .scenario import Scenario, elasticity_presets, unknown_name, with_overrides
 from .schema import PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME
-from .sweep import PointResult, map_in_blocks, run_points
+from .sweep import PointResult, run_points
+from .workers import run_in_workers
 
 #: Outputs a quantile or tornado report is about first.
 KEY_OUTPUTS = ("storage_capacity_mb", "fill_capacity_mbd", "release_capacity_mbd",
@@ -37,6 +38,15 @@ def _numeric(name: str) -> bool:
     return p is not None and p.kind in ("float", "int")
 
 
+def _whole(name: str) -> bool:
+    """True for a whole-number parameter (days): its draws are rounded."""
+    if name.startswith("storage."):
+        field = STORAGE_FIELD_BY_NAME.get(name.split(".")[-1])
+        return field is not None and field.kind == "int"
+    p = PARAMETER_BY_NAME.get(name)
+    return p is not None and p.kind == "int"
+
+
 def _check_name(name: str, option: str, numeric: bool = True) -> None:
     known = name in PARAMETER_BY_NAME or (name.startswith("storage.") and name.count(".") == 2)
     if not known:
@@ -44,6 +54,19 @@ def _check_name(name: str, option: str, numeric: bool = True) -> None:
         raise InputError(option, name, error.allowed)
     if numeric and not _numeric(name):
         raise InputError(option, name, "a numeric parameter")
+
+
+#: Most points one sweep, grid or sample may ask for: every point keeps a row
+#: of results in memory and costs a solve (about 0.1 s), so 100,000 points
+#: are some hours on two cores and a few hundred MB.
+POINTS_MAX = 100_000
+
+
+def check_point_count(count: int, option: str) -> None:
+    """Refuse more points than one run can solve and hold (:data:`POINTS_MAX`)."""
+    if count > POINTS_MAX:
+        raise InputError(option, f"{count:,} points", f"at most {POINTS_MAX:,} points "
+                         "(split the run into several, e.g. with reserve batch)")
 
 
 # -- sweeps ------------------------------------------------------------------------
@@ -62,12 +85,18 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
             n = int(count)
             if n < 2:
                 raise ValueError
-            values = np.linspace(float(lo), float(hi), n).tolist()
+            bounds = float(lo), float(hi)
         else:
+            n, bounds = None, None
             values = [float(v) for v in spec.split(",")]
     except ValueError:
         raise InputError("--vary", text, "NAME=LO:HI:N with N a whole number >= 2, "
                          "or NAME=V1,V2,... with numbers") from None
+    check_point_count(n if n is not None else len(values), "--vary")
+    if n is not None:   # counted before the list is built
+        values = np.linspace(*bounds, n).tolist()
+        if _whole(name):   # days: evenly spaced whole days
+            values = list(dict.fromkeys(int(v) for v in np.rint(values)))
     if not all(math.isfinite(v) for v in values):
         raise InputError("--vary", text, "finite numbers")
     return name, values
@@ -86,6 +115,7 @@ def sweep_points(varied: list[tuple[str, list[float]]], grid: bool,
         at_base = {name: _value(base, name) for name, _ in varied} if base is not None else {}
         return [{"sweep": name, **at_base, name: v} for name, values in varied for v in values]
     names = [n for n, _ in varied]
+    check_point_count(math.prod(len(values) for _, values in varied), "--grid")
     points = []
     for combo in _snake([values for _, values in varied]):
         points.append({"sweep": "grid", **dict(zip(names, combo))})
@@ -191,13 +221,18 @@ class Distribution:
     args: tuple
 
     def draw(self, rng: np.random.Generator, n: int) -> list:
+        """``n`` draws; a whole-number parameter's (days) rounded to whole numbers."""
+        if self.kind == "choice":
+            return [self.args[i] for i in rng.integers(0, len(self.args), n)]
         if self.kind == "uniform":
-            return rng.uniform(self.args[0], self.args[1], n).tolist()
-        if self.kind == "normal":
-            return rng.normal(self.args[0], self.args[1], n).tolist()
-        if self.kind == "triangular":
-            return rng.triangular(*self.args, n).tolist()
-        return [self.args[i] for i in rng.integers(0, len(self.args), n)]
+            values = rng.uniform(self.args[0], self.args[1], n)
+        elif self.kind == "normal":
+            values = rng.normal(self.args[0], self.args[1], n)
+        else:
+            values = rng.triangular(*self.args, n)
+        if _whole(self.name):
+            return [int(v) for v in np.rint(values)]
+        return values.tolist()
 
 
 def parse_dist(text: str) -> Distribution:
@@ -215,6 +250,11 @@ def parse_dist(text: str) -> Distribution:
         if not choices:
             raise InputError("--dist", text, "elasticity_preset=presets or "
                              "elasticity_preset=choice:NAME,NAME,...")
+        known = elasticity_presets()
+        for choice in choices:
+            if choice.strip() not in known:
+                raise InputError("--dist", text, f"presets named among: {', '.join(known)} "
+                                 f"({choice.strip()!r} is not one)")
         return Distribution(name, "choice", tuple(c.strip() for c in choices))
     _check_name(name, "--dist")
     kind, _, rest = spec.partition(":")
@@ -297,11 +337,6 @@ class ImpactCheck:
             return math.nan
 
 
-def _impact_block(args) -> list[float]:
-    check, points = args
-    return [check(p) for p in points]
-
-
 def confidence_design(base: Scenario, points: list[dict], results: list[PointResult],
                       confidence: float, baseline=None, workers: int = 1,
                       on_result=None) -> ConfidenceDesign:
@@ -346,13 +381,18 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
     # The coverage the issue asks for: every sample re-solved in impact mode
     # with the design (one storage of its total capacity, usable from day 0).
     check = ImpactCheck(PointScenario(base), float(sum(capacity.values())), fill, release)
-    held = []
-    blocks = (map_in_blocks(_impact_block, (check,), points, workers) if workers > 1
-              else (check(p) for p in points))
-    for value in blocks:
-        held.append(value)
+    held = [math.nan] * n
+
+    def record(i: int, value: float) -> None:
+        held[i] = value
         if on_result is not None:
-            on_result(len(held) - 1, value)
+            on_result(i, value)
+
+    if workers > 1 and n > 1:
+        run_in_workers(lambda: check, points, workers, record)
+    else:
+        for i, point in enumerate(points):
+            record(i, check(point))
     covered = [v >= abs(_target(make_point_scenario(base), p)) * (1 - 1e-6)
                for v, p in zip(held, points)]
     coverage = sum(covered) / n

@@ -4,8 +4,10 @@ Each input row is one run. Its columns are any parameter names of the
 schema (flat names or ``storage.NAME.FIELD``) plus, optionally:
 
 - ``id``: any label, copied through;
-- ``scenario``: a base scenario file (TOML or CSV), relative to the sheet's
-  folder; empty: the default (October 2008);
+- ``scenario``: a base scenario: a TOML or CSV file in the sheet's own
+  folder, or a shipped scenario's name (``us-spr-2022``); empty: the
+  default (October 2008);
+- columns whose name starts with ``#``: notes, copied through unread;
 - ``mode``: ``size`` (default) or ``impact``;
 - ``capacity_mb``, ``fill_rate_mbd``, ``release_rate_mbd``, ``direction``:
   the design and direction of impact mode (as `reserve impact` takes them).
@@ -21,13 +23,18 @@ semicolon, byte-order mark, CRLF, quotes, decimal commas in semicolon files,
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from .errors import InputError, ReserveError, TargetUnreachable
 from .results import OUTPUTS
-from .scenario import build_scenario, read_csv_rows, read_text, with_overrides
+from .files import read_text
+from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
+from .scenario import (build_scenario, csv_delimiter, read_csv_rows,
+                       shipped_name, shipped_scenarios, with_overrides)
 from .diagnosis import diagnosis_of
-from .sweep import PointResult, Resolver, map_in_blocks
+from .sweep import PointResult, Resolver
+from .workers import solve_all
 
 RUN_COLUMNS = ("id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
                "direction")
@@ -35,10 +42,16 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*%?\s*$")
 
 
 def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a sheet, blank rows kept (each is an input row)."""
+    """Header and rows of a sheet, blank rows kept (each is an input row).
+
+    Every row after the header is a run, whatever its first cell holds (a
+    ``#`` starts no comment here: row N of the output answers row N of the
+    input). Rows keep all their cells; :meth:`BatchSolver.solve` refuses a row
+    with more filled cells than the header has names.
+    """
     path = Path(path)
     text = read_text(path, "batch input", "CSV file")
-    rows = read_csv_rows(text, "batch input", keep_blank=True)
+    rows = read_csv_rows(text, "batch input", keep_blank=True, comments=False)
     while rows and not any(rows[0]):
         rows.pop(0)
     if not rows:
@@ -47,20 +60,34 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     if [c.lower() for c in header[:2]] == ["name", "value"]:
         # `reserve params --format csv` writes one scenario as name,value rows:
         # read it as a sheet of one run (an empty value keeps the default)
-        named = [r for r in rows[1:] if len(r) >= 2 and r[0]]
+        named = [r for r in rows[1:] if len(r) >= 2 and r[0] and not r[0].startswith("#")]
         return [r[0] for r in named], [[r[1] for r in named]]
+    while header and header[-1] == "":
+        header = header[:-1]   # a spreadsheet's trailing empty columns
     if len(set(header)) != len(header) or "" in header:
         raise InputError("batch input", ",".join(header), "a header of distinct, non-empty names")
-    semicolons = ";" in text.splitlines()[0]
+    semicolons = csv_delimiter(text) == ";"
     body = []
     for row in rows[1:]:
-        cells = (row + [""] * len(header))[:len(header)] if any(row) else []
+        cells = (row + [""] * len(header)) if any(row) else []
         if semicolons:   # a semicolon sheet writes decimals with a comma
             cells = [c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in cells]
         body.append(cells)
     while body and not body[-1]:
         body.pop()   # trailing blank lines are the file's end, not rows
     return header, body
+
+
+def _names_a_parameter(name: str) -> bool:
+    if name in PARAMETER_BY_NAME:
+        return True
+    parts = name.split(".")
+    return len(parts) == 3 and parts[0] == "storage" and parts[2] in STORAGE_FIELD_BY_NAME
+
+
+def _is_note(column: str) -> bool:
+    """A column whose name starts with ``#`` is the user's note, copied through."""
+    return column.startswith("#")
 
 
 def _number(row: dict, name: str) -> float | None:
@@ -84,16 +111,45 @@ class BatchSolver:
 
     def _base(self, name: str):
         if name not in self.bases:
-            path = None if name == "" else (self.folder / name)
-            self.bases[name] = build_scenario(path)
+            path = self._scenario_path(name)
+            try:
+                self.bases[name] = build_scenario(path)
+            except InputError as err:
+                if _names_a_parameter(err.name):
+                    raise   # a scenario with a bad value: say which
+                # never quote a file's content back: it may not be a scenario at all
+                raise InputError("scenario", name, "a file that reads as a scenario; check "
+                                 f"it with `reserve size -s {name}`") from None
         return self.bases[name]
+
+    def _scenario_path(self, name: str) -> Path | str | None:
+        """The file a ``scenario`` cell names: a file in the sheet's own folder
+        or a shipped scenario's name; nothing else, so a sheet cannot read
+        files elsewhere on the machine."""
+        if name == "":
+            return None
+        allowed = ("the name of a .toml or .csv scenario in the sheet's folder, or of a "
+                   "shipped scenario: " + ", ".join(shipped_scenarios()))
+        if Path(name).name != name or name in (".", ".."):
+            raise InputError("scenario", name, allowed + " (no folders)")
+        local = self.folder / name
+        if local.exists() and Path(name).suffix.lower() in (".toml", ".csv"):
+            return local
+        if shipped_name(name) is not None:
+            return name
+        raise InputError("scenario", name, allowed)
 
     def solve(self, header: list[str], cells: list[str]) -> PointResult:
         from .results import outputs
         from .solve import impact
         if not cells:
             return PointResult("error", {}, "empty row: nothing to solve")
-        row = dict(zip(header, cells))
+        extra = [c for c in cells[len(header):] if c]
+        if extra:
+            return PointResult("error", {}, f"the row has {len(header) + len(extra)} or more "
+                               f"filled cells and the header names {len(header)} columns: "
+                               "name every column, or delete the cells past the last one")
+        row = {k: v for k, v in zip(header, cells) if not _is_note(k)}
         try:
             base_name = row.get("scenario", "").strip()
             base = self._base(base_name)
@@ -126,27 +182,33 @@ class BatchSolver:
         return PointResult("ok", outputs(answer))
 
 
-def _solve_block(args) -> list[PointResult]:
-    folder, header, rows = args
-    solver = BatchSolver(folder)
-    return [solver.solve(header, cells) for cells in rows]
+def run_batch(path: str | Path, workers: int = 1, on_result=None):
+    """Solve every row of the sheet at ``path``.
 
-
-def run_batch(path: str | Path, workers: int = 1, on_result=None) -> tuple[list[str], list[dict]]:
-    """Solve every row of the sheet at ``path``; returns (columns, output rows)."""
+    Returns ``(columns, output rows, interrupt)``: on Ctrl-C or SIGTERM the
+    rows answered so far are kept, the others marked ``cancelled``, and the
+    interrupt is returned instead of raised, so the caller writes the sheet.
+    """
     path = Path(path)
     header, rows = read_sheet(path)
     folder = path.parent
-    results: list[PointResult] = []
-    if workers > 1 and len(rows) > 1:
-        solved = map_in_blocks(_solve_block, (folder, header), rows, workers)
-    else:
-        solver = BatchSolver(folder)
-        solved = (solver.solve(header, cells) for cells in rows)
-    for result in solved:
-        results.append(result)
+    results: list[PointResult | None] = [None] * len(rows)
+    done = 0
+
+    def record(i: int, result: PointResult) -> None:
+        nonlocal done
+        results[i] = result
+        done += 1
         if on_result is not None:
-            on_result(len(results), len(rows))
+            on_result(done, len(rows))
+
+    interrupt = None
+    try:
+        solve_all(partial(RowSolver, folder, header), rows, workers, record)
+    except KeyboardInterrupt as caught:
+        interrupt = caught
+    cancelled = PointResult("cancelled", {}, "not answered: the batch was interrupted")
+    results = [r if r is not None else cancelled for r in results]
     result_columns = [name for name, _, _ in OUTPUTS]
     extra = []
     for r in results:
@@ -162,4 +224,15 @@ def run_batch(path: str | Path, workers: int = 1, on_result=None) -> tuple[list[
         values = {**result.outputs, **dict(zip(header, cells or [""] * len(header))),
                   "status": result.status, "message": result.message}
         out.append(values)
-    return columns, out
+    return columns, out, interrupt
+
+
+class RowSolver:
+    """A BatchSolver bound to a sheet's folder and header: one row in, one result out."""
+
+    def __init__(self, folder: Path, header: list[str]):
+        self.solver = BatchSolver(folder)
+        self.header = header
+
+    def __call__(self, cells: list[str]) -> PointResult:
+        return self.solver.solve(self.header, cells)

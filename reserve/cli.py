@@ -16,7 +16,7 @@ from typing import Callable, List, Optional
 
 import typer
 
-from .errors import EXIT_UNEXPECTED, InputError, ReserveError
+from .errors import EXIT_UNEXPECTED, InputError, ReserveError, Terminated
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -73,9 +73,10 @@ def _guarded(body: Callable[[], int | None]) -> None:
         prefix = "error" if err.exit_code != 3 else "target out of reach"
         _err(f"{prefix}: {err}")
         code = err.exit_code
-    except KeyboardInterrupt:
-        _err("interrupted")
-        code = 130
+    except KeyboardInterrupt as err:
+        terminated = isinstance(err, Terminated)
+        _err("terminated" if terminated else "interrupted")
+        code = 143 if terminated else 130
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if _state["debug"]:
             raise
@@ -135,8 +136,16 @@ PathOpt = typer.Option(None, "--price-path", metavar="FILE.csv",
                        help="Baseline prices over time: CSV day,price_usd_per_bbl or "
                             "date,price_usd_per_bbl (day 0 = first row).")
 SchedulerOpt = typer.Option(None, "--scheduler", metavar="ADDRESS",
-                            help="Run the points on an existing Dask cluster "
-                                 "(tcp://host:8786; needs pip install 'reserve[dask]').")
+                            help="Run the points on an existing Dask cluster: tls://host:8786 "
+                                 "with the --tls-* files (or Dask's configuration), or "
+                                 "tcp://host:8786 on a trusted network only (needs pip "
+                                 "install 'reserve[dask]').")
+TlsCaOpt = typer.Option(None, "--tls-ca-file", metavar="CA.pem",
+                        help="Certificate authority that signed the tls:// cluster's certificates.")
+TlsCertOpt = typer.Option(None, "--tls-cert", metavar="CERT.pem",
+                          help="This client's certificate for a tls:// cluster.")
+TlsKeyOpt = typer.Option(None, "--tls-key", metavar="KEY.pem",
+                         help="This client's private key for a tls:// cluster.")
 TargetOpt = typer.Option(None, "--target-impact", "-t", metavar="USD|PCT%",
                          help="Signed price move to hold [USD/bbl]: 5 raises by $5, -5 lowers, "
                               "5% is percent of the baseline price.")
@@ -156,13 +165,22 @@ PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|FILE.svg",
                        help="Draw baseline and supported price, fill/release and inventory.")
 
 
-def _baseline(path: Optional[Path], s):
-    """Per-period baseline prices from --price-path, or None."""
+def _path(path: Optional[Path]):
+    """The --price-path as a PricePath, or None."""
     if path is None:
         return None
     from .pricepath import read_price_path
-    return read_price_path(path).per_period(s.horizon_days // s.time_step_days,
-                                            s.time_step_days)
+    return read_price_path(path)
+
+
+def _baseline(path: Optional[Path], s):
+    """Per-period baseline prices of scenario ``s`` from --price-path, or None."""
+    return _baseline_of(_path(path), s)
+
+
+def _baseline_of(path, s):
+    from .pricepath import baseline_of
+    return baseline_of(path, s)
 
 
 def _check_plot_path(path: Optional[Path]) -> None:
@@ -200,6 +218,7 @@ def _check_time_limit(value: Optional[float]) -> None:
 def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
             plot_path: Optional[Path] = None) -> None:
     from . import results
+    from .files import write_output
     if plot_path is not None:
         from .plot import plot_answer
         with _writing("--plot", plot_path):
@@ -209,7 +228,7 @@ def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
         if schedule_path.suffix.lower() != ".csv":
             raise InputError("--schedule", str(schedule_path), "a file name ending in .csv")
         with _writing("--schedule", schedule_path):
-            results.write_atomic(schedule_path, results.schedule_csv(answer))
+            write_output(schedule_path, results.schedule_csv(answer))
     values = results.outputs(answer)
     for warning in answer.warnings:
         _err(f"warning: {warning}")
@@ -333,38 +352,57 @@ def impact(
 
 # -- many solves: sensitivity and uncertainty --------------------------------------
 
-def _solve_points(make, points, baseline, workers: int, label: str, scheduler=None):
-    """Solve points with a progress bar; returns (results so far, interrupted?)."""
-    from .sweep import run_points
+def _solve_points(make, points, path, workers: int, label: str, scheduler=None, tls=(None,) * 3):
+    """Solve points with a progress bar; returns (results by point, the interrupt
+    or None). On an interrupt a point not solved is reported "cancelled", so
+    that row N still answers point N. ``tls`` is the (CA, certificate, key)
+    files of a tls:// scheduler."""
+    from .sweep import PointResult, dask_security, run_points
     if workers < 1:
         raise InputError("--workers", workers, "a whole number >= 1")
-    results = []
+    security = None
+    if scheduler is not None:
+        security = dask_security(scheduler, *tls)
+        if not scheduler.startswith("tls://"):
+            _err(f"warning: {scheduler} is not encrypted or authenticated; whoever answers "
+                 "there can run code in this process: use it on a trusted network only, "
+                 "or a tls:// scheduler")
+    results: list = [None] * len(points)
+    done = 0
     with _progress_bar(label) as progress:
         def on_result(i, result):
-            results.append(result)
-            progress(len(results), len(points), f"{len(results)}/{len(points)} points")
+            nonlocal done
+            results[i] = result
+            done += 1
+            progress(done, len(points), f"{done}/{len(points)} points")
         try:
-            run_points(make, points, baseline, workers, on_result, scheduler)
-        except KeyboardInterrupt:
-            return results, True
-    return results, False
+            run_points(make, points, path, workers, on_result, scheduler, security)
+        except KeyboardInterrupt as interrupt:
+            cancelled = PointResult("cancelled", {}, "not solved: the run was interrupted")
+            return [r if r is not None else cancelled for r in results], interrupt
+    return results, None
 
 
 def _write_rows(rows: list, columns: list, output: Optional[Path]) -> None:
     from . import results as res
+    from .files import write_output
     text = res.to_csv(rows, columns)
     if output is None:
         sys.stdout.write(text)
         return
     with _writing("-o", output):
-        res.write_atomic(output, text)
+        write_output(output, text)
     _err(f"{len(rows)} rows written to {output}")
 
 
-def _interrupted(done: int, total: int, output: Optional[Path]) -> int:
+def _interrupted(results: list, output: Optional[Path], interrupt: BaseException) -> int:
+    """Say what an interrupted run kept; its exit code (143 for SIGTERM, else 130)."""
+    done = sum(r.status != "cancelled" for r in results)
     where = f" to {output}" if output else ""
-    _err(f"interrupted: the {done} of {total} points solved were written{where}")
-    return 130
+    word = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
+    _err(f"{word}: the {done} of {len(results)} points solved were written{where}, the "
+         "rest marked cancelled")
+    return 143 if isinstance(interrupt, Terminated) else 130
 
 
 @app.command()
@@ -389,6 +427,9 @@ def sensitivity(
     plot: Optional[Path] = PlotOpt,
     workers: int = typer.Option(1, "--workers", help="Local processes to spread points over."),
     scheduler: Optional[str] = SchedulerOpt,
+    tls_ca_file: Optional[Path] = TlsCaOpt,
+    tls_cert: Optional[Path] = TlsCertOpt,
+    tls_key: Optional[Path] = TlsKeyOpt,
 ):
     """How the answer moves with each input: one-way sweeps, a grid, or a tornado.
 
@@ -399,7 +440,7 @@ def sensitivity(
         _check_plot_path(plot)
         base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
                          hold_days=hold_days)
-        baseline = _baseline(price_path, base)
+        path = _path(price_path)
         if tornado:
             if vary or grid:
                 raise InputError("--tornado", "with --vary/--grid", "either --tornado or --vary")
@@ -412,19 +453,22 @@ def sensitivity(
             if grid and len(varied) < 2:
                 raise InputError("--grid", "one --vary", "two or more --vary parameters")
             points = analysis.sweep_points(varied, grid, base)
-        results, interrupted = _solve_points(analysis.make_point_scenario(base), points,
-                                             baseline, workers, "sweeping", scheduler)
-        done = points[:len(results)]
-        rows = analysis.result_rows(done, results)
+        results, interrupt = _solve_points(analysis.make_point_scenario(base), points,
+                                           path, workers, "sweeping", scheduler,
+                                           (tls_ca_file, tls_cert, tls_key))
+        rows = analysis.result_rows(points, results)
         varied_names = [k for p in points for k in p if k not in ("sweep", "side")]
         first = ["sweep"] + (["side"] if tornado else []) + list(dict.fromkeys(varied_names))
         _write_rows(rows, analysis.columns_of(rows, first), output)
-        if interrupted:
-            return _interrupted(len(rows), len(points), output)
+        if interrupt is not None:
+            return _interrupted(results, output, interrupt)
         if plot is not None:
             from .plot import plot_sweep, plot_tornado
             with _writing("--plot", plot):
-                (plot_tornado if tornado else plot_sweep)(rows, base, plot, grid=grid)
+                if tornado:
+                    plot_tornado(rows, base, plot, price_path=path)
+                else:
+                    plot_sweep(rows, base, plot, grid=grid)
             _err(f"plot written to {plot}")
     _guarded(body)
 
@@ -462,6 +506,9 @@ def uncertainty(
     plot: Optional[Path] = PlotOpt,
     workers: int = typer.Option(1, "--workers", help="Local processes to spread samples over."),
     scheduler: Optional[str] = SchedulerOpt,
+    tls_ca_file: Optional[Path] = TlsCaOpt,
+    tls_cert: Optional[Path] = TlsCertOpt,
+    tls_key: Optional[Path] = TlsKeyOpt,
 ):
     """Quantiles (P5, P50, P95) of capacity, rates and cost over uncertain inputs."""
     def body():
@@ -470,6 +517,9 @@ def uncertainty(
         _check_plot_path(plot)
         if samples < 1:
             raise InputError("--samples", samples, "a whole number >= 1")
+        analysis.check_point_count(samples, "--samples")
+        if seed is not None and not 0 <= seed < 2**63:
+            raise InputError("--seed", seed, "a whole number >= 0 and < 2**63")
         if not dist:
             raise InputError("--dist", "(none)", "at least one NAME=KIND:ARGS")
         if confidence is not None and not 0 < confidence <= 1:
@@ -477,17 +527,17 @@ def uncertainty(
         dists = [analysis.parse_dist(d) for d in dist]
         base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
                          hold_days=hold_days)
-        baseline = _baseline(price_path, base)
+        path = _path(price_path)
         points = analysis.draw_samples(dists, samples, seed)
         make = analysis.make_point_scenario(base)
-        results, interrupted = _solve_points(make, points, baseline, workers, "sampling",
-                                             scheduler)
-        rows = analysis.result_rows(points[:len(results)], results)
-        if output is not None or interrupted:
+        results, interrupt = _solve_points(make, points, path, workers, "sampling", scheduler,
+                                           (tls_ca_file, tls_cert, tls_key))
+        rows = analysis.result_rows(points, results)
+        if output is not None or interrupt is not None:
             first = ["sample"] + [d.name for d in dists]
             _write_rows(rows, analysis.columns_of(rows, first), output)
-        if interrupted:
-            return _interrupted(len(rows), len(points), output)
+        if interrupt is not None:
+            return _interrupted(results, output, interrupt)
         counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
                   "infeasible": sum(r.status == "infeasible" for r in results),
                   "error": sum(r.status == "error" for r in results)}
@@ -496,7 +546,7 @@ def uncertainty(
         if confidence is not None:
             with _progress_bar("checking the design in impact mode") as progress:
                 design = analysis.confidence_design(
-                    base, points, results, confidence, baseline, workers,
+                    base, points, results, confidence, path, workers,
                     lambda i, _: progress(i + 1, len(points), f"sample {i + 1}"))
             values = {**design.outputs, "confidence": confidence}
             _print_values(values, fmt, f"design for {confidence:.0%} confidence")
@@ -563,12 +613,22 @@ def batch(
     every result, status (ok, infeasible, error) and message, row for row."""
     def body():
         from .batch import run_batch
+        from .files import same_file
         if workers < 1:
             raise InputError("--workers", workers, "a whole number >= 1")
+        if output is not None and same_file(output, sheet):
+            raise InputError("--output", str(output), "another file than the input sheet "
+                             "(the answers would overwrite the questions)")
         with _progress_bar("batch") as progress:
-            columns, rows = run_batch(sheet, workers,
-                                      lambda done, total: progress(done, total, f"row {done}"))
+            columns, rows, interrupt = run_batch(
+                sheet, workers, lambda done, total: progress(done, total, f"row {done}"))
         _write_rows(rows, columns, output)
+        if interrupt is not None:
+            word = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
+            cancelled = sum(r["status"] == "cancelled" for r in rows)
+            _err(f"{word}: {len(rows) - cancelled} of {len(rows)} rows answered, the rest "
+                 "marked cancelled")
+            return 143 if isinstance(interrupt, Terminated) else 130
         bad = sum(r["status"] != "ok" for r in rows)
         if bad:
             _err(f"{bad} of {len(rows)} rows not answered: see their status and message")
@@ -591,7 +651,7 @@ def report(
     with its unit and source, and the command that reproduces it."""
     def body():
         from .report import build_report, tornado_for
-        from .results import write_atomic
+        from .files import write_output
         from .scenario import parse_set
         from .solve import size as solve_size
         if output.suffix.lower() not in (".html", ".htm"):
@@ -599,15 +659,15 @@ def report(
         options = dict(target_impact_usd_per_bbl=target_impact, hold_days=hold_days,
                        floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
         s = _scenario(scenario, set_, **options)
-        baseline = _baseline(price_path, s)
+        path = _path(price_path)
         with _progress_bar("target out of reach; diagnosing") as progress:
-            answer = solve_size(s, baseline, progress=progress)
-        rows = tornado_for(s, baseline)
+            answer = solve_size(s, _baseline_of(path, s), progress=progress)
+        rows = tornado_for(s, path)
         overrides = {**parse_set(set_ or []), **{k: v for k, v in options.items() if v is not None}}
         command = _reproduce(["reserve", "size", *sys.argv[2:]])
-        text = build_report(answer, rows, scenario, overrides, command)
+        text = build_report(answer, rows, scenario, overrides, command, path)
         with _writing("--output", output):
-            write_atomic(output, text)
+            write_output(output, text)
         _err(f"report written to {output}")
     _guarded(body)
 
@@ -641,7 +701,13 @@ def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f"
     _guarded(body)
 
 
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+    signal.signal(signal.SIGTERM, _terminate)   # stop like Ctrl-C: clean up, keep rows
     app()
 
 

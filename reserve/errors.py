@@ -42,7 +42,10 @@ class InputError(ReserveError, ValueError):
         self.name = name
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{name} = {value!r}: {allowed}")
+        shown = repr(value)
+        if len(shown) > 80:   # a value of hundreds of characters: its start is enough
+            shown = shown[:60] + f"... ({len(shown)} characters)"
+        super().__init__(f"{name} = {shown}: {allowed}")
 
 
 class TargetUnreachable(ReserveError):
@@ -53,6 +56,11 @@ class TargetUnreachable(ReserveError):
     def __init__(self, message: str, diagnosis: object = None):
         self.diagnosis = diagnosis
         super().__init__(message)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt so that a run stops the way Ctrl-C stops
+    it: temporaries removed, solved rows kept, workers ended (exit 143)."""
 
 
 class SolverFailure(ReserveError):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .results import outputs, schedule, write_atomic
+from .files import write_output
+from .results import outputs, schedule
 from .solve import Answer
 
 
@@ -98,7 +99,7 @@ def _figure_to(fig, path: str | Path) -> None:
     buffer = io.BytesIO() if fmt == "png" else io.StringIO()
     fig.savefig(buffer, format=fmt, dpi=120)
     plt.close(fig)
-    write_atomic(path, buffer.getvalue())
+    write_output(path, buffer.getvalue())
 
 
 def _pyplot():
@@ -150,13 +151,14 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
     _figure_to(fig, path)
 
 
-def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
+def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False,
+                 price_path=None) -> None:
     """Tornado: each input's low and high value, the swing of capacity and of cost,
     largest swing first; the default answer is the centre line."""
-    _figure_to(tornado_figure(rows, base), path)
+    _figure_to(tornado_figure(rows, base, price_path), path)
 
 
-def tornado_figure(rows: list[dict], base):
+def tornado_figure(rows: list[dict], base, price_path=None):
     """The tornado chart as a matplotlib figure (see plot_tornado)."""
     plt = _pyplot()
     by_name: dict[str, dict] = {}
@@ -165,7 +167,7 @@ def tornado_figure(rows: list[dict], base):
     fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * max(4, len(by_name)) + 1.5))
     for ax, output, unit in ((axes[0], "storage_capacity_mb", "mb"),
                              (axes[1], "total_cost_musd", "musd")):
-        centre = _centre(base, output)
+        centre = _centre(base, output, price_path)
         bars = []
         for name, sides in by_name.items():
             low, high = sides.get("low", {}), sides.get("high", {})
@@ -191,11 +193,13 @@ def tornado_figure(rows: list[dict], base):
     return fig
 
 
-def _centre(base, output: str) -> float:
+def _centre(base, output: str, price_path=None) -> float:
+    from .pricepath import baseline_of
     from .results import outputs as answer_outputs
     from .solve import size
     try:
-        return answer_outputs(size(base, diagnose=False))[output]
+        return answer_outputs(size(base, baseline_of(price_path, base), diagnose=False,
+                                   check_calibration=False))[output]
     except Exception:  # noqa: BLE001 - an unreachable default just has no centre line
         return np.nan
 

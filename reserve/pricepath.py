@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
-from .scenario import read_csv_rows, read_text
+from .files import read_text
+from .scenario import read_csv_rows
 
 OPTION = "--price-path"
 
@@ -50,6 +51,16 @@ class PricePath:
     def per_period(self, n_periods: int, step_days: int) -> np.ndarray:
         """Baseline of each period: the mean of its days' prices [USD/bbl]."""
         return self.daily(n_periods * step_days).reshape(n_periods, step_days).mean(axis=1)
+
+
+def baseline_of(path, scenario) -> np.ndarray | None:
+    """The per-period baseline a scenario takes from ``path``: a PricePath
+    (covering the scenario's own horizon, else an InputError), per-period
+    prices already (used as they are), or None (a constant price)."""
+    if isinstance(path, PricePath):
+        return path.per_period(scenario.horizon_days // scenario.time_step_days,
+                               scenario.time_step_days)
+    return path
 
 
 def _where(path: Path, row: int) -> str:
@@ -80,9 +91,12 @@ def read_price_path(path: str | Path) -> PricePath:
                                  "such as 2008-10-22") from None
         else:
             try:
-                times.append(float(row[0]))
+                day = float(row[0])
             except ValueError:
+                day = math.nan
+            if not math.isfinite(day):
                 raise InputError(OPTION, row[0], f"{_where(path, number)}: a day number") from None
+            times.append(day)
         try:
             price = float(row[1])
         except ValueError:

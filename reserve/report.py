@@ -117,7 +117,7 @@ def question(answer: Answer) -> str:
 
 
 def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path | None,
-                 overrides: dict, command: list[str]) -> str:
+                 overrides: dict, command: list[str], price_path=None) -> str:
     """The whole HTML document as a string."""
     from .plot import answer_figure, svg_text, tornado_figure
     values = outputs(answer)
@@ -133,7 +133,7 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
         f"<td class=src>{html.escape(r['source'])}</td></tr>"
         for r in assumptions(answer.scenario, scenario_path, overrides))
     schedule_svg = svg_text(answer_figure(answer))
-    tornado_svg = (svg_text(tornado_figure(tornado_rows, answer.scenario))
+    tornado_svg = (svg_text(tornado_figure(tornado_rows, answer.scenario, price_path))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
     reproduce = " ".join(shlex.quote(c) for c in command)
     remarks = "".join(f"<p class=note>{html.escape(text)}</p>"
@@ -179,10 +179,10 @@ svg {{ max-width: 100%; height: auto; }}
 """
 
 
-def tornado_for(base: Scenario, baseline=None) -> list[dict]:
+def tornado_for(base: Scenario, path=None) -> list[dict]:
     """Rows of the report's tornado (TORNADO_INPUTS, each down and up)."""
     from .analysis import make_point_scenario, result_rows, tornado_points
     from .sweep import run_points
     points = tornado_points(base, TORNADO_SPAN, list(TORNADO_INPUTS))
-    return result_rows(points, run_points(make_point_scenario(base), points, baseline))
+    return result_rows(points, run_points(make_point_scenario(base), points, path))
 

@@ -2,8 +2,8 @@
 
 Every output keeps its schema name (CSV column, JSON key) with its unit in the
 name. CSV is written for spreadsheets: comma separated, a header row, plain
-decimal points, no thousands separators. Files are written whole or not at
-all (a temporary file in the same folder, then an atomic rename).
+decimal points, no thousands separators (files are written by
+:mod:`reserve.files`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
@@ -281,10 +278,30 @@ def notes(answer: Answer) -> list[str]:
 
 # -- formats ---------------------------------------------------------------------
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    if not text.startswith(_FORMULA_STARTS):
+        return text
+    try:
+        float(text[:-1] if text.endswith("%") else text)
+        return text
+    except ValueError:
+        return "'" + text
+
+
 def number_text(value: object) -> str:
-    """A cell for CSV: plain decimal point, no thousands separator; '' for NaN."""
+    """A cell for CSV: plain decimal point, no thousands separator; '' for NaN.
+
+    Text that a spreadsheet would run as a formula (it starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return and is not a number such
+    as ``-5`` or ``-5%``) gets a leading apostrophe, the spreadsheets' own
+    mark for "text", so a sheet echoed back never runs a cell it was given
+    (OWASP, "CSV Injection").
+    """
     if isinstance(value, str):
-        return value
+        return _inert(value)
     if isinstance(value, (bool, np.bool_)):
         return str(int(value))
     if isinstance(value, (int, np.integer)):
@@ -331,27 +348,3 @@ def schedule_csv(answer: Answer) -> str:
     columns = schedule(answer)
     rows = [dict(zip(columns, vals)) for vals in zip(*columns.values())]
     return to_csv(rows, list(columns))
-
-
-def write_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write ``text`` (or bytes) to ``path`` whole or not at all (temp file + rename)."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    binary = isinstance(text, bytes)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; a report is for sharing
-        with (os.fdopen(fd, "wb") if binary
-              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import InputError
+from .files import read_text
 from .schema import (MAX_DAYS, PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME,
                      STORAGE_FIELDS, defaults)
 
@@ -121,44 +122,48 @@ class Scenario:
 
 # -- reading files -----------------------------------------------------------
 
-def read_text(path: Path, name: str = "scenario", kind: str = "TOML or CSV file") -> str:
-    """A user's file as text (UTF-8, a spreadsheet's byte-order mark dropped).
-
-    Problems are InputErrors naming ``name`` (the option or argument).
-    """
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, str(path), f"an existing {kind}") from None
-    except OSError as err:
-        raise InputError(name, str(path), f"a readable {kind} ({err.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(name, str(path), f"a UTF-8 {kind}") from None
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV as a spreadsheet writes it, read from its first
+    line of content: ``;`` when that line has one (a comma-decimal locale),
+    else ``,``. The first line is a header or a name: it has no decimals, so
+    its separators are the file's (counting the whole file would take a
+    sheet's decimal commas for separators)."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return ";" if ";" in line else ","
+    return ","
 
 
-def read_csv_rows(text: str, what: str, keep_blank: bool = False) -> list[list[str]]:
+def read_csv_rows(text: str, what: str, keep_blank: bool = False,
+                  comments: bool = True) -> list[list[str]]:
     """Rows of a CSV as a spreadsheet writes it: comma or semicolon, CRLF, quotes.
 
-    Rows whose first cell starts with ``#`` are dropped, and blank rows too
-    unless ``keep_blank`` (a batch sheet answers every row, blank or not).
+    With ``comments``, rows whose first cell starts with ``#`` are dropped
+    (scenario files and price paths; a batch sheet answers every row). Blank
+    rows are dropped unless ``keep_blank``. A quote left open is an error
+    naming its line, not a cell that swallows the rest of the file.
     """
-    sample = "\n".join(text.splitlines()[:20])
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as err:
-        raise InputError(what, "(file)", f"well-formed CSV ({err})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text),
+                        strict=True)
     cleaned = []
-    for row in rows:
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            if keep_blank:
-                cleaned.append([])
-            continue
-        if not cells[0].startswith("#"):
-            cleaned.append(cells)
+    line = 1
+    try:
+        for row in reader:
+            if any("\n" in c or "\r" in c for c in row):
+                raise csv.Error(f"a quoted cell opened on line {line} runs over "
+                                f"{reader.line_num - line + 1} lines; close its quote")
+            line = reader.line_num + 1
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                if keep_blank:
+                    cleaned.append([])
+                continue
+            if not (comments and cells[0].startswith("#")):
+                cleaned.append(cells)
+    except csv.Error as err:
+        if str(err) == "unexpected end of data":
+            err = f"a quote opened on line {line} is never closed"
+        raise InputError(what, f"(line {line})", f"well-formed CSV ({err})") from None
     return cleaned
 
 
@@ -167,6 +172,9 @@ def _parse_toml(text: str, path: Path) -> tuple[dict, list[dict] | None]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError("scenario", str(path), f"valid TOML ({err})") from None
+    except RecursionError:   # arrays nested thousands deep
+        raise InputError("scenario", str(path), "TOML of flat names and [[storage]] tables "
+                         "(arrays nest too deep here)") from None
     storage = data.pop("storage", None)
     if storage is not None:
         if not isinstance(storage, list) or not all(isinstance(s, dict) for s in storage):
@@ -184,7 +192,11 @@ def _parse_csv(text: str, path: Path) -> tuple[dict, list[dict] | None]:
         name = row[0]
         if name.lower() == "name" and len(row) > 1 and row[1].lower() == "value":
             continue  # header row
-        value = row[1] if len(row) > 1 else ""
+        if len(row) == 1:   # a tab- or space-separated file reads as one cell a row
+            raise InputError("scenario", str(path), "name,value rows separated by a comma "
+                             "(or a semicolon); a row has one cell only: "
+                             f"{_shortened(name)!r}")
+        value = row[1]
         if value == "":
             continue  # an unfilled template row keeps the default
         if name.startswith("storage."):
@@ -197,6 +209,10 @@ def _parse_csv(text: str, path: Path) -> tuple[dict, list[dict] | None]:
     return flat, (list(options.values()) or None)
 
 
+def _shortened(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most] + "..."
+
+
 def _split_storage_key(key: str) -> tuple[str, str]:
     parts = key.split(".")
     if len(parts) != 3 or not parts[1] or not parts[2]:
@@ -204,9 +220,28 @@ def _split_storage_key(key: str) -> tuple[str, str]:
     return parts[1], parts[2]
 
 
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped with reserve (``models/*.toml``), e.g. ``us-spr-2022``."""
+    return sorted(f.name[:-5] for f in resources.files("reserve.models").iterdir()
+                  if f.name.endswith(".toml") and f.name != PRESETS_FILE)
+
+
+def shipped_name(path: str | Path) -> str | None:
+    """The shipped scenario ``path`` names (``us-spr-2022`` or ``us-spr-2022.toml``,
+    with no folder), or None."""
+    text = str(path)
+    stem = text[:-5] if text.endswith(".toml") else text
+    return stem if stem in shipped_scenarios() else None
+
+
 def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
-    """Raw flat values and storage tables (None when the file lists none) of a file."""
+    """Raw flat values and storage tables (None when the file lists none) of a
+    file, or of a shipped scenario named without a folder when no such file
+    exists here (so ``-s us-spr-2022`` works outside the clone too)."""
     path = Path(path)
+    name = shipped_name(path)
+    if name is not None and not path.exists():
+        return _parse_toml(packaged_file(name + ".toml"), Path(name + ".toml"))
     text = read_text(path)
     if path.suffix.lower() == ".csv":
         return _parse_csv(text, path)
@@ -357,6 +392,7 @@ def validate(s: Scenario) -> None:
     if s.horizon_days > MAX_DAYS:
         raise InputError("lead_days + hold_days + tail_days", s.horizon_days,
                          f"<= {MAX_DAYS} days (100 years)")
+    check_model_size(s)
     target = s[TARGET]
     if target == 0:
         raise InputError(TARGET, target, "a non-zero price move (> 0 raises, < 0 lowers)")
@@ -424,6 +460,49 @@ def _check_objective(s: Scenario) -> None:
         raise InputError(name, s[name], "the static linear model with objective = net-benefit "
                          "(the owner's gain and the premium it pays on its own trades make a "
                          "convex QP only there)")
+
+
+#: Most rows and columns one model may have: the size measured to build
+#: within this machine's memory (a 100-year daily horizon with one owned
+#: storage option is some 330,000).
+MODEL_SIZE_MAX = 400_000
+#: Most "slow periods": periods times (leased options + 2 for an adjusting
+#: market). Timing a lease's contracts and a market's memory is what makes
+#: HiGHS slow, and the time grows faster than the periods: the default's
+#: three leases over 4,000 daily periods (12,000) took 230 s on this
+#: project's 2-core machine for an out-of-reach target, whose diagnosis
+#: solves some ten times; 15,000 keeps the worst case inside 10 minutes.
+SLOW_PERIODS_MAX = 15_000
+
+
+def model_size(s: Scenario) -> tuple[int, int]:
+    """About how many rows and columns the scenario's model has, and its slow
+    periods (see SLOW_PERIODS_MAX)."""
+    leases = sum(o.leased for o in s.storage)
+    periods = s.horizon_days // s.time_step_days
+    per_period = 9 + 3 * leases + (4 if s.dynamic else 0) + (17 if s.own_price_effect else 0)
+    return periods * per_period, periods * (leases + (2 if s.dynamic else 0))
+
+
+def check_model_size(s: Scenario) -> None:
+    """Refuse a model too big or too slow for one run, naming the largest hold that fits."""
+    size, slow = model_size(s)
+    periods = s.horizon_days // s.time_step_days
+    if size <= MODEL_SIZE_MAX and slow <= SLOW_PERIODS_MAX:
+        return
+    step = s.time_step_days
+    ratio = max(size / MODEL_SIZE_MAX, slow / SLOW_PERIODS_MAX)
+    fitting = int(periods / ratio)
+    longest = fitting * step - s.lead_days - s.tail_days
+    coarser = int(-(-ratio // 1)) * step
+    why = (f"about {size:,} rows and columns, more than one run can build here "
+           f"({MODEL_SIZE_MAX:,})" if size / MODEL_SIZE_MAX >= slow / SLOW_PERIODS_MAX else
+           f"{periods:,} periods of leased contracts or market memory to time "
+           f"({slow:,} slow periods; one run can take {SLOW_PERIODS_MAX:,} within minutes)")
+    raise InputError("hold_days", s.hold_days,
+                     f"at most {max(longest, 0):,} days with time_step_days = {step} and these "
+                     f"storage options ({why}); or time_step_days = {coarser} or more, or "
+                     "fewer leased options")
 
 
 def _check_market_model(s: Scenario) -> None:

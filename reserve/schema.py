@@ -152,7 +152,10 @@ def _to_number(value: object, label: str, param: Parameter) -> float:
     if isinstance(value, bool):
         raise InputError(label, value, param.allowed())
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:   # an integer of hundreds of digits
+            raise InputError(label, value, param.allowed()) from None
     if isinstance(value, str):
         text = value.strip().replace("_", "")
         try:
@@ -171,9 +174,19 @@ PRICE_MODELS = ("linear", "isoelastic")
 OBJECTIVES = ("least-cost", "net-benefit")
 #: Longest free text (an owner's name) accepted.
 TEXT_MAX = 60
-#: Longest day count accepted (100 years): beyond it a daily model no longer
-#: fits in memory, and no reserve question needs it.
+#: Longest day count accepted (100 years): no reserve question needs more;
+#: reserve.scenario also bounds the model's size (days by options).
 MAX_DAYS = 36500
+#: Bounds that keep every number of the model finite and HiGHS's arithmetic
+#: sound, far beyond any reserve: prices and price moves [USD/bbl], costs per
+#: barrel [USD], volumes [mb] (about 100 years of world demand), rates [mb/d],
+#: lives [yr] (a day to a millennium).
+PRICE_MAX = 1e5
+COST_MAX = 1e5
+VOLUME_MAX = 1e7
+RATE_MAX = 1e4
+LIFE_MIN = 1.0 / 365.0
+LIFE_MAX = 1000.0
 
 #: Scenario parameters (flat keys), in template order.
 PARAMETERS: tuple[Parameter, ...] = (
@@ -201,7 +214,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "empty: no adjustment.", "market", lower=0, upper=5),
     _p("adjustment_half_life_days", "d", 365.0, "float",
        "Half-life of the market's move from short- to long-run elasticities.",
-       "market", lower=0, lower_open=True),
+       "market", lower=0, lower_open=True, upper=MAX_DAYS),
     _p("offset_share", "1", 0.0, "float",
        "Share of the reserve's flow that other producers offset (> 0: they "
        "undo part of it; < 0: they act alongside it and amplify it).",
@@ -227,41 +240,41 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("floor_usd_per_bbl", "USD/bbl", None, "float",
        "Price floor: the supported price stays at or above it in every period "
        "(replaces the target unless one is given); empty: none.", "target",
-       lower=0, lower_open=True),
+       lower=0, lower_open=True, upper=PRICE_MAX),
     _p("ceiling_usd_per_bbl", "USD/bbl", None, "float",
        "Price ceiling: the supported price stays at or below it in every "
-       "period; empty: none.", "target", lower=0, lower_open=True),
+       "period; empty: none.", "target", lower=0, lower_open=True, upper=PRICE_MAX),
     _p("time_step_days", "d", 1, "int",
        "Length of one model period; every day count must be a multiple of it.",
        "target", lower=1, upper=365),
     # -- reserve -------------------------------------------------------------
     _p("initial_inventory_mb", "mb", 0.0, "float",
        "Oil in the reserve at day 0; must fit in the capacity usable at day 0.",
-       "reserve", lower=0),
+       "reserve", lower=0, upper=VOLUME_MAX),
     _p("fill_rate_max_mbd", "mb/d", 2.0, "float",
        "Cap on fill capacity F (pipelines, terminals).", "reserve",
-       lower=0, allow_inf=True),
+       lower=0, upper=RATE_MAX, allow_inf=True),
     _p("release_rate_max_mbd", "mb/d", 2.0, "float",
-       "Cap on release capacity R.", "reserve", lower=0, allow_inf=True),
+       "Cap on release capacity R.", "reserve", lower=0, upper=RATE_MAX, allow_inf=True),
     _p("rate_capex_usd_per_bbl_per_day", "USD/(bbl/d)", 250.0, "float",
        "Capital cost of one barrel per day of fill or release capacity.",
-       "reserve", lower=0),
+       "reserve", lower=0, upper=COST_MAX),
     _p("rate_lifetime_yr", "yr", 20.0, "float",
        "Life of fill and release equipment (for the annuity).", "reserve",
-       lower=0, lower_open=True),
+       lower=LIFE_MIN, upper=LIFE_MAX),
     _p("loss_rate_per_yr", "1/yr", 0.0, "float",
        "Share of the stock lost per year (evaporation, degradation).",
        "reserve", lower=0, upper=1, upper_open=True),
     _p("transaction_cost_usd_per_bbl", "USD/bbl", 0.5, "float",
-       "Cost of moving one barrel in or out (fees, freight).", "reserve", lower=0),
+       "Cost of moving one barrel in or out (fees, freight).", "reserve", lower=0, upper=COST_MAX),
     _p("holding_cost_usd_per_bbl_yr", "USD/(bbl*yr)", 0.0, "float",
        "Cost per barrel held per year (insurance), beside storage O&M.",
-       "reserve", lower=0),
+       "reserve", lower=0, upper=COST_MAX),
     _p("off_window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
        "Largest price move allowed outside the window; empty: the size of "
        "the target. With a floor or ceiling: how far the price may be pushed "
        "past max(baseline, floor) or min(baseline, ceiling); empty: 0.",
-       "reserve", lower=0),
+       "reserve", lower=0, upper=PRICE_MAX),
     _p("pre_window_release", "", False, "bool",
        "Allow releases before the window (lead_days is the delay from decision "
        "to market, so by default stock leaves no earlier than the window).",
@@ -269,7 +282,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("window_impact_max_usd_per_bbl", "USD/bbl", None, "float",
        "Largest price move allowed inside the window; empty: the size of the "
        "target (the reserve moves the price by the target, not more); inf: "
-       "no cap.", "reserve", lower=0, allow_inf=True),
+       "no cap.", "reserve", lower=0, upper=PRICE_MAX, allow_inf=True),
     # -- money --------------------------------------------------------------
     _p("discount_rate", "1/yr", 0.08, "float",
        "Annual discount rate (cost of financing).", "money", lower=0, upper=1),
@@ -299,7 +312,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("end_inventory_max_mb", "mb", None, "float",
        "Most stock the reserve may hold at the horizon's end; empty: no limit "
        "(--unwind sets it to initial_inventory_mb: sell back what was bought).",
-       "ledger", lower=0, allow_inf=True),
+       "ledger", lower=0, upper=VOLUME_MAX, allow_inf=True),
     _p("objective", "", "least-cost", "choice",
        "least-cost: the cheapest reserve that holds the target; net-benefit: "
        "the reserve that maximizes the owner's net benefit (no target).",
@@ -312,25 +325,25 @@ STORAGE_FIELDS: tuple[Parameter, ...] = (
     _p("name", "", "storage", "str", "Name of the storage option (used in "
        "the capacity_mb_<name> output).", "storage"),
     _p("capex_usd_per_bbl", "USD/bbl", 0.0, "float",
-       "Build cost per barrel of new capacity (0 for a lease).", "storage", lower=0),
+       "Build cost per barrel of new capacity (0 for a lease).", "storage", lower=0, upper=COST_MAX),
     _p("om_usd_per_bbl_yr", "USD/(bbl*yr)", 0.0, "float",
        "Fixed cost per barrel of capacity per year from the day it is usable "
-       "(lease rate, O&M).", "storage", lower=0),
+       "(lease rate, O&M).", "storage", lower=0, upper=COST_MAX),
     _p("lifetime_yr", "yr", 30.0, "float", "Economic life of new capacity.",
-       "storage", lower=0, lower_open=True),
+       "storage", lower=LIFE_MIN, upper=LIFE_MAX),
     _p("build_days", "d", 0, "int",
        "Days from decision until new capacity is usable (for a lease: until "
        "the first contract can start).", "storage", lower=0, upper=MAX_DAYS),
     _p("capacity_max_mb", "mb", math.inf, "float",
        "Most capacity this option can have (existing included).", "storage",
-       lower=0, allow_inf=True),
+       lower=0, upper=VOLUME_MAX, allow_inf=True),
     _p("existing_mb", "mb", 0.0, "float",
-       "Capacity already there: usable at once, no capex.", "storage", lower=0),
+       "Capacity already there: usable at once, no capex.", "storage", lower=0, upper=VOLUME_MAX),
     _p("fixed_cost_musd", "musd", 0.0, "float",
        "Cost of building any new capacity at all (a build-or-not decision).",
-       "storage", lower=0),
+       "storage", lower=0, upper=1e7),
     _p("min_size_mb", "mb", 0.0, "float",
-       "Smallest new build if built at all.", "storage", lower=0),
+       "Smallest new build if built at all.", "storage", lower=0, upper=VOLUME_MAX),
     _p("lease_term_days", "d", 0, "int",
        "0: owned capacity. > 0: rented in contracts of exactly this many days "
        "that may start any period from build_days on, each paid "

@@ -59,6 +59,7 @@ def new_highs() -> highspy.Highs:
         _BANNER_SHOWN = True
     for name, value in HIGHS_OPTIONS.items():
         highs.setOptionValue(name, value)
+    highs.HandleUserInterrupt = True   # so that cancelSolve() stops a running solve
     return highs
 
 
@@ -373,7 +374,7 @@ class Session:
     def _run_once(self):
         start = time.perf_counter()
         before = self.highs.getRunTime()
-        self.highs.run()
+        _solve_interruptibly(self.highs)
         self.timings.highs_s += self.highs.getRunTime() - before
         self.timings.solve_call_s += time.perf_counter() - start
         self.timings.solves += 1
@@ -425,6 +426,21 @@ def total_cost_musd(data: ProblemData, values: dict[str, np.ndarray]) -> float:
     return sum(price_solution(data, values).values())
 
 
+
+
+def _solve_interruptibly(highs: highspy.Highs) -> None:
+    """Run HiGHS in its own thread and wait for it in ours, so that Ctrl-C (or
+    SIGTERM, which the command line raises as an interrupt) reaches Python at
+    once: HiGHS is asked to stop at its next check and the interrupt goes on."""
+    highs.startSolve()
+    try:
+        while not highs.wait(0.05)[0]:
+            pass
+    except KeyboardInterrupt:
+        highs.cancelSolve()
+        while not highs.wait(0.05)[0]:
+            pass
+        raise
 
 
 class PremiumCuts:

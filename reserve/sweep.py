@@ -16,17 +16,21 @@ Points are independent, so they can also be spread over processes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from .errors import InputError, ReserveError, TargetUnreachable
+from .pricepath import baseline_of
 from .problem import build_problem
 from .results import outputs
 from .scenario import Scenario, check_initial_inventory_fits
 from .session import SessionCache
 from .solve import (Answer, _feasible_least_cost, answered_target, check_window_cap,
                     marginal_cost)
+from .workers import solve_all
 
 
 @dataclass
@@ -46,8 +50,10 @@ MODELS_KEPT = 8
 class Resolver:
     """Size many scenarios, re-solving kept models in place (module docstring)."""
 
-    def __init__(self, scenario: Scenario | None = None, baseline_price_usd_per_bbl=None):
-        self.baseline = baseline_price_usd_per_bbl
+    def __init__(self, scenario: Scenario | None = None, path=None):
+        #: the baseline price path: a PricePath (each scenario takes its own
+        #: horizon of it), per-period prices, or None for a constant price
+        self.path = path
         self.cache = SessionCache(kept=MODELS_KEPT)
         self.session = None
 
@@ -73,9 +79,10 @@ class Resolver:
         """
         check_initial_inventory_fits(scenario)
         check_window_cap(scenario)
-        data = build_problem(scenario, self.baseline)
+        baseline = baseline_of(self.path, scenario)
+        data = build_problem(scenario, baseline)
         self.session = session = self.cache.session(data)
-        if not _feasible_least_cost(session, scenario, self.baseline):
+        if not _feasible_least_cost(session, scenario, baseline):
             raise TargetUnreachable("target out of reach at this point")
         solution = session.solution()
         marginal = marginal_cost(session, solution)
@@ -94,61 +101,101 @@ def solve_point(resolver: Resolver, scenario: Scenario) -> PointResult:
     return PointResult("ok", outputs(answer))
 
 
+class PointSolver:
+    """Solves point after point with one Resolver (made at the first point).
+
+    ``path`` is the baseline price path (a PricePath, whose per-period
+    baseline each point takes for its own horizon), or None.
+    """
+
+    def __init__(self, make_scenario: Callable[[dict], Scenario], path=None):
+        self.make_scenario = make_scenario
+        self.path = path
+        self.resolver = None
+
+    def __call__(self, point: dict) -> PointResult:
+        try:
+            scenario = self.make_scenario(point)
+        except InputError as err:
+            return PointResult("error", {}, str(err))
+        if self.resolver is None:
+            self.resolver = Resolver(scenario, self.path)
+        return solve_point(self.resolver, scenario)
+
+
 def run_points(make_scenario: Callable[[dict], Scenario], points: list[dict],
-               baseline=None, workers: int = 1,
+               path=None, workers: int = 1,
                on_result: Callable[[int, PointResult], None] | None = None,
-               scheduler: str | None = None) -> list[PointResult]:
-    """Solve every point (a dict of parameter values) and return results in order.
+               scheduler: str | None = None, security=None) -> list[PointResult | None]:
+    """Solve every point (a dict of parameter values); results by point.
 
     ``make_scenario`` turns a point into a Scenario (raising InputError for a
-    bad one); ``on_result(i, result)`` is called as each finishes, in order.
-    With ``workers > 1`` the points are split into contiguous blocks (warm
-    starts stay good inside a block), one Resolver per process; with
-    ``scheduler`` (a Dask scheduler address) the blocks go to that cluster.
+    bad one); ``on_result(i, result)`` is called as each finishes. With
+    ``workers > 1`` the points are spread over local processes
+    (:func:`reserve.workers.run_in_workers`); with ``scheduler`` (a Dask
+    scheduler address, ``security`` its TLS settings) over that cluster. On
+    an interrupt the results solved so far have been passed to ``on_result``
+    and the interrupt goes on; the list returned holds None for a point not
+    solved.
     """
-    if scheduler is not None:
-        return _run_dask(make_scenario, points, baseline, scheduler, on_result)
-    if workers > 1 and len(points) > 1:
-        return _run_parallel(make_scenario, points, baseline, workers, on_result)
-    results: list[PointResult] = []
-    resolver = None
-    for i, point in enumerate(points):
-        try:
-            scenario = make_scenario(point)
-            if resolver is None:
-                resolver = Resolver(scenario, baseline)
-            result = solve_point(resolver, scenario)
-        except InputError as err:
-            result = PointResult("error", {}, str(err))
-        results.append(result)
+    results: list[PointResult | None] = [None] * len(points)
+
+    def record(i: int, result: PointResult) -> None:
+        results[i] = result
         if on_result is not None:
             on_result(i, result)
+
+    if scheduler is not None:
+        _run_dask(make_scenario, points, path, scheduler, security, record)
+    else:
+        solve_all(partial(PointSolver, make_scenario, path), points, workers, record)
     return results
 
 
 def _block(args):
-    make_scenario, baseline, points = args
-    return run_points(make_scenario, points, baseline, workers=1)
+    make_scenario, path, points = args
+    return run_points(make_scenario, points, path, workers=1)
 
 
-def map_in_blocks(solve_block, shared: tuple, items: list, workers: int):
-    """Results of ``solve_block((*shared, block))`` over contiguous blocks of
-    ``items`` in ``workers`` processes, yielded one item at a time, in order.
+def dask_security(scheduler: str, ca_file=None, cert_file=None, key_file=None):
+    """Dask's TLS settings for ``scheduler``, or None for a plain ``tcp://`` one.
 
-    Contiguous blocks keep neighbouring points together, so each process's
-    model re-solves warm from a close basis.
+    A Dask client unpickles what the cluster sends back, and unpickling runs
+    code: a scheduler or worker that is not ours could run anything in this
+    process. ``tls://`` with certificates makes the cluster prove who it is
+    (and us to it). Without the three files the Dask configuration's own
+    ``distributed.comm.tls`` settings apply (a ``~/.config/dask`` file).
     """
-    import concurrent.futures as cf
-    import multiprocessing as mp
-    blocks = [b for b in np.array_split(np.arange(len(items)), workers) if len(b)]
-    jobs = [(*shared, [items[i] for i in block]) for block in blocks]
-    context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for block_results in pool.map(solve_block, jobs):
-            yield from block_results
+    given = {"--tls-ca-file": ca_file, "--tls-cert": cert_file, "--tls-key": key_file}
+    if not scheduler.startswith("tls://"):
+        named = [k for k, v in given.items() if v is not None]
+        if named:
+            raise InputError(named[0], str(given[named[0]]), "only with a tls:// scheduler")
+        return None
+    try:
+        import dask.config
+        from distributed.security import Security
+    except ImportError:
+        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
+                         "package installed: pip install 'reserve[dask]'") from None
+    for option, file in given.items():
+        if file is not None and not Path(file).is_file():
+            raise InputError(option, str(file), "an existing PEM file")
+    if all(v is None for v in given.values()):
+        if not dask.config.get("distributed.comm.tls.ca-file", None):
+            raise InputError("--scheduler", scheduler, "with a tls:// scheduler, the "
+                             "certificates: --tls-ca-file, --tls-cert and --tls-key, or a Dask "
+                             "configuration that sets distributed.comm.tls")
+        return None   # Dask's configuration supplies the certificates
+    if None in given.values():
+        missing = [k for k, v in given.items() if v is None]
+        raise InputError(missing[0], None, "all three of --tls-ca-file, --tls-cert and "
+                         "--tls-key (or none, to use the Dask configuration)")
+    return Security(tls_ca_file=str(ca_file), tls_client_cert=str(cert_file),
+                    tls_client_key=str(key_file), require_encryption=True)
 
 
-def _run_dask(make_scenario, points, baseline, scheduler, on_result):
+def _run_dask(make_scenario, points, path, scheduler, security, record) -> None:
     """Blocks of points on an existing Dask cluster (the optional `distributed` package)."""
     try:
         from distributed import Client
@@ -156,29 +203,23 @@ def _run_dask(make_scenario, points, baseline, scheduler, on_result):
         raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
                          "package installed: pip install 'reserve[dask]'") from None
     try:
-        client = Client(scheduler, timeout=5)
-    except (OSError, TimeoutError, ValueError) as err:
+        client = Client(scheduler, timeout=5, security=security)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
         raise InputError("--scheduler", scheduler, f"the address of a running Dask "
                          f"scheduler ({err})") from None
     with client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         blocks = [b for b in np.array_split(np.arange(len(points)), 4 * n_workers) if len(b)]
-        futures = client.map(_block, [(make_scenario, baseline, [points[i] for i in b])
+        futures = client.map(_block, [(make_scenario, path, [points[i] for i in b])
                                       for b in blocks], pure=False)
-        results: list[PointResult] = []
-        for future in futures:   # in order, so rows keep the points' order
-            for result in future.result():
-                results.append(result)
-                if on_result is not None:
-                    on_result(len(results) - 1, result)
-    return results
-
-
-def _run_parallel(make_scenario, points, baseline, workers, on_result):
-    results: list[PointResult] = []
-    for result in map_in_blocks(_block, (make_scenario, baseline), points, workers):
-        results.append(result)
-        if on_result is not None:
-            on_result(len(results) - 1, result)
-    return results
-
+        try:
+            for block, future in zip(blocks, futures):   # in order: rows keep their order
+                for i, result in zip(block.tolist(), future.result()):
+                    record(i, result)
+        except KeyboardInterrupt:
+            for block, future in zip(blocks, futures):   # keep the blocks already done
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    for i, result in zip(block.tolist(), future.result()):
+                        record(i, result)
+            client.cancel(futures)
+            raise

@@ -22,14 +22,16 @@ def _rows(path):
 
 def test_batch_equals_separate_runs_row_by_row(tmp_path):
     sheet = ROOT / "examples" / "spreadsheet" / "scenarios.csv"
-    columns, rows = run_batch(sheet)
+    columns, rows, _ = run_batch(sheet)
     inputs = list(csv.DictReader(open(sheet, newline="")))
     assert [r["id"] for r in rows] == [r["id"] for r in inputs]
     assert columns[:len(inputs[0])] == list(inputs[0])        # inputs first, in order
     assert columns[-2:] == ["status", "message"]
     for row, given in zip(rows, inputs):
         assert row["status"] == "ok", row["message"]
-        base = build_scenario(sheet.parent / given["scenario"] if given["scenario"] else None)
+        # the sheet names shipped scenarios; read their files from the clone
+        base = build_scenario(ROOT / "models" / f"{given['scenario']}.toml"
+                              if given["scenario"] else None)
         overrides = {k: v for k, v in given.items() if v and k not in (
             "id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
             "direction")}
@@ -48,7 +50,7 @@ def test_batch_equals_separate_runs_row_by_row(tmp_path):
 
 def test_the_shipped_results_are_what_the_sheet_gives():
     folder = ROOT / "examples" / "spreadsheet"
-    _, rows = run_batch(folder / "scenarios.csv")
+    _, rows, _ = run_batch(folder / "scenarios.csv")
     shipped = _rows(folder / "results.csv")
     assert len(shipped) == len(rows)
     for mine, theirs in zip(rows, shipped):
@@ -95,8 +97,8 @@ def test_workers_keep_the_order_and_the_answers(tmp_path):
     sheet = tmp_path / "s.csv"
     sheet.write_text("id,demand_elasticity,hold_days\n" + "".join(
         f"r{i},{-0.05 - 0.02 * i},{60 + 10 * i}\n" for i in range(8)))
-    _, serial = run_batch(sheet)
-    _, parallel = run_batch(sheet, workers=2)
+    _, serial, _ = run_batch(sheet)
+    _, parallel, _ = run_batch(sheet, workers=2)
     assert [r["id"] for r in parallel] == [f"r{i}" for i in range(8)]
     for a, b in zip(serial, parallel):
         assert a["status"] == b["status"]

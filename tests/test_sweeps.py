@@ -293,7 +293,9 @@ def test_ctrl_c_keeps_the_rows_solved(tmp_path, monkeypatch):
                                  "storage.floating_storage.capacity_max_mb=inf"])
     assert result.exit_code == 130
     rows = list(csv.DictReader(out.open()))
-    assert len(rows) == 3 and all(r["status"] == "ok" for r in rows)
+    # row N answers point N: the three solved, then the rest marked cancelled
+    assert [r["status"] for r in rows] == ["ok"] * 3 + ["cancelled"] * 5
+    assert rows[5]["demand_elasticity"] == "-0.1214285714"
 
 
 @pytest.mark.parametrize("args, words", [
@@ -347,6 +349,45 @@ def test_a_dask_cluster_gives_the_serial_answer():
         assert a.outputs["total_cost_musd"] == pytest.approx(b.outputs["total_cost_musd"], rel=1e-12)
     assert result.exit_code == 0, result.output
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 2
+
+
+def _pem_files(security, folder) -> list[str]:
+    """The --tls-* options for a Security's certificates, written to PEM files."""
+    folder.mkdir()
+    args = []
+    for field, option in (("tls_ca_file", "--tls-ca-file"), ("tls_client_cert", "--tls-cert"),
+                          ("tls_client_key", "--tls-key")):
+        (folder / field).write_text(getattr(security, field))
+        args += [option, str(folder / field)]
+    return args
+
+
+def test_a_tls_cluster_answers_with_its_certificates_and_refuses_others(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("cryptography")      # Dask's temporary certificates need it
+    ours = distributed.security.Security.temporary()
+    theirs = distributed.security.Security.temporary()   # another authority
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  protocol="tls://", security=ours,
+                                  dashboard_address=None) as cluster:
+        args = ["sensitivity", "--vary", "demand_elasticity=-0.1,-0.05", "--scheduler",
+                cluster.scheduler_address]
+        trusted = runner.invoke(app, [*args, *_pem_files(ours, tmp_path / "ours")])
+        without = runner.invoke(app, args)
+        stranger = runner.invoke(app, [*args, *_pem_files(theirs, tmp_path / "theirs")])
+    assert trusted.exit_code == 0, trusted.output
+    rows = list(csv.DictReader(io.StringIO(trusted.stdout)))
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert "trusted network" not in trusted.output
+    assert without.exit_code == 2 and "certificates" in without.output
+    assert stranger.exit_code == 2 and "--scheduler" in stranger.output
+
+
+def test_a_plain_tcp_scheduler_is_said_to_need_a_trusted_network():
+    pytest.importorskip("distributed")
+    result = runner.invoke(app, ["sensitivity", "--vary", "demand_elasticity=-0.3,-0.2",
+                                 "--scheduler", "tcp://127.0.0.1:1"])
+    assert "trusted network" in result.output
 
 
 def test_unreachable_scheduler_exits_2():

@@ -1,0 +1,139 @@
+"""Users' files, read and written so that nothing is lost and nothing hangs.
+
+Writing (:func:`write_output`):
+
+- a regular file (or a new one) is written whole or not at all: a temporary
+  file beside it, then an atomic rename over it; a symbolic link is followed,
+  so its target is written and the link stays a link;
+- anything else that exists (a terminal, a pipe, a FIFO, ``/dev/stdout``, a
+  device) is written directly, since renaming over it would replace it;
+  ``-`` is standard output;
+- temporaries are named ``.NAME.reserve-PID.tmp``: one left behind by a
+  process that was killed outright (``kill -9``) is recognised by its dead
+  PID and removed by the next write to that folder; on SIGTERM or Ctrl-C the
+  writer removes its own (the command line turns SIGTERM into an exception).
+
+Reading (:func:`read_text`): only a regular file is read (a FIFO would hang
+the reader, a device never end), at most :data:`READ_MAX_BYTES`, as UTF-8
+with a spreadsheet's byte-order mark dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+#: Largest file reserve reads (a scenario, a sheet, a price path).
+READ_MAX_BYTES = 200 * 1024 * 1024
+_TEMP = re.compile(r"^\.(?P<name>.+)\.reserve-(?P<pid>\d+)\.tmp$")
+
+
+def read_text(path: str | Path, name: str = "scenario", kind: str = "TOML or CSV file") -> str:
+    """A user's file as text; problems are InputErrors naming ``name``."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(name, str(path), f"an existing {kind}") from None
+    except OSError as err:
+        raise InputError(name, str(path), f"a readable {kind} ({err.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(name, str(path), f"a regular {kind} (not a folder, pipe or device)")
+    if info.st_size > READ_MAX_BYTES:
+        raise InputError(name, str(path), f"a {kind} of at most "
+                         f"{READ_MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(name, str(path), f"a readable {kind} ({err.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(name, str(path), f"a UTF-8 {kind}") from None
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when two paths name one existing file (through links too)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_output(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` as the module docstring says."""
+    binary = isinstance(data, bytes)
+    if str(path) == "-":
+        stream = sys.stdout.buffer if binary else sys.stdout
+        stream.write(data)
+        stream.flush()
+        return
+    path = Path(path)
+    try:
+        existing = path.stat()   # follows symbolic links
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(path, "wb" if binary else "w", **({} if binary else
+                                                    {"encoding": "utf-8", "newline": ""})) as out:
+            out.write(data)
+        return
+    target = Path(os.path.realpath(path))   # a link's target, written in its own folder
+    folder = target.parent
+    remove_stale_temporaries(folder)
+    temporary = folder / f".{target.name}.reserve-{os.getpid()}.tmp"
+    mode = (stat.S_IMODE(existing.st_mode) if existing is not None
+            else 0o666 & ~_umask())   # a new file is for sharing, like any other
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data if binary else data.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporaries of reserve processes that no longer run."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _TEMP.match(name)
+        if match is None or _alive(int(match["pid"])):
+            continue
+        try:
+            os.unlink(folder / name)
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True     # another user's process: alive, not ours to touch
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

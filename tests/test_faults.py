@@ -1,0 +1,184 @@
+"""Faults a user meets: output targets that are not plain files, Ctrl-C,
+SIGTERM and kill -9 with and without worker processes.
+
+These run the real console script in real processes, in a temporary folder
+(a FIFO stands for a device: no test writes to a system device).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from reserve.files import write_output
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="signals and /proc are Linux's here")
+EXE = shutil.which("reserve")
+# some 400 points of about 0.1 s each: long enough to interrupt mid-way
+UNCAPPED = ["fill_rate_max_mbd=inf", "storage.floating_storage.capacity_max_mb=inf",
+            "storage.floating_storage_tier2.capacity_max_mb=inf"]
+LONG_SWEEP = ["sensitivity", "--vary", "demand_elasticity=-0.3:-0.05:400", "--hold-days", "720",
+              *[a for item in UNCAPPED for a in ("--set", item)]]
+
+
+# -- writing --------------------------------------------------------------------
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
+    target = tmp_path / "real.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    write_output(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_a_fifo_is_written_directly_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    write_output(fifo, "a,b\n1,2\n")
+    reader.join(timeout=10)
+    assert got == ["a,b\n1,2\n"]
+    assert fifo.is_fifo()
+
+
+def test_dash_is_standard_output(tmp_path, cli):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,demand_elasticity\na,-0.05\n")
+    result = cli("batch", sheet, "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert next(csv.DictReader(result.stdout.splitlines()))["status"] == "ok"
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_stale_temporary_of_a_dead_process_is_removed(tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".out.csv.reserve-{dead.pid}.tmp"
+    stale.write_text("half")
+    alive = tmp_path / f".out.csv.reserve-{os.getppid()}.tmp"   # a live process's: kept
+    alive.write_text("busy")
+    write_output(tmp_path / "out.csv", "whole")
+    assert not stale.exists() and alive.exists()
+    assert (tmp_path / "out.csv").read_text() == "whole"
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    out = tmp_path / "new.csv"
+    write_output(out, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# -- signals and workers ---------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start(args, cwd):
+    return subprocess.Popen([EXE, *map(str, args)], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_workers(process, count=2, timeout=30.0) -> list[int]:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        kids = _children(process.pid)
+        if len(kids) >= count:
+            time.sleep(2.0)     # let them solve some points
+            return kids
+        time.sleep(0.1)
+    process.kill()
+    pytest.fail("the workers never started")
+
+
+def _gone(pids, timeout=10.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupt_with_workers_keeps_every_solved_row(tmp_path, sig, code):
+    out = tmp_path / "rows.csv"
+    process = _start([*LONG_SWEEP, "--workers", "2", "-o", out], tmp_path)
+    workers = _wait_for_workers(process)
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == code, err
+    assert _gone(workers)
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 400                            # row N answers point N
+    statuses = [r["status"] for r in rows]
+    assert statuses.count("ok") >= 2, statuses         # both workers' rows are kept
+    assert set(statuses) == {"ok", "cancelled"}
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_workers_die_with_a_parent_killed_outright(tmp_path):
+    process = _start([*LONG_SWEEP, "--workers", "2"], tmp_path)
+    workers = _wait_for_workers(process)
+    process.kill()
+    process.wait(timeout=10)
+    assert _gone(workers), "workers outlived a parent killed with SIGKILL"
+
+
+def test_ctrl_c_in_batch_writes_solved_rows_and_marks_the_rest(tmp_path):
+    sheet = tmp_path / "s.csv"
+    names = [item.split("=")[0] for item in UNCAPPED]
+    sheet.write_text(",".join(["id", "demand_elasticity", "hold_days", *names]) + "\n" + "".join(
+        f"r{i},{-0.3 + 0.0006 * i},720,inf,inf,inf\n" for i in range(400)))
+    out = tmp_path / "answers.csv"
+    process = _start(["batch", sheet, "-o", out], tmp_path)
+    time.sleep(6.0)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    rows = list(csv.DictReader(out.open()))
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(400)]
+    statuses = [r["status"] for r in rows]
+    first_cancelled = statuses.index("cancelled")
+    assert first_cancelled > 0
+    assert set(statuses[:first_cancelled]) == {"ok"}
+    assert set(statuses[first_cancelled:]) == {"cancelled"}
+
+
+def test_ctrl_c_during_a_long_solve_exits_130_promptly(tmp_path):
+    # some 4,000 daily periods of three leases: minutes to solve
+    process = _start(["size", "--hold-days", "4000"], tmp_path)
+    time.sleep(5.0)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert time.monotonic() - sent < 3.0
