@@ -188,7 +188,12 @@ def net_band(m, t):
     from the window target and cap, the off-window bound and the band, each
     mapped through the price model (:func:`reserve.problem.net_flow_band`).
     """
-    return (float(m.band_lo[t]), m.fill_mbd[t] - m.release_mbd[t], float(m.band_hi[t]))
+    lo, hi = float(m.band_lo[t]), float(m.band_hi[t])
+    # An empty band (lo > hi: a ceiling below the baseline before any release
+    # may reach the market) makes the model infeasible. Pyomo refuses such a
+    # row, so it is built at hi and the session writes the true bounds into
+    # HiGHS, which reports the model infeasible as it is.
+    return (min(lo, hi), m.fill_mbd[t] - m.release_mbd[t], hi)
 
 
 # -- price, general form -------------------------------------------------------------

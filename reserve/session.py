@@ -258,8 +258,9 @@ class Session:
                      else None)
         self.n_columns = self.highs.getNumCol()
         self._written = slot_values(data, self.slots)
-        for name in self.slots:   # the objective: costs and the premium's Hessian
-            if name.startswith(("cost:", "hessian:")):
+        for name in self.slots:   # the objective (costs, the premium's Hessian) and
+            # row bounds, which Pyomo may have built clamped (model.net_band)
+            if name.startswith(("cost:", "hessian:", "rows:")):
                 self._write(name, self._written[name])
         self._objective = "least_cost"
         self._level = data.target_level

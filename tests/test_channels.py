@@ -248,3 +248,10 @@ def test_random_price_paths_exit_0_or_2(tmp_path, rows):
     result = runner.invoke(app, ["size", "--price-path", str(path), "--hold-days", "30"])
     assert result.exit_code in (0, 2, 3), result.output
     assert "Traceback" not in result.output and "unexpected error" not in result.output
+
+
+def test_a_ceiling_below_the_price_before_any_release_is_out_of_reach_not_a_crash():
+    # the empty band once reached Pyomo as a constant False row (exit 1)
+    result = runner.invoke(app, ["size", "--set", "ceiling_usd_per_bbl=1.0"])
+    assert result.exit_code == 3, result.output
+    assert "no lower than $66.75/bbl" in result.output
