@@ -1,10 +1,28 @@
 """reserve: size a strategic crude-oil reserve that moves the world price.
 
-Python API (names and units as in DESIGN.md)::
+The Python API (:mod:`reserve.api`; the README's "Python API" section)::
 
-    from reserve.scenario import build_scenario
-    from reserve.solve import size, impact
-    answer = size(build_scenario(options={"target_impact_usd_per_bbl": 5}))
+    import reserve
+    sc = reserve.load_scenario("us-spr-2022")
+    a = reserve.size(sc, target_impact_usd_per_bbl=-5, hold_days=90)
+    a.outputs["storage_capacity_mb"]
+
+Names and units are the schema's (``reserve params``); the model is
+documented in ``docs/model.md``.
 """
 
+from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
+
 __version__ = "0.1.0"
+__all__ = ["load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
+           "InputError", "TargetUnreachable", "SolverFailure", "ReserveError"]
+_API = {"load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch"}
+
+
+def __getattr__(name: str):
+    # the solver stack (Pyomo, HiGHS) loads on first use, so that importing
+    # reserve (and starting the command line) stays quick
+    if name in _API:
+        from . import api
+        return getattr(api, name)
+    raise AttributeError(f"module 'reserve' has no attribute {name!r}")

@@ -318,7 +318,7 @@ class ConfidenceDesign:
 
 @dataclass(frozen=True)
 class ImpactCheck:
-    """Impact mode (DESIGN.md 2.5) of one design on a sample: the largest |impact| held."""
+    """Impact mode of one design on a sample: the largest |impact| held."""
 
     make: PointScenario
     capacity_mb: float
@@ -349,7 +349,7 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
     least that share: a sufficient design, not proven the cheapest (that is a
     chance-constrained MILP over every sample's schedule). Its coverage is
     then checked by re-solving every sample in impact mode with the design
-    (DESIGN.md 2.5: one storage of its total capacity, usable from day 0);
+    (impact mode: one storage of its total capacity, usable from day 0);
     each sample is also re-solved with the design's capacities as hard
     limits and the scenario's build times (coverage_with_build_times), which
     gives its operating and oil cost.

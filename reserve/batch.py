@@ -29,8 +29,9 @@ from pathlib import Path
 from .errors import InputError, ReserveError, TargetUnreachable
 from .results import OUTPUTS
 from .files import read_text
+from .sheets import read_xlsx_rows
 from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
-from .scenario import (build_scenario, csv_delimiter, read_csv_rows,
+from .scenario import (DECIMAL_COMMA, build_scenario, csv_delimiter, read_csv_rows,
                        shipped_name, shipped_scenarios, with_overrides)
 from .diagnosis import diagnosis_of
 from .sweep import PointResult, Resolver
@@ -38,7 +39,6 @@ from .workers import solve_all
 
 RUN_COLUMNS = ("id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
                "direction")
-_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*%?\s*$")
 
 
 def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
@@ -50,8 +50,13 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     with more filled cells than the header has names.
     """
     path = Path(path)
-    text = read_text(path, "batch input", "CSV file")
-    rows = read_csv_rows(text, "batch input", keep_blank=True, comments=False)
+    if path.suffix.lower() == ".xlsx":
+        read_text(path, "batch input", ".xlsx workbook", binary=True)   # the same checks
+        rows = [r if any(r) else [] for r in read_xlsx_rows(path, "batch input")]
+        text = ""
+    else:
+        text = read_text(path, "batch input", "CSV file")
+        rows = read_csv_rows(text, "batch input", keep_blank=True, comments=False)
     while rows and not any(rows[0]):
         rows.pop(0)
     if not rows:
@@ -66,12 +71,12 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
         header = header[:-1]   # a spreadsheet's trailing empty columns
     if len(set(header)) != len(header) or "" in header:
         raise InputError("batch input", ",".join(header), "a header of distinct, non-empty names")
-    semicolons = csv_delimiter(text) == ";"
+    semicolons = text != "" and csv_delimiter(text) == ";"
     body = []
     for row in rows[1:]:
         cells = (row + [""] * len(header)) if any(row) else []
         if semicolons:   # a semicolon sheet writes decimals with a comma
-            cells = [c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in cells]
+            cells = [c.replace(",", ".") if DECIMAL_COMMA.match(c) else c for c in cells]
         body.append(cells)
     while body and not body[-1]:
         body.pop()   # trailing blank lines are the file's end, not rows

@@ -1,6 +1,6 @@
 """The ``reserve`` command line (typer): data to stdout, messages to stderr.
 
-Exit codes (DESIGN.md section 3): 0 answered; 2 bad input or usage; 3 target
+Exit codes (README, "Exit codes"): 0 answered; 2 bad input or usage; 3 target
 out of reach (with a diagnosis); 4 the solver failed or hit its time limit;
 1 anything unexpected. No traceback is shown unless ``--debug`` is given.
 """
@@ -23,7 +23,7 @@ app = typer.Typer(
     help="Size a strategic crude-oil reserve that moves the world price by a target "
          "amount, at least cost. Start with: reserve size --target-impact 5")
 
-_state = {"debug": False}
+_state = {"debug": False, "csv_dialect": "comma"}
 
 
 class OutputFormat(str, Enum):
@@ -49,8 +49,37 @@ class Direction(str, Enum):
 
 
 @app.callback()
-def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")):
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
+          csv_dialect: str = typer.Option(
+              "comma", "--csv-dialect", metavar="comma|semicolon",
+              help="CSV written: comma (',' between cells, '.' in decimals) or semicolon "
+                   "(';' and decimal commas, for comma-decimal locales).")):
     _state["debug"] = debug
+    if csv_dialect not in ("comma", "semicolon"):
+        _err(f"error: --csv-dialect = {csv_dialect!r}: one of: comma, semicolon")
+        raise typer.Exit(2)
+    _state["csv_dialect"] = csv_dialect
+
+
+def _dialect() -> str:
+    return _state["csv_dialect"]
+
+
+def _check_outputs(schedule=None, output=None, rows=None) -> None:
+    """Refuse output names reserve cannot write before any solving."""
+    from .sheets import check_table_path
+    check_table_path(schedule, "--schedule")
+    check_table_path(output, "--output", (".json",))
+    check_table_path(rows, "-o")
+
+
+def _write_table(rows: list, columns: list, path, option: str) -> None:
+    """Rows to ``path`` as its name asks (.csv in the --csv-dialect, or .xlsx)."""
+    from .files import write_output
+    from .sheets import table_file
+    data = table_file(rows, columns, path, option, _dialect())
+    with _writing(option, path):
+        write_output(path, data)
 
 
 def _err(text: str) -> None:
@@ -129,8 +158,11 @@ SetOpt = typer.Option(None, "--set", metavar="NAME=VALUE",
                            "storage.NAME.FIELD=VALUE. See `reserve params`.")
 HoldOpt = typer.Option(None, "--hold-days", help="Days the impact must hold [d].")
 FormatOpt = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
-ScheduleOpt = typer.Option(None, "--schedule", metavar="FILE.csv",
-                           help="Write the daily fill/release schedule as CSV.")
+ScheduleOpt = typer.Option(None, "--schedule", metavar="FILE.csv|FILE.xlsx",
+                           help="Write the daily fill/release schedule (CSV or an .xlsx "
+                                "workbook).")
+ResultsOpt = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx|.json",
+                          help="Also write the results to a file (CSV, .xlsx or JSON).")
 TimeLimitOpt = typer.Option(None, "--time-limit", help="HiGHS time limit [s] (exit 4 when hit).")
 PathOpt = typer.Option(None, "--price-path", metavar="FILE.csv",
                        help="Baseline prices over time: CSV day,price_usd_per_bbl or "
@@ -216,7 +248,7 @@ def _check_time_limit(value: Optional[float]) -> None:
 
 
 def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
-            plot_path: Optional[Path] = None) -> None:
+            plot_path: Optional[Path] = None, output_path: Optional[Path] = None) -> None:
     from . import results
     from .files import write_output
     if plot_path is not None:
@@ -225,22 +257,28 @@ def _report(answer, fmt: OutputFormat, schedule_path: Optional[Path],
             plot_answer(answer, plot_path)
         _err(f"plot written to {plot_path}")
     if schedule_path is not None:
-        if schedule_path.suffix.lower() != ".csv":
-            raise InputError("--schedule", str(schedule_path), "a file name ending in .csv")
-        with _writing("--schedule", schedule_path):
-            write_output(schedule_path, results.schedule_csv(answer))
+        _write_table(*results.schedule_rows(answer), schedule_path, "--schedule")
     values = results.outputs(answer)
+    if output_path is not None:
+        if output_path.suffix.lower() == ".json":
+            with _writing("--output", output_path):
+                write_output(output_path, results.to_json(
+                    {**values, "warnings": answer.warnings, "notes": results.notes(answer)}))
+        else:
+            _write_table([values], list(values), output_path, "--output")
     for warning in answer.warnings:
         _err(f"warning: {warning}")
     if fmt == OutputFormat.json:
         sys.stdout.write(results.to_json({**values, "warnings": answer.warnings,
                                           "notes": results.notes(answer)}))
     elif fmt == OutputFormat.csv:
-        sys.stdout.write(results.to_csv([values]))
+        sys.stdout.write(results.to_csv([values], dialect=_dialect()))
     else:
         _print_table(answer, values)
     if schedule_path is not None:
         _err(f"schedule written to {schedule_path}")
+    if output_path is not None:
+        _err(f"results written to {output_path}")
 
 
 def _print_table(answer, values: dict) -> None:
@@ -293,6 +331,7 @@ def size(
     set_: Optional[List[str]] = SetOpt,
     fmt: OutputFormat = FormatOpt,
     schedule: Optional[Path] = ScheduleOpt,
+    output: Optional[Path] = ResultsOpt,
     plot: Optional[Path] = PlotOpt,
     time_limit: Optional[float] = TimeLimitOpt,
     objective: Optional[Objective] = ObjectiveOpt,
@@ -305,13 +344,14 @@ def size(
         from .solve import size as solve_size
         _check_time_limit(time_limit)
         _check_plot_path(plot)
+        _check_outputs(schedule=schedule, output=output)
         s = _scenario(scenario, set_, unwind, target_impact_usd_per_bbl=target_impact,
                       hold_days=hold_days, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling,
                       objective=objective)
         baseline = _baseline(price_path, s)
         with _progress_bar("target out of reach; diagnosing") as progress:
             answer = solve_size(s, baseline, time_limit_s=time_limit, progress=progress)
-        _report(answer, fmt, schedule, plot)
+        _report(answer, fmt, schedule, plot, output)
     _guarded(body)
 
 
@@ -331,6 +371,7 @@ def impact(
     set_: Optional[List[str]] = SetOpt,
     fmt: OutputFormat = FormatOpt,
     schedule: Optional[Path] = ScheduleOpt,
+    output: Optional[Path] = ResultsOpt,
     plot: Optional[Path] = PlotOpt,
     time_limit: Optional[float] = TimeLimitOpt,
     objective: Optional[Objective] = ObjectiveOpt,
@@ -342,11 +383,12 @@ def impact(
         from .solve import impact as solve_impact
         _check_time_limit(time_limit)
         _check_plot_path(plot)
+        _check_outputs(schedule=schedule, output=output)
         s = _scenario(scenario, set_, unwind, hold_days=hold_days, objective=objective)
         answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
                               direction.value, _baseline(price_path, s),
                               time_limit_s=time_limit)
-        _report(answer, fmt, schedule, plot)
+        _report(answer, fmt, schedule, plot, output)
     _guarded(body)
 
 
@@ -385,13 +427,10 @@ def _solve_points(make, points, path, workers: int, label: str, scheduler=None, 
 
 def _write_rows(rows: list, columns: list, output: Optional[Path]) -> None:
     from . import results as res
-    from .files import write_output
-    text = res.to_csv(rows, columns)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(res.to_csv(rows, columns, _dialect()))
         return
-    with _writing("-o", output):
-        write_output(output, text)
+    _write_table(rows, columns, output, "-o")
     _err(f"{len(rows)} rows written to {output}")
 
 
@@ -422,7 +461,7 @@ def sensitivity(
     price_path: Optional[Path] = PathOpt,
     scenario: Optional[Path] = ScenarioOpt,
     set_: Optional[List[str]] = SetOpt,
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv",
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
                                           help="Write the rows here (default: stdout)."),
     plot: Optional[Path] = PlotOpt,
     workers: int = typer.Option(1, "--workers", help="Local processes to spread points over."),
@@ -438,6 +477,7 @@ def sensitivity(
     def body():
         from . import analysis
         _check_plot_path(plot)
+        _check_outputs(rows=output)
         base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
                          hold_days=hold_days)
         path = _path(price_path)
@@ -501,7 +541,7 @@ def uncertainty(
     scenario: Optional[Path] = ScenarioOpt,
     set_: Optional[List[str]] = SetOpt,
     fmt: OutputFormat = FormatOpt,
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv",
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
                                           help="Also write every sample's row here."),
     plot: Optional[Path] = PlotOpt,
     workers: int = typer.Option(1, "--workers", help="Local processes to spread samples over."),
@@ -515,6 +555,7 @@ def uncertainty(
         from . import analysis
         from . import results as res
         _check_plot_path(plot)
+        _check_outputs(rows=output)
         if samples < 1:
             raise InputError("--samples", samples, "a whole number >= 1")
         analysis.check_point_count(samples, "--samples")
@@ -561,7 +602,7 @@ def uncertainty(
             sys.stdout.write(res.to_json({**q, "samples": counts}))
         elif fmt == OutputFormat.csv:
             sys.stdout.write(res.to_csv([{"output": k, **v} for k, v in q.items()],
-                                        ["output", "p5", "p50", "p95"]))
+                                        ["output", "p5", "p50", "p95"], _dialect()))
         else:
             _print_quantiles(q, counts)
     _guarded(body)
@@ -574,7 +615,7 @@ def _print_values(values: dict, fmt: OutputFormat, title: str) -> None:
     if fmt == OutputFormat.json:
         sys.stdout.write(res.to_json(values))
     elif fmt == OutputFormat.csv:
-        sys.stdout.write(res.to_csv([values]))
+        sys.stdout.write(res.to_csv([values], dialect=_dialect()))
     else:
         table = Table(title=title, title_justify="left")
         table.add_column("name")
@@ -600,12 +641,12 @@ def _print_quantiles(q: dict, counts: dict) -> None:
 
 @app.command()
 def batch(
-    sheet: Path = typer.Argument(..., metavar="IN.csv",
+    sheet: Path = typer.Argument(..., metavar="IN.csv|IN.xlsx",
                                  help="One run a row: parameter names as columns (see "
                                       "`reserve params --format csv`), plus optional id, "
                                       "scenario, mode, capacity_mb, fill_rate_mbd, "
                                       "release_rate_mbd, direction."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT.csv",
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT.csv|.xlsx",
                                           help="Write the answers here (default: stdout)."),
     workers: int = typer.Option(1, "--workers", help="Local processes to spread rows over."),
 ):
@@ -616,6 +657,7 @@ def batch(
         from .files import same_file
         if workers < 1:
             raise InputError("--workers", workers, "a whole number >= 1")
+        _check_outputs(rows=output)
         if output is not None and same_file(output, sheet):
             raise InputError("--output", str(output), "another file than the input sheet "
                              "(the answers would overwrite the questions)")
@@ -688,12 +730,25 @@ def _reproduce(command: list[str]) -> list[str]:
 @app.command()
 def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f",
                                             help="table, csv (a template to fill in and "
-                                                 "pass as -s) or toml (a commented scenario).")):
+                                                 "pass as -s) or toml (a commented scenario)."),
+           output: Optional[Path] = typer.Option(
+               None, "--output", "-o", metavar="FILE.csv|.xlsx|.toml",
+               help="Write the template to a file instead (its format from the name).")):
     """Every parameter: name, unit, default, allowed values, meaning."""
     def body():
         from . import templates
-        if fmt == ParamsFormat.csv:
-            sys.stdout.write(templates.params_csv())
+        if output is not None:
+            from .files import write_output
+            if output.suffix.lower() == ".toml":
+                with _writing("--output", output):
+                    write_output(output, templates.params_toml())
+            else:
+                _check_outputs(output=output)
+                _write_table(templates.params_rows(), templates.PARAMS_COLUMNS, output,
+                             "--output")
+            _err(f"parameters written to {output}")
+        elif fmt == ParamsFormat.csv:
+            sys.stdout.write(templates.params_csv(_dialect()))
         elif fmt == ParamsFormat.toml:
             sys.stdout.write(templates.params_toml())
         else:

@@ -33,8 +33,10 @@ READ_MAX_BYTES = 200 * 1024 * 1024
 _TEMP = re.compile(r"^\.(?P<name>.+)\.reserve-(?P<pid>\d+)\.tmp$")
 
 
-def read_text(path: str | Path, name: str = "scenario", kind: str = "TOML or CSV file") -> str:
-    """A user's file as text; problems are InputErrors naming ``name``."""
+def read_text(path: str | Path, name: str = "scenario", kind: str = "TOML or CSV file",
+              binary: bool = False) -> str | bytes:
+    """A user's file as text (or bytes, with ``binary``); problems are
+    InputErrors naming ``name``."""
     path = Path(path)
     try:
         info = path.stat()
@@ -51,6 +53,8 @@ def read_text(path: str | Path, name: str = "scenario", kind: str = "TOML or CSV
         raw = path.read_bytes()
     except OSError as err:
         raise InputError(name, str(path), f"a readable {kind} ({err.strerror})") from None
+    if binary:
+        return raw
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -1,4 +1,4 @@
-"""Results: the named outputs of DESIGN.md section 3, the schedule, and their files.
+"""Results: the named outputs (docs/model.md, "Outputs"), the schedule, and their files.
 
 Every output keeps its schema name (CSV column, JSON key) with its unit in the
 name. CSV is written for spreadsheets: comma separated, a header row, plain
@@ -319,14 +319,11 @@ def number_text(value: object) -> str:
     return text
 
 
-def to_csv(rows: list[dict[str, object]], columns: list[str] | None = None) -> str:
-    columns = columns or (list(rows[0]) if rows else [])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([number_text(row.get(c, "")) for c in columns])
-    return buffer.getvalue()
+def to_csv(rows: list[dict[str, object]], columns: list[str] | None = None,
+           dialect: str = "comma") -> str:
+    """Rows as CSV text (:func:`reserve.sheets.csv_text`; ``dialect`` comma or semicolon)."""
+    from .sheets import csv_text
+    return csv_text(rows, columns or (list(rows[0]) if rows else []), dialect)
 
 
 def json_ready(value: object) -> object:
@@ -344,7 +341,11 @@ def to_json(values: dict[str, object]) -> str:
     return json.dumps(json_ready(values), indent=2) + "\n"
 
 
-def schedule_csv(answer: Answer) -> str:
+def schedule_rows(answer: Answer) -> tuple[list[dict], list[str]]:
+    """The schedule as rows (one a period) and its columns."""
     columns = schedule(answer)
-    rows = [dict(zip(columns, vals)) for vals in zip(*columns.values())]
-    return to_csv(rows, list(columns))
+    return [dict(zip(columns, vals)) for vals in zip(*columns.values())], list(columns)
+
+
+def schedule_csv(answer: Answer, dialect: str = "comma") -> str:
+    return to_csv(*schedule_rows(answer), dialect)

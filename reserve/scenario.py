@@ -23,8 +23,9 @@ import csv
 import difflib
 import io
 import math
+import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -41,7 +42,7 @@ PRESETS_FILE = "elasticities.toml"
 
 @dataclass(frozen=True)
 class StorageOption:
-    """One way to store crude (DESIGN.md 2.3); units in the field names."""
+    """One way to store crude (docs/model.md, "Storage"); units in the field names."""
 
     name: str
     capex_usd_per_bbl: float = 0.0
@@ -61,7 +62,7 @@ class StorageOption:
 
     @property
     def leased(self) -> bool:
-        """True when capacity is rented in contracts of lease_term_days (DESIGN 2.7)."""
+        """True when capacity is rented in contracts of lease_term_days (docs/model.md, "Leases")."""
         return self.lease_term_days > 0
 
 
@@ -82,6 +83,9 @@ class Scenario:
     explicit: frozenset = frozenset()
     #: the target as given in percent of the baseline price, if it was
     target_percent: float | None = None
+    #: baseline prices over time (a reserve.pricepath.PricePath), or None for
+    #: the constant price_usd_per_bbl; set by reserve.load_scenario
+    price_path: object = field(default=None, compare=False)
 
     def __getattr__(self, name: str):
         try:
@@ -110,7 +114,7 @@ class Scenario:
 
     @property
     def dynamic(self) -> bool:
-        """True when elasticities adjust toward long-run values (DESIGN.md 2.1)."""
+        """True when elasticities adjust toward long-run values (docs/model.md, "Markets that adjust")."""
         return (self.params["demand_elasticity_long_run"] is not None
                 or self.params["supply_elasticity_long_run"] is not None)
 
@@ -121,6 +125,10 @@ class Scenario:
 
 
 # -- reading files -----------------------------------------------------------
+
+#: A decimal with a comma, as a comma-decimal locale writes it (``-0,1``, ``5,5%``).
+DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*%?\s*$")
+
 
 def csv_delimiter(text: str) -> str:
     """The separator of a CSV as a spreadsheet writes it, read from its first
@@ -186,9 +194,18 @@ def _parse_toml(text: str, path: Path) -> tuple[dict, list[dict] | None]:
 
 
 def _parse_csv(text: str, path: Path) -> tuple[dict, list[dict] | None]:
+    decimal_commas = csv_delimiter(text) == ";"   # a semicolon file writes 0,5 for 0.5
+    return _parse_rows(read_csv_rows(text, f"scenario {path}"), path, decimal_commas)
+
+
+def _parse_rows(rows: list[list[str]], path: Path,
+                decimal_commas: bool = False) -> tuple[dict, list[dict] | None]:
+    """Flat values and storage tables from name,value rows (a CSV or a workbook)."""
     flat: dict = {}
     options: dict[str, dict] = {}
-    for row in read_csv_rows(text, f"scenario {path}"):
+    for row in rows:
+        if decimal_commas and len(row) > 1 and DECIMAL_COMMA.match(row[1]):
+            row = [row[0], row[1].replace(",", "."), *row[2:]]
         name = row[0]
         if name.lower() == "name" and len(row) > 1 and row[1].lower() == "value":
             continue  # header row
@@ -242,12 +259,18 @@ def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
     name = shipped_name(path)
     if name is not None and not path.exists():
         return _parse_toml(packaged_file(name + ".toml"), Path(name + ".toml"))
+    if path.suffix.lower() == ".xlsx":
+        from .sheets import read_xlsx_rows
+        read_text(path, binary=True)   # a regular file of a sane size
+        rows = [r for r in read_xlsx_rows(path, "scenario")
+                if any(r) and not r[0].startswith("#")]
+        return _parse_rows(rows, path)
     text = read_text(path)
     if path.suffix.lower() == ".csv":
         return _parse_csv(text, path)
     if path.suffix.lower() == ".toml":
         return _parse_toml(text, path)
-    raise InputError("scenario", str(path), "a .toml or .csv file")
+    raise InputError("scenario", str(path), "a .toml, .csv or .xlsx file")
 
 
 def packaged_file(name: str) -> str:

@@ -45,6 +45,32 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def outputs(self) -> dict[str, object]:
+        """Every named output (the CSV/JSON names, units in the names)."""
+        from .results import outputs
+        return outputs(self)
+
+    @property
+    def schedule(self) -> dict:
+        """The schedule as numpy arrays by column name (``inventory_mb``, ...)."""
+        from .results import schedule
+        return schedule(self)
+
+    @property
+    def sentence(self) -> str:
+        """The answer in plain words, as the command line prints it."""
+        from .results import sentence
+        return sentence(self)
+
+    def to_frame(self):
+        """The schedule as a pandas DataFrame indexed by day (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Answer.to_frame needs pandas: pip install pandas") from None
+        return pd.DataFrame(self.schedule).set_index("day")
+
 
 # -- size mode -------------------------------------------------------------------
 
@@ -283,16 +309,16 @@ def design_scenario(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float
     Rates not given take the scenario's caps; the design's rate capital is sunk.
     """
     if capacity_mb is None or not capacity_mb >= 0 or math.isinf(capacity_mb):
-        raise InputError("--capacity-mb", capacity_mb, "a finite number >= 0")
-    for name, value in (("--fill-rate-mbd", fill_rate_mbd),
-                        ("--release-rate-mbd", release_rate_mbd)):
+        raise InputError("capacity_mb", capacity_mb, "a finite number >= 0")
+    for name, value in (("fill_rate_mbd", fill_rate_mbd),
+                        ("release_rate_mbd", release_rate_mbd)):
         if value is not None and not value >= 0:
             raise InputError(name, value, "a number >= 0")
     if direction not in ("raise", "lower"):
-        raise InputError("--direction", direction, "one of: raise, lower")
+        raise InputError("direction", direction, "one of: raise, lower")
     if scenario.initial_inventory_mb > capacity_mb:
         raise InputError("initial_inventory_mb", scenario.initial_inventory_mb,
-                         f"<= --capacity-mb = {capacity_mb:g}")
+                         f"<= capacity_mb = {capacity_mb:g} (the design must hold the opening stock)")
     params = {
         "fill_rate_max_mbd": scenario.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd,
         "release_rate_max_mbd": (scenario.release_rate_max_mbd if release_rate_mbd is None

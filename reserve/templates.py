@@ -25,8 +25,12 @@ def _value_text(value) -> str:
     return number_text(value)
 
 
-def params_csv() -> str:
-    """A ``name,value,unit,allowed,description`` sheet: fill in ``value`` and pass it as -s."""
+PARAMS_COLUMNS = ["name", "value", "unit", "allowed", "description"]
+
+
+def params_rows() -> list[dict]:
+    """One row a parameter (and a storage option's field): name, value (the
+    default), unit, allowed values, description."""
     rows = [{"name": p.name, "value": _value_text(p.default), "unit": p.unit,
              "allowed": p.allowed(), "description": p.description} for p in PARAMETERS]
     for option in default_storage():
@@ -35,7 +39,12 @@ def params_csv() -> str:
             rows.append({"name": f"storage.{option['name']}.{field.name}",
                          "value": _value_text(value), "unit": field.unit,
                          "allowed": field.allowed(), "description": field.description})
-    return to_csv(rows, ["name", "value", "unit", "allowed", "description"])
+    return rows
+
+
+def params_csv(dialect: str = "comma") -> str:
+    """A ``name,value,unit,allowed,description`` sheet: fill in ``value`` and pass it as -s."""
+    return to_csv(params_rows(), PARAMS_COLUMNS, dialect)
 
 
 def _toml_value(value) -> str:

@@ -112,7 +112,7 @@ def test_impact_lower_direction(cli):
     (["size", "-s", "/nonexistent/s.toml"], "scenario"),
     (["size", "--schedule", "out.txt"], "--schedule"),
     (["size", "--time-limit", "-1"], "--time-limit"),
-    (["impact", "--capacity-mb", "-5"], "--capacity-mb"),
+    (["impact", "--capacity-mb", "-5"], "capacity_mb = -5.0"),
     (["size", "--format", "xml"], "xml"),
 ])
 def test_bad_input_exits_2_naming_the_parameter(cli, args, words):

@@ -210,3 +210,15 @@ def test_the_does_it_pay_tables_are_what_its_script_prints():
         assert line in doc, f"the write-up should hold {line!r}"
     for *_, command in module.CASES:   # and lists each case's command
         assert f"    {command}" in doc
+
+
+def test_the_readme_python_api_section_runs_as_a_doctest():
+    import doctest
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    code = "\n".join(line[4:] for line in section.splitlines() if line.startswith("    "))
+    test = doctest.DocTestParser().get_doctest(code, {}, "README: Python API", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert len(test.examples) >= 10

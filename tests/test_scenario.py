@@ -42,7 +42,7 @@ def test_csv_scenario_as_a_spreadsheet_writes_it(tmp_path):
     path.write_bytes("\ufeff".encode() + text.encode())
     s = build_scenario(path)
     assert s.demand_elasticity == -0.2 and s.hold_days == 90
-    # a file that lists storage options replaces the default list (DESIGN.md 3);
+    # a file that lists storage options replaces the default list (README, "Scenarios");
     # fields it leaves out take the schema's defaults
     (only,) = s.storage
     assert only.name == "floating_storage" and only.om_usd_per_bbl_yr == 12

@@ -1,0 +1,114 @@
+"""The Python API: what the command line does, for notebooks and scripts.
+
+Every function takes a scenario (from :func:`load_scenario`, or None for the
+default October 2008 question) and parameter overrides by their schema names
+(``reserve params`` lists them, with units). Errors are
+:class:`reserve.InputError` (naming the parameter), :class:`reserve.TargetUnreachable`
+(with its diagnosis) and :class:`reserve.SolverFailure`.
+
+>>> import reserve
+>>> sc = reserve.load_scenario("us-spr-2022")
+>>> a = reserve.size(sc, target_impact_usd_per_bbl=-5, hold_days=90)
+>>> round(a.outputs["storage_capacity_mb"], 1)
+713.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import InputError
+from .scenario import Scenario, build_scenario, with_overrides
+
+
+def load_scenario(source: str | Path | None = None, price_path: str | Path | None = None,
+                  **overrides) -> Scenario:
+    """A scenario: a shipped name (``"us-spr-2022"``), a ``.toml``/``.csv`` file,
+    or None for the default (October 2008), with ``overrides`` by parameter
+    name (``demand_elasticity=-0.2``, ``**{"storage.leased_tanks.capacity_max_mb": 80}``).
+
+    ``price_path`` (a CSV of ``day,price_usd_per_bbl`` or
+    ``date,price_usd_per_bbl``) becomes part of the scenario: every answer
+    from it uses that baseline.
+    """
+    scenario = build_scenario(source, {k: v for k, v in overrides.items()})
+    if price_path is not None:
+        from .pricepath import read_price_path
+        scenario = replace(scenario, price_path=read_price_path(price_path))
+    return scenario
+
+
+def _scenario(scenario: Scenario | str | Path | None, overrides: dict) -> Scenario:
+    if scenario is None or isinstance(scenario, (str, Path)):
+        scenario = load_scenario(scenario)
+    elif not isinstance(scenario, Scenario):
+        raise InputError("scenario", type(scenario).__name__,
+                         "a Scenario from reserve.load_scenario, a name, a file or None")
+    return with_overrides(scenario, overrides) if overrides else scenario
+
+
+def _baseline(scenario: Scenario):
+    from .pricepath import baseline_of
+    return baseline_of(scenario.price_path, scenario)
+
+
+def size(scenario: Scenario | str | Path | None = None, *, time_limit_s: float | None = None,
+         **overrides):
+    """The least-cost reserve (or, with ``objective="net-benefit"``, the best
+    for its owner): an :class:`reserve.solve.Answer` with ``outputs``,
+    ``schedule``, ``sentence`` and ``to_frame()``. Like ``reserve size``."""
+    from .solve import size as solve_size
+    s = _scenario(scenario, overrides)
+    return solve_size(s, _baseline(s), time_limit_s=time_limit_s)
+
+
+def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
+           fill_rate_mbd: float | None = None, release_rate_mbd: float | None = None,
+           direction: str = "raise", time_limit_s: float | None = None, **overrides):
+    """The largest impact a given design holds over the window. Like ``reserve impact``."""
+    from .solve import impact as solve_impact
+    s = _scenario(scenario, overrides)
+    return solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd, direction,
+                        _baseline(s), time_limit_s=time_limit_s)
+
+
+def sensitivity(scenario: Scenario | str | Path | None = None, *,
+                vary: dict[str, list[float]], grid: bool = False, workers: int = 1,
+                **overrides) -> list[dict]:
+    """Rows of a sweep (``vary={"demand_elasticity": [-0.2, -0.1]}``): the
+    varied values, every output by name, ``status`` and ``message``. Like
+    ``reserve sensitivity``; ``grid=True`` solves every combination."""
+    from . import analysis
+    from .sweep import run_points
+    s = _scenario(scenario, overrides)
+    varied = [(name, [float(v) for v in values]) for name, values in vary.items()]
+    for name, _ in varied:
+        analysis.parse_vary(f"{name}=0")   # the name is checked as the CLI checks it
+    points = analysis.sweep_points(varied, grid, s)
+    results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
+    return analysis.result_rows(points, results)
+
+
+def uncertainty(scenario: Scenario | str | Path | None = None, *, dist: dict[str, str],
+                samples: int = 200, seed: int | None = None, workers: int = 1,
+                **overrides) -> dict:
+    """Quantiles (``p5``, ``p50``, ``p95``) of every output over samples of the
+    inputs in ``dist`` (``{"demand_elasticity": "uniform:-0.3:-0.1"}``), and the
+    rows: ``{"quantiles": ..., "rows": [...]}``. Like ``reserve uncertainty``."""
+    from . import analysis
+    from .sweep import run_points
+    s = _scenario(scenario, overrides)
+    analysis.check_point_count(samples, "samples")
+    dists = [analysis.parse_dist(f"{name}={spec}") for name, spec in dist.items()]
+    points = analysis.draw_samples(dists, samples, seed)
+    results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
+    rows = analysis.result_rows(points, results)
+    return {"quantiles": analysis.quantiles(rows), "rows": rows}
+
+
+def batch(sheet: str | Path, workers: int = 1) -> list[dict]:
+    """One row of answers per row of a sheet (CSV or ``.xlsx``). Like ``reserve batch``."""
+    from .batch import run_batch
+    _, rows, _ = run_batch(sheet, workers)
+    return rows

@@ -1,0 +1,176 @@
+"""Tables in and out as spreadsheets use them: CSV (two dialects) and .xlsx.
+
+Writing (:func:`table_file`) picks the format from the file name: ``.csv``
+(or ``-``, standard output) writes CSV, ``.xlsx`` an Excel workbook; any
+other name is refused, never written as CSV under a name that promises
+something else. The workbook's first sheet holds the table with numbers as
+numbers; a second sheet, ``units``, gives each column's unit and meaning.
+
+CSV has two dialects: ``comma`` (``,`` between cells, ``.`` in decimals: the
+default, and what English-locale spreadsheets read) and ``semicolon`` (``;``
+between cells, ``,`` in decimals: what German, French and most other
+continental-European spreadsheets read and write).
+
+Reading (:func:`read_table_rows`): a ``.xlsx`` sheet's first worksheet as rows
+of text cells, numbers written as reserve writes them, so a workbook reads
+exactly as the same sheet saved as CSV.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+
+from .errors import InputError
+
+DIALECTS = ("comma", "semicolon")
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?$")
+_UNIT_SUFFIXES = (("_usd_per_bbl", "USD/bbl"), ("_musd_per_usd", "musd per USD/bbl"),
+                  ("_musd", "million USD"), ("_mbd", "mb/d"), ("_mb", "mb"),
+                  ("_days", "d"), ("_day", "d"), ("_yr", "yr"))
+
+
+def check_dialect(dialect: str) -> str:
+    if dialect not in DIALECTS:
+        raise InputError("--csv-dialect", dialect, "one of: " + ", ".join(DIALECTS))
+    return dialect
+
+
+def check_table_path(path, option: str, also: tuple[str, ...] = ()) -> None:
+    """Refuse, before any work, a file name whose format reserve cannot write."""
+    if path is None or str(path) == "-":
+        return
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in (".csv", ".xlsx", *also):
+        raise InputError(option, str(path), "a file name ending in "
+                         + ", ".join((".csv", ".xlsx", *also)))
+
+
+def table_file(rows: list[dict], columns: list[str], path: str | Path, option: str,
+               dialect: str = "comma") -> str | bytes:
+    """The file for ``rows`` as ``path``'s name asks: CSV text or .xlsx bytes."""
+    suffix = Path(str(path)).suffix.lower()
+    if str(path) == "-" or suffix == ".csv":
+        return csv_text(rows, columns, dialect)
+    if suffix == ".xlsx":
+        return xlsx_bytes(rows, columns)
+    raise InputError(option, str(path), "a file name ending in .csv or .xlsx")
+
+
+def csv_text(rows: list[dict], columns: list[str], dialect: str = "comma") -> str:
+    """CSV in a dialect (module docstring); cells as :func:`reserve.results.number_text`."""
+    import csv
+
+    from .results import number_text
+    semicolon = check_dialect(dialect) == "semicolon"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if semicolon else ",")
+    writer.writerow(columns)
+    for row in rows:
+        cells = [number_text(row.get(c, "")) for c in columns]
+        if semicolon:   # decimal commas, numbers only (text stays as written)
+            cells = [c.replace(".", ",") if _NUMBER.match(c) else c for c in cells]
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def unit_of(column: str) -> tuple[str, str]:
+    """(unit, meaning) of a column: a named output, parameter or schedule column."""
+    from .results import OUTPUTS
+    from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
+    for name, unit, label in OUTPUTS:
+        if name == column:
+            return unit, label
+    if column in PARAMETER_BY_NAME:
+        p = PARAMETER_BY_NAME[column]
+        return p.unit, p.description
+    if column.startswith("storage.") and column.split(".")[-1] in STORAGE_FIELD_BY_NAME:
+        p = STORAGE_FIELD_BY_NAME[column.split(".")[-1]]
+        return p.unit, p.description
+    for suffix, unit in _UNIT_SUFFIXES:
+        if column.endswith(suffix):
+            return unit, ""
+    return "", ""
+
+
+def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
+    """A workbook: the table (numbers as numbers, text as text) and a units sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .results import _inert
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_xlsx_cell(row.get(c, ""), _inert) for c in columns])
+    sheet.freeze_panes = "A2"
+    units = book.create_sheet("units")
+    units.append(["column", "unit", "meaning"])
+    for cell in units[1]:
+        cell.font = Font(bold=True)
+    for column in columns:
+        units.append([column, *unit_of(column)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value, inert):
+    import numpy as np
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        if math.isnan(x):
+            return None
+        return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
+    text = str(value)
+    if _NUMBER.match(text) and not text.endswith("%"):
+        return float(text)   # an input echoed as written: a number stays a number
+    return inert(text)       # text never becomes a formula
+
+
+def _text_of(value, number_text) -> str:
+    import datetime as dt
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return number_text(value)
+
+
+def read_xlsx_rows(path: str | Path, what: str) -> list[list[str]]:
+    """The first worksheet of a workbook as rows of text cells."""
+    from openpyxl import load_workbook
+
+    from .results import number_text
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:   # noqa: BLE001 - a damaged or foreign file: say so
+        raise InputError(what, str(path), f"a readable .xlsx workbook ({type(err).__name__})") \
+            from None
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            cells = [_text_of(v, number_text) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            rows.append([c.strip() for c in cells])
+    finally:
+        book.close()
+    return rows
