@@ -193,7 +193,7 @@ UnwindOpt = typer.Option(False, "--unwind",
                          help="Sell back what was bought within the horizon "
                               "(end_inventory_max_mb = initial_inventory_mb); give tail_days "
                               "for the sale.")
-PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|FILE.svg",
+PlotOpt = typer.Option(None, "--plot", metavar="FILE.png|.svg|.pdf",
                        help="Draw baseline and supported price, fill/release and inventory.")
 
 
@@ -216,8 +216,8 @@ def _baseline_of(path, s):
 
 
 def _check_plot_path(path: Optional[Path]) -> None:
-    if path is not None and path.suffix.lower() not in (".png", ".svg"):
-        raise InputError("--plot", str(path), "a file name ending in .png or .svg")
+    if path is not None and path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InputError("--plot", str(path), "a file name ending in .png, .svg or .pdf")
 
 
 def _scenario(path: Optional[Path], sets: Optional[List[str]], unwind: bool = False,

@@ -3,7 +3,7 @@
 Three panels sharing the day axis, readable without the table: baseline and
 supported price (window shaded, floor and ceiling drawn), fill and release
 [mb/d], inventory against the storage capacity usable each day [mb]. Written
-as PNG or SVG by the file's extension.
+as PNG, SVG or PDF by the file's extension.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .solve import Answer
 
 
 def plot_answer(answer: Answer, path: str | Path) -> None:
-    """Draw ``answer`` to ``path`` (.png or .svg), written whole or not at all."""
+    """Draw ``answer`` to ``path`` (.png, .svg or .pdf), written whole or not at all."""
     _figure_to(answer_figure(answer), path)
 
 
@@ -96,7 +96,7 @@ def _figure_to(fig, path: str | Path) -> None:
     import matplotlib.pyplot as plt
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    buffer = io.BytesIO() if fmt == "png" else io.StringIO()
+    buffer = io.StringIO() if fmt == "svg" else io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=120)
     plt.close(fig)
     write_output(path, buffer.getvalue())
@@ -109,46 +109,132 @@ def _pyplot():
     return plt
 
 
+#: Plain words for the inputs a sweep varies most; others are spelled out
+#: from their names and units (see axis_label).
+PLAIN_LABELS = {
+    "demand_elasticity": "short-run demand elasticity",
+    "supply_elasticity": "short-run supply elasticity",
+    "demand_elasticity_long_run": "long-run demand elasticity",
+    "supply_elasticity_long_run": "long-run supply elasticity",
+    "target_impact_usd_per_bbl": "price move held [USD/bbl]",
+    "hold_days": "days the price is held [d]",
+    "lead_days": "days from decision to window [d]",
+    "price_usd_per_bbl": "baseline crude price [USD/bbl]",
+    "demand_mbd": "world oil demand [mb/d]",
+    "offset_share": "share of the reserve's flow others offset",
+    "discount_rate": "discount rate [per year]",
+    "fill_rate_max_mbd": "largest fill rate allowed [mb/d]",
+    "release_rate_max_mbd": "largest release rate allowed [mb/d]",
+    "net_exports_mbd": "owner's net exports [mb/d]",
+}
+
+
+def axis_label(name: str) -> str:
+    """Plain words and the unit for a parameter's axis."""
+    from .sheets import unit_of
+    if name in PLAIN_LABELS:
+        return PLAIN_LABELS[name]
+    unit, _ = unit_of(name)
+    words = name
+    if name.startswith("storage."):
+        _, option, field = name.split(".")
+        words = f"{option.replace('_', ' ')}: {field}"
+    for suffix in ("_usd_per_bbl_yr", "_usd_per_bbl", "_musd", "_mbd", "_mb", "_days", "_yr"):
+        if words.endswith(suffix):
+            words = words[:-len(suffix)]
+            break
+    words = words.replace("_", " ")
+    return f"{words} [{unit}]" if unit and unit != "1" else words
+
+
 def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
-    """One-way sweeps: storage capacity and total cost against each parameter;
-    a two-parameter grid: a heat map of storage capacity."""
+    """One-way sweeps: storage capacity (top) and total cost (bottom) against each
+    parameter, the default marked and out-of-reach points shown on the axis;
+    a two-parameter grid: heat maps of both, out-of-reach cells hatched."""
     plt = _pyplot()
+    from matplotlib.patches import Rectangle
     ok = [r for r in rows if r["status"] == "ok"]
+    measures = (("storage_capacity_mb", "storage capacity needed [mb]", 1.0, "#1f5fa8"),
+                ("total_cost_musd", "total cost, present value [USD bn]", 1e-3, "#c0392b"))
     if grid:
         names = [k for k in rows[0] if k not in ("sweep",)][:2]
         xs = sorted({r[names[0]] for r in rows})
         ys = sorted({r[names[1]] for r in rows})
-        z = np.full((len(ys), len(xs)), np.nan)
-        for r in ok:
-            z[ys.index(r[names[1]]), xs.index(r[names[0]])] = r["storage_capacity_mb"]
-        fig, ax = plt.subplots(figsize=(8, 6))
-        image = ax.imshow(z, origin="lower", aspect="auto", cmap="viridis",
-                          extent=(min(xs), max(xs), min(ys), max(ys)))
-        fig.colorbar(image, ax=ax, label="storage capacity [mb] (blank: out of reach)")
-        ax.set_xlabel(names[0])
-        ax.set_ylabel(names[1])
-        ax.set_title("storage capacity needed for the target")
+        fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
+        for ax, (key, label, scale, _) in zip(axes, measures):
+            z = np.full((len(ys), len(xs)), np.nan)
+            for r in ok:
+                z[ys.index(r[names[1]]), xs.index(r[names[0]])] = r[key] * scale
+            image = ax.pcolormesh(_edges(xs), _edges(ys), z, cmap="viridis", shading="flat")
+            ex, ey = _edges(xs), _edges(ys)
+            for i, j in zip(*np.nonzero(np.isnan(z))):   # out of reach: hatched grey
+                ax.add_patch(Rectangle((ex[j], ey[i]), ex[j + 1] - ex[j], ey[i + 1] - ey[i],
+                                       facecolor="#eeeeee", edgecolor="#999999", hatch="xx",
+                                       linewidth=0.0))
+            fig.colorbar(image, ax=ax, label=label)
+            ax.set_xlabel(axis_label(names[0]))
+            ax.set_ylabel(axis_label(names[1]))
+            _mark_default(ax, base, names)
+            ax.set_title(label.split(" [")[0] + " (hatched: out of reach)", fontsize=10)
+        fig.tight_layout()
         _figure_to(fig, path)
         return
     sweeps = list(dict.fromkeys(r["sweep"] for r in rows))
-    fig, axes = plt.subplots(len(sweeps), 1, figsize=(8, 3.2 * len(sweeps)), squeeze=False)
-    for ax, name in zip(axes[:, 0], sweeps):
+    fig, axes = plt.subplots(2, len(sweeps), figsize=(6.5 * len(sweeps), 7), squeeze=False,
+                             sharex="col")
+    for column, name in enumerate(sweeps):
         points = [r for r in ok if r["sweep"] == name]
+        unreached = [r[name] for r in rows if r["sweep"] == name and r["status"] != "ok"]
         x = [r[name] for r in points]
-        ax.plot(x, [r["storage_capacity_mb"] for r in points], "o-", color="#1f5fa8")
-        ax.set_xlabel(name)
-        ax.set_ylabel("storage capacity [mb]", color="#1f5fa8")
-        twin = ax.twinx()
-        twin.plot(x, [r["total_cost_musd"] / 1000 for r in points], "s--", color="#c0392b")
-        twin.set_ylabel("total cost [USD bn]", color="#c0392b")
-        ax.axvline(base[name] if not name.startswith("storage.") else np.nan, color="grey",
-                   linestyle=":", linewidth=1)
-        ax.grid(True, color="#dddddd", linewidth=0.6)
-        missing = sum(1 for r in rows if r["sweep"] == name and r["status"] != "ok")
-        ax.set_title(f"{name}" + (f" ({missing} points out of reach)" if missing else ""),
-                     fontsize=10)
+        for row, (key, label, scale, colour) in enumerate(measures):
+            ax = axes[row, column]
+            ax.plot(x, [r[key] * scale for r in points], "o-", color=colour,
+                    label="solved")
+            if unreached:
+                ax.plot(unreached, [0.0] * len(unreached), "x", color="#333333",
+                        markersize=9, clip_on=False, label="out of reach (beyond the limits)")
+            default = _default_of(base, name)
+            if default is not None:
+                ax.axvline(default, color="grey", linestyle=":", linewidth=1.2,
+                           label=f"default {default:g}")
+            ax.set_ylabel(label)
+            ax.set_ylim(bottom=0)
+            ax.grid(True, color="#dddddd", linewidth=0.6)
+            ax.legend(fontsize=8, loc="best")
+        axes[1, column].set_xlabel(axis_label(name))
+        axes[0, column].set_title(f"{len(points)} of {len(points) + len(unreached)} points "
+                                  "within the scenario's limits", fontsize=10)
     fig.tight_layout()
     _figure_to(fig, path)
+
+
+def _edges(values: list[float]) -> np.ndarray:
+    """Cell edges around sorted centres (for a heat map of uneven steps)."""
+    v = np.asarray(values, float)
+    if v.size == 1:
+        return np.array([v[0] - 0.5, v[0] + 0.5])
+    middle = (v[1:] + v[:-1]) / 2
+    return np.concatenate([[2 * v[0] - middle[0]], middle, [2 * v[-1] - middle[-1]]])
+
+
+def _default_of(base, name: str) -> float | None:
+    if name.startswith("storage."):
+        _, option, field = name.split(".")
+        for o in base.storage:
+            if o.name == option:
+                value = getattr(o, field)
+                return float(value) if np.isfinite(value) else None
+        return None
+    value = base[name]
+    return float(value) if isinstance(value, (int, float)) and np.isfinite(value) else None
+
+
+def _mark_default(ax, base, names: list[str]) -> None:
+    x, y = (_default_of(base, n) for n in names)
+    if x is not None and y is not None:
+        ax.plot([x], [y], "*", color="white", markeredgecolor="black", markersize=14,
+                label="default")
+        ax.legend(fontsize=8, loc="lower left")
 
 
 def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False,

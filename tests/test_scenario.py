@@ -122,7 +122,7 @@ def test_unreadable_files(tmp_path):
         build_scenario(bad)
     other = tmp_path / "s.yaml"
     other.write_text("a: 1\n")
-    with pytest.raises(InputError, match=".toml or .csv"):
+    with pytest.raises(InputError, match=".toml, .csv or .xlsx"):
         build_scenario(other)
 
 
