@@ -188,11 +188,19 @@ def test_qp_cost_is_never_below_the_lp_cost_of_its_own_schedule():
                     "storage.leased_tanks.capacity_max_mb": 300,
                     "storage.leased_tanks.build_days": 0})
     ans = size(s)
-    net = ans.solution.fill_mbd - ans.solution.release_mbd
-    premium = float(np.sum(ans.data.premium_musd_per_mbd2 * net ** 2))
-    assert premium > 0
-    lp_cost_of_schedule = outputs(ans)["oil_cost_musd"] - premium
-    assert outputs(ans)["oil_cost_musd"] >= lp_cost_of_schedule
+    lp = size(s.with_params(own_price_effect=False))
+
+    def premium_of(answer):
+        net = answer.solution.fill_mbd - answer.solution.release_mbd
+        return float(np.sum(ans.data.premium_musd_per_mbd2 * net ** 2))
+
+    qp_total, lp_total = outputs(ans)["total_cost_musd"], outputs(lp)["total_cost_musd"]
+    assert premium_of(ans) > 0
+    # the QP's schedule is feasible for the LP, which is cheapest without the premium
+    assert qp_total - premium_of(ans) >= lp_total - 1e-6
+    # and the LP's schedule, premium paid, is feasible for the QP, which is cheapest with it
+    assert qp_total <= lp_total + premium_of(lp) + 1e-6
+    assert qp_total > lp_total + 1e-3           # the premium is not free
 
 
 def test_qp_spreads_the_pre_fill_evenly_by_hand():
