@@ -288,14 +288,42 @@ def draw_samples(dists: list[Distribution], n: int, seed: int | None) -> list[di
             for i in range(n)]
 
 
+#: The outputs whose quantiles cover every sample: a sample out of reach
+#: counts with what it needs when the scenario's caps are lifted.
+NEEDS_OF = {"storage_capacity_mb": "needed_storage_mb",
+            "fill_capacity_mbd": "needed_fill_capacity_mbd",
+            "release_capacity_mbd": "needed_release_capacity_mbd",
+            "total_cost_musd": "needed_total_cost_musd"}
+
+
+def with_needs(row: dict) -> dict:
+    """A row with an out-of-reach sample's needs in the key outputs' places."""
+    if row.get("status") != "infeasible" or "needed_storage_mb" not in row:
+        return row
+    return {**row, **{name: row[need] for name, need in NEEDS_OF.items()}}
+
+
 def quantiles(rows: list[dict], probabilities=(0.05, 0.5, 0.95)) -> dict[str, dict[str, float]]:
-    """Quantiles of every numeric output over the solved samples."""
+    """Quantiles of every numeric output.
+
+    Capacity, rates and cost (NEEDS_OF) are over every sample answered,
+    samples out of reach counted with their needs beyond the limits (they are
+    reported, never hidden); the other outputs are over the samples within
+    the limits.
+    """
     solved = [r for r in rows if r.get("status") == "ok"]
-    names = [k for k in (solved[0] if solved else {}) if k not in ("status", "message", "sample")
+    every = [with_needs(r) for r in rows if r.get("status") in ("ok", "infeasible")]
+    skip = ("status", "message", "sample", "beyond_limits", *NEEDS_OF.values(),
+            "reachable_impact_usd_per_bbl")
+    names = [k for k in (solved[0] if solved else {}) if k not in skip
              and isinstance(solved[0][k], (int, float)) and not isinstance(solved[0][k], bool)]
+    for name in NEEDS_OF:
+        if name not in names and any(name in r for r in every):
+            names.append(name)
     out = {}
     for name in names:
-        values = np.array([r[name] for r in solved], dtype=float)
+        over = every if name in NEEDS_OF else solved
+        values = np.array([r.get(name, np.nan) for r in over], dtype=float)
         values = values[~np.isnan(values)]
         out[name] = {f"p{round(p * 100)}": (float(np.quantile(values, p)) if values.size else math.nan)
                      for p in probabilities}
@@ -358,17 +386,27 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
     if baseline is not None:
         raise InputError("--confidence", confidence, "without --price-path (the impact-mode "
                          "check of the design takes the scenario's constant baseline)")
-    solved = [(r.outputs["total_cost_musd"], i) for i, r in enumerate(results) if r.status == "ok"]
+    # a sample out of reach within the limits counts with what it needs with
+    # the caps lifted: the design may then need more than the scenario allows,
+    # and says so (beyond_limits), rather than refusing to answer
+    answered = {i: (r.outputs if r.status == "ok" else _needs_as_outputs(r.outputs))
+                for i, r in enumerate(results)
+                if r.status == "ok" or np.isfinite(r.outputs.get("needed_storage_mb", np.nan))}
     need = math.ceil(confidence * n - 1e-9)
-    if len(solved) < need:
+    if len(answered) < need:
         raise InputError("--confidence", confidence,
-                         f"<= {len(solved) / n:.3f}: only {len(solved)} of {n} samples can "
-                         "meet the target at all")
-    keep = [i for _, i in sorted(solved)[:need]]
+                         f"<= {len(answered) / n:.3f}: only {len(answered)} of {n} samples can "
+                         "meet the target at all, even with the caps lifted")
+    keep = sorted(answered, key=lambda i: answered[i]["total_cost_musd"])[:need]
     names = [o.name for o in base.storage]
-    capacity = {k: max(results[i].outputs[f"capacity_mb_{k}"] for i in keep) for k in names}
-    fill = max(results[i].outputs["fill_capacity_mbd"] for i in keep)
-    release = max(results[i].outputs["release_capacity_mbd"] for i in keep)
+    capacity = {k: max(answered[i][f"capacity_mb_{k}"] for i in keep) for k in names}
+    fill = max(answered[i]["fill_capacity_mbd"] for i in keep)
+    release = max(answered[i]["release_capacity_mbd"] for i in keep)
+    beyond = [f"storage.{o.name}.capacity_max_mb" for o in base.storage
+              if capacity[o.name] > o.capacity_max_mb * (1 + 1e-7)]
+    beyond += [name for name, value in (("fill_rate_max_mbd", fill),
+                                        ("release_rate_max_mbd", release))
+               if value > base[name] * (1 + 1e-7)]
     # a hair of slack so a kept sample is not lost to solver tolerances
     slack = 1 + 1e-7
     fixed = replace(base, storage=tuple(replace(o, capacity_max_mb=capacity[o.name] * slack,
@@ -415,9 +453,19 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
         "expected_total_cost_musd": expected,
         "coverage": coverage,
         "coverage_with_build_times": strict,
+        "beyond_limits": int(bool(beyond)),
+        "limits_exceeded": " + ".join(beyond),
         **{f"capacity_mb_{k}": v for k, v in capacity.items()},
     }
     return ConfidenceDesign(capacity, fill, release, coverage, covered, strict, expected, outputs)
+
+
+def _needs_as_outputs(needs: dict) -> dict:
+    """An out-of-reach sample's needs under the output names a solved one has."""
+    out = {name: needs[need] for name, need in NEEDS_OF.items()}
+    out.update({k[len("needed_"):]: v for k, v in needs.items()
+                if k.startswith("needed_capacity_mb_")})
+    return out
 
 
 def _target(make: PointScenario, point: dict) -> float:

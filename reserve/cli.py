@@ -582,8 +582,9 @@ def uncertainty(
         counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
                   "infeasible": sum(r.status == "infeasible" for r in results),
                   "error": sum(r.status == "error" for r in results)}
-        _err(f"{counts['solved']} of {samples} samples solved, {counts['infeasible']} "
-             f"out of reach, {counts['error']} with bad inputs")
+        _err(f"{counts['solved']} of {samples} samples within the scenario's limits, "
+             f"{counts['infeasible']} need more (counted with their needs, the caps lifted, "
+             f"in capacity, rates and cost), {counts['error']} with bad inputs")
         if confidence is not None:
             with _progress_bar("checking the design in impact mode") as progress:
                 design = analysis.confidence_design(
@@ -629,8 +630,12 @@ def _print_quantiles(q: dict, counts: dict) -> None:
     from rich.table import Table
 
     from .analysis import KEY_OUTPUTS
-    table = Table(title=f"reserve uncertainty: {counts['solved']} of {counts['requested']} "
-                        "samples solved", title_justify="left")
+    beyond = counts["infeasible"]
+    title = f"reserve uncertainty: {counts['requested']} samples"
+    if beyond:
+        title += (f"; {beyond} need more than the scenario's limits: capacity, rates and cost "
+                  "include their needs (caps lifted), the rest only samples within the limits")
+    table = Table(title=title, title_justify="left")
     for column in ("output", "P5", "P50", "P95"):
         table.add_column(column, justify="left" if column == "output" else "right")
     ordered = [k for k in KEY_OUTPUTS if k in q] + [k for k in q if k not in KEY_OUTPUTS]

@@ -126,6 +126,11 @@ PLAIN_LABELS = {
     "fill_rate_max_mbd": "largest fill rate allowed [mb/d]",
     "release_rate_max_mbd": "largest release rate allowed [mb/d]",
     "net_exports_mbd": "owner's net exports [mb/d]",
+    "rate_capex_usd_per_bbl_per_day": "cost of fill/release capacity [USD per bbl/d]",
+    "rate_lifetime_yr": "life of fill/release equipment [yr]",
+    "adjustment_half_life_days": "half-life of the market's adjustment [d]",
+    "transaction_cost_usd_per_bbl": "trading cost [USD/bbl]",
+    "holding_cost_usd_per_bbl_yr": "holding cost [USD/bbl a year]",
 }
 
 
@@ -245,36 +250,48 @@ def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False,
 
 
 def tornado_figure(rows: list[dict], base, price_path=None):
-    """The tornado chart as a matplotlib figure (see plot_tornado)."""
+    """The tornado chart as a matplotlib figure (see plot_tornado).
+
+    A side out of reach within the scenario's limits is drawn hatched at what
+    it needs with the caps lifted, so an input that pushes the answer past the
+    limits shows its full swing instead of none.
+    """
+    from .analysis import with_needs
     plt = _pyplot()
     by_name: dict[str, dict] = {}
     for r in rows:
-        by_name.setdefault(r["sweep"], {})[r["side"]] = r
-    fig, axes = plt.subplots(1, 2, figsize=(12, 0.45 * max(4, len(by_name)) + 1.5))
-    for ax, output, unit in ((axes[0], "storage_capacity_mb", "mb"),
-                             (axes[1], "total_cost_musd", "musd")):
+        by_name.setdefault(r["sweep"], {})[r["side"]] = with_needs(r)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 0.45 * max(4, len(by_name)) + 2.0))
+    for ax, output, label in ((axes[0], "storage_capacity_mb", "storage capacity [mb]"),
+                              (axes[1], "total_cost_musd",
+                               "total cost, present value [million USD]")):
         centre = _centre(base, output, price_path)
         bars = []
         for name, sides in by_name.items():
             low, high = sides.get("low", {}), sides.get("high", {})
             lo_v, hi_v = low.get(output, np.nan), high.get(output, np.nan)
             swing = np.nanmax([abs(lo_v - centre), abs(hi_v - centre), 0])
-            bars.append((swing, name, lo_v, hi_v))
+            bars.append((swing, name, (lo_v, low.get("status")), (hi_v, high.get("status"))))
         bars.sort(key=lambda b: b[0])
-        for y, (_, name, lo_v, hi_v) in enumerate(bars):
-            for value, colour in ((lo_v, "#4a90d9"), (hi_v, "#e67e22")):
+        for y, (_, name, *sides) in enumerate(bars):
+            for (value, status), colour in zip(sides, ("#4a90d9", "#e67e22")):
                 if np.isnan(value):
-                    ax.plot([centre], [y], "x", color="black")
+                    ax.plot([centre], [y], "x", color="black")   # a bad input: no answer
                 else:
-                    ax.barh(y, value - centre, left=centre, color=colour, height=0.6)
+                    ax.barh(y, value - centre, left=centre, color=colour, height=0.6,
+                            hatch="//" if status == "infeasible" else None,
+                            edgecolor="#333333" if status == "infeasible" else colour)
         ax.set_yticks(range(len(bars)))
-        ax.set_yticklabels([b[1] for b in bars], fontsize=8)
+        ax.set_yticklabels([axis_label(b[1]) for b in bars], fontsize=8)
         ax.axvline(centre, color="black", linewidth=1)
-        ax.set_xlabel(f"{output} [{unit}]")
+        ax.set_xlabel(label)
         ax.grid(True, axis="x", color="#dddddd", linewidth=0.6)
-    axes[0].set_title("storage capacity: low (blue) and high (orange) input; x out of reach",
-                      fontsize=9)
-    axes[1].set_title("total cost", fontsize=9)
+    fig.suptitle("Each input lowered (blue) and raised (orange) by the span, around the "
+                 "default answer (black line)\nhatched: beyond the scenario's caps, drawn at "
+                 "what it needs with them lifted; x: out of reach even then (build or lead "
+                 "times)", fontsize=9)
+    axes[0].set_title("storage capacity", fontsize=10)
+    axes[1].set_title("total cost", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -291,26 +308,39 @@ def _centre(base, output: str, price_path=None) -> float:
 
 
 def plot_histograms(rows: list[dict], path: str | Path) -> None:
-    """Histograms of storage capacity, fill capacity and cost over the samples,
-    with P5, P50 and P95 marked."""
+    """Histograms of storage capacity, fill capacity and cost over every sample
+    answered, stacked: within the scenario's limits (blue) and needing more
+    (hatched orange, at their needs with the caps lifted); P5, P50 and P95
+    of all of them marked, as the quantiles table gives them."""
+    from .analysis import with_needs
     plt = _pyplot()
     ok = [r for r in rows if r["status"] == "ok"]
+    beyond = [with_needs(r) for r in rows
+              if r["status"] == "infeasible" and "needed_storage_mb" in r]
     panels = (("storage_capacity_mb", "storage capacity [mb]"),
               ("fill_capacity_mbd", "fill capacity [mb/d]"),
-              ("total_cost_musd", "total cost [musd]"))
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+              ("total_cost_musd", "total cost, present value [million USD]"))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.6))
     for ax, (name, label) in zip(axes, panels):
-        values = np.array([r[name] for r in ok], float)
-        if values.size:
-            ax.hist(values, bins=30, color="#1f5fa8", alpha=0.8)
+        inside = np.array([r[name] for r in ok], float)
+        outside = np.array([r[name] for r in beyond], float)
+        outside = outside[np.isfinite(outside)]
+        every = np.concatenate([inside, outside])
+        if every.size:
+            bins = np.histogram_bin_edges(every, bins=30)
+            ax.hist([inside, outside], bins=bins, stacked=True, color=["#1f5fa8", "#e67e22"],
+                    hatch=None, label=["within the limits", "beyond the limits (needs)"])
+            for patch in ax.patches[len(bins) - 1:]:
+                patch.set_hatch("//")
             for p, style in ((5, ":"), (50, "-"), (95, ":")):
-                q = np.percentile(values, p)
+                q = np.percentile(every, p)
                 ax.axvline(q, color="#c0392b", linestyle=style, label=f"P{p} {q:,.1f}")
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
         ax.set_xlabel(label)
         ax.set_ylabel("samples")
-    fig.suptitle(f"{len(ok)} of {len(rows)} samples solved"
-                 + (f"; {len(rows) - len(ok)} out of reach or invalid" if len(ok) < len(rows) else ""),
-                 fontsize=10)
+    unanswered = len(rows) - len(ok) - len(beyond)
+    fig.suptitle(f"{len(rows)} samples: {len(ok)} within the scenario's limits, {len(beyond)} "
+                 "needing more (shown at what they need with the caps lifted)"
+                 + (f", {unanswered} with bad inputs" if unanswered else ""), fontsize=10)
     fig.tight_layout()
     _figure_to(fig, path)

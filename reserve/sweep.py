@@ -91,14 +91,82 @@ class Resolver:
 
 
 def solve_point(resolver: Resolver, scenario: Scenario) -> PointResult:
-    """One point's outputs, with the status a batch row or sweep row reports."""
+    """One point's outputs, with the status a batch row or sweep row reports.
+
+    A point out of reach still says what it needs (:func:`needs_of`): an
+    analyst comparing points must see how far each is from the limits, not a
+    blank.
+    """
     try:
         answer = resolver.solve(scenario)
-    except TargetUnreachable as err:
-        return PointResult("infeasible", {}, str(err))
+    except TargetUnreachable:
+        needs = needs_of(resolver, scenario)
+        return PointResult("infeasible", needs, needs_words(needs))
     except ReserveError as err:
         return PointResult("error", {}, str(err))
-    return PointResult("ok", outputs(answer))
+    return PointResult("ok", {**outputs(answer), "beyond_limits": 0})
+
+
+#: What an out-of-reach point reports, beside ``beyond_limits = 1``: the most
+#: its limits hold, the limit that binds, and the answer with the scenario's
+#: caps on storage and rates lifted.
+NEED_COLUMNS = ("reachable_impact_usd_per_bbl", "binding_limit", "needed_storage_mb",
+                "needed_fill_capacity_mbd", "needed_release_capacity_mbd",
+                "needed_total_cost_musd")
+
+
+def lifted(scenario: Scenario) -> Scenario:
+    """``scenario`` with every cap on storage and on fill and release rates lifted."""
+    from dataclasses import replace
+    return replace(scenario.with_params(fill_rate_max_mbd=np.inf, release_rate_max_mbd=np.inf),
+                   storage=tuple(replace(o, capacity_max_mb=np.inf) for o in scenario.storage))
+
+
+def needs_of(resolver: Resolver, scenario: Scenario) -> dict:
+    """The NEED_COLUMNS of a point out of reach (module docstring of NEED_COLUMNS)."""
+    from .solve import max_impact
+    needs: dict = {"beyond_limits": 1, **{c: np.nan for c in NEED_COLUMNS}, "binding_limit": ""}
+    baseline = baseline_of(resolver.path, scenario)
+    band = scenario.floor_usd_per_bbl is not None or scenario.ceiling_usd_per_bbl is not None
+    if not band and scenario.objective != "net-benefit":
+        try:
+            reach, _ = max_impact(scenario, baseline, cache=resolver.cache)
+            needs["reachable_impact_usd_per_bbl"] = scenario.sign * reach
+        except ReserveError:
+            pass
+    try:
+        free = outputs(resolver.solve(lifted(scenario)))
+    except ReserveError:
+        needs["binding_limit"] = "beyond lifted caps (build times, lead time or the market)"
+        return needs
+    needs.update(needed_storage_mb=free["storage_capacity_mb"],
+                 needed_fill_capacity_mbd=free["fill_capacity_mbd"],
+                 needed_release_capacity_mbd=free["release_capacity_mbd"],
+                 needed_total_cost_musd=free["total_cost_musd"],
+                 **{f"needed_capacity_mb_{o.name}": free.get(f"capacity_mb_{o.name}", 0.0)
+                    for o in scenario.storage})
+    binding = []
+    if free["fill_capacity_mbd"] > scenario.fill_rate_max_mbd * (1 + 1e-7):
+        binding.append("fill_rate_max_mbd")
+    if free["release_capacity_mbd"] > scenario.release_rate_max_mbd * (1 + 1e-7):
+        binding.append("release_rate_max_mbd")
+    for o in scenario.storage:
+        if free.get(f"capacity_mb_{o.name}", 0.0) > o.capacity_max_mb * (1 + 1e-7):
+            binding.append(f"storage.{o.name}.capacity_max_mb")
+    needs["binding_limit"] = " + ".join(binding) or "the caps together"
+    return needs
+
+
+def needs_words(needs: dict) -> str:
+    """The message of a point out of reach, from its needs."""
+    words = "target out of reach within the scenario's limits"
+    if needs["binding_limit"]:
+        words += f" ({needs['binding_limit']})"
+    if np.isfinite(needs["needed_storage_mb"]):
+        words += (f"; with the caps lifted it needs {needs['needed_storage_mb']:.1f} mb and "
+                  f"{max(needs['needed_fill_capacity_mbd'], needs['needed_release_capacity_mbd']):.2f}"
+                  " mb/d")
+    return words
 
 
 class PointSolver:

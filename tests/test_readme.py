@@ -177,10 +177,7 @@ def test_the_readme_has_examples_to_run():
 
 
 #: examples an open issue must still mend (strict: the test fails once they run)
-KNOWN_BROKEN = {
-    "reserve uncertainty --samples 1000 --dist demand_elasticity=uniform:-0.35:-0.03 --seed 1 "
-    "--confidence 0.9": "issue 12: a design for 90 % needs out-of-reach samples answered too",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("command", [

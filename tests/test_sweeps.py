@@ -221,6 +221,52 @@ def test_uncertainty_quantiles_match_the_closed_form():
     assert q["samples"] == {"requested": 2000, "solved": 2000, "infeasible": 0, "error": 0}
 
 
+def test_an_out_of_reach_point_still_says_what_it_needs(cli):
+    """demand -0.35: the target needs hold * target * Q0 (eps_s - eps_d) / P0 of
+    storage with the caps lifted (a closed form), and its reachable impact is
+    the one `reserve size`'s own diagnosis finds."""
+    result = runner.invoke(app, ["sensitivity", "--vary", "demand_elasticity=-0.35,-0.1"])
+    assert result.exit_code == 0, result.output
+    far, near = csv.DictReader(io.StringIO(result.stdout))
+    assert (far["status"], far["beyond_limits"]) == ("infeasible", "1")
+    assert (near["status"], near["beyond_limits"]) == ("ok", "0")
+    needed = 180 * 5 * 86 * (0.05 + 0.35) / 66.75
+    assert float(far["needed_storage_mb"]) == pytest.approx(needed, rel=1e-7)
+    assert float(far["needed_fill_capacity_mbd"]) == pytest.approx(needed / 180, rel=1e-7)
+    assert "fill_rate_max_mbd" in far["binding_limit"]        # 2.58 mb/d > the 2 mb/d cap
+    diagnosis = cli("size", "--set", "demand_elasticity=-0.35").stderr
+    reach = float(diagnosis.split("can hold at most +")[1].split(" USD/bbl")[0])
+    assert float(far["reachable_impact_usd_per_bbl"]) == pytest.approx(reach, abs=0.005)
+
+
+def test_quantiles_cover_every_sample_with_their_needs():
+    """The closed form of the test above, over every sample: out-of-reach
+    samples count with what they need, so the quantiles are those of the
+    unconstrained answer, not of the samples that happen to fit."""
+    args = ["uncertainty", "--samples", "400", "--seed", "7", "--dist",
+            "demand_elasticity=uniform:-0.35:-0.03", "--format", "json"]
+    capped = json.loads(runner.invoke(app, args).stdout)
+    lifted = json.loads(runner.invoke(app, [*args, "--set", "fill_rate_max_mbd=inf", "--set",
+                                            "storage.floating_storage.capacity_max_mb=inf"
+                                            ]).stdout)
+    assert capped["samples"]["infeasible"] > 100 and lifted["samples"]["infeasible"] == 0
+    for p in ("p5", "p50", "p95"):
+        assert capped["storage_capacity_mb"][p] == pytest.approx(
+            lifted["storage_capacity_mb"][p], rel=1e-7)
+
+
+def test_a_confidence_design_beyond_the_limits_says_so():
+    result = runner.invoke(app, ["uncertainty", "--samples", "40", "--seed", "1", "--dist",
+                                 "demand_elasticity=uniform:-0.35:-0.03", "--confidence", "0.9",
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.output
+    design = json.loads(result.stdout)
+    assert design["beyond_limits"] == 1
+    assert "fill_rate_max_mbd" in design["limits_exceeded"]
+    assert design["fill_capacity_mbd"] > 2.0
+    assert design["coverage"] >= 0.9
+
+
 def test_same_seed_same_answer():
     args = ["uncertainty", "-n", "30", "--seed", "11", "--dist",
             "supply_elasticity=triangular:0:0.05:0.15", "-f", "json"]
