@@ -683,6 +683,46 @@ def batch(
 
 
 @app.command()
+def paths(
+    method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
+                               help="Block bootstrap of Brent's daily moves, or a mean-"
+                                    "reverting process fitted to them."),
+    n_paths: int = typer.Option(100, "--paths", "-n", help="Number of paths."),
+    days: Optional[int] = typer.Option(None, "--days",
+                                       help="Days after day 0 [d] (default: the scenario's "
+                                            "horizon)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same "
+                                                            "paths)."),
+    block_days: float = typer.Option(20.0, "--block-days",
+                                     help="Mean block length of the bootstrap [d]."),
+    since: Optional[int] = typer.Option(None, "--since", metavar="YEAR",
+                                        help="Use the history from this year on."),
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
+                                          help="Write the paths here (default: stdout)."),
+    plot: Optional[Path] = PlotOpt,
+):
+    """Price paths from 40 years of Brent history, starting at the scenario's price:
+    one row a day, one column a path [USD/bbl], and a fan chart with --plot."""
+    def body():
+        from .paths import fan_figure, generate, paths_rows
+        _check_plot_path(plot)
+        _check_outputs(rows=output)
+        s = _scenario(scenario, set_)
+        horizon = s.horizon_days if days is None else days
+        drawn = generate(method, s.price_usd_per_bbl, horizon, n_paths, seed, block_days, since)
+        rows, columns = paths_rows(drawn)
+        _write_rows(rows, columns, output)
+        if plot is not None:
+            from .plot import _figure_to
+            with _writing("--plot", plot):
+                _figure_to(fan_figure(drawn, s.price_usd_per_bbl, method), plot)
+            _err(f"plot written to {plot}")
+    _guarded(body)
+
+
+@app.command()
 def report(
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE.html",
                                 help="The report to write (one self-contained HTML file)."),

@@ -1,0 +1,183 @@
+"""Many futures: price paths drawn from 40 years of history (`reserve paths`).
+
+Two generators, both reproducible with a seed and both starting at the
+scenario's price (the paths are price *moves* from history, rescaled to
+start there):
+
+- ``bootstrap``: the stationary block bootstrap of Politis & Romano (1994)
+  on the daily log returns of the shipped Brent history: blocks of
+  consecutive days, of geometric length with mean ``block_days``, glued end
+  to end. It keeps the history's volatility clusters and fat tails within a
+  block and needs no model.
+- ``mean-reverting``: an Ornstein-Uhlenbeck process on the log price,
+  d ln P = kappa (mu - ln P) dt + sigma dW, fitted to the history by least
+  squares on its exact AR(1) discretization, ln P_{t+1} = a + b ln P_t + e:
+  kappa = -ln b, mu = a / (1 - b), sigma = sd(e) sqrt(2 kappa / (1 - b^2))
+  (Schwartz 1997 uses this one-factor model for crude).
+
+The history is ``models/brent-daily.csv`` (EIA, "Europe Brent Spot Price
+FOB", public domain; trading days, each taken as one day).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from .errors import InputError
+
+METHODS = ("bootstrap", "mean-reverting")
+HISTORY_FILE = "brent-daily.csv"
+#: Most path-days one run may draw: 10,000 paths of 10 years daily, some
+#: 290 MB of float64.
+PATH_DAYS_MAX = 10_000 * 3_650
+
+
+def history() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped Brent history: dates (numpy datetime64[D]) and prices [USD/bbl]."""
+    text = resources.files("reserve.models").joinpath(HISTORY_FILE).read_text(encoding="utf-8")
+    data = np.genfromtxt(io.StringIO(text), delimiter=",", skip_header=1,
+                         dtype=[("date", "datetime64[D]"), ("price", float)])
+    keep = np.isfinite(data["price"]) & (data["price"] > 0)
+    return data["date"][keep], data["price"][keep]
+
+
+@dataclass(frozen=True)
+class OrnsteinUhlenbeck:
+    """d ln P = kappa (mu - ln P) dt + sigma dW, with dt in days."""
+
+    kappa_per_day: float
+    mu_log_usd: float
+    sigma_per_sqrt_day: float
+
+    @property
+    def half_life_days(self) -> float:
+        return math.log(2) / self.kappa_per_day
+
+    @property
+    def long_run_price_usd_per_bbl(self) -> float:
+        return math.exp(self.mu_log_usd)
+
+
+def fit_mean_reversion(prices: np.ndarray) -> OrnsteinUhlenbeck:
+    """Least-squares fit of the OU process to daily prices (module docstring)."""
+    x = np.log(np.asarray(prices, float))
+    if x.size < 30:
+        raise InputError("history", f"{x.size} prices", "at least 30 daily prices to fit")
+    b, a = np.polyfit(x[:-1], x[1:], 1)
+    if not 0 < b < 1:
+        raise InputError("history", f"AR(1) coefficient {b:.6f}",
+                         "a mean-reverting history (0 < b < 1)")
+    residual = x[1:] - (a + b * x[:-1])
+    kappa = -math.log(b)
+    sigma = float(np.std(residual, ddof=2)) * math.sqrt(2 * kappa / (1 - b * b))
+    return OrnsteinUhlenbeck(kappa, a / (1 - b), sigma)
+
+
+def simulate_mean_reversion(model: OrnsteinUhlenbeck, start_usd_per_bbl: float, days: int,
+                            n_paths: int, rng: np.random.Generator) -> np.ndarray:
+    """Paths [n_paths, days + 1] from the exact discretization, day 0 = the start."""
+    b = math.exp(-model.kappa_per_day)
+    sd = model.sigma_per_sqrt_day * math.sqrt((1 - b * b) / (2 * model.kappa_per_day))
+    x = np.empty((n_paths, days + 1))
+    x[:, 0] = math.log(start_usd_per_bbl)
+    shocks = rng.standard_normal((n_paths, days)) * sd
+    for t in range(days):   # a recursion in time, vectorized over paths
+        x[:, t + 1] = model.mu_log_usd + b * (x[:, t] - model.mu_log_usd) + shocks[:, t]
+    return np.exp(x)
+
+
+def block_bootstrap(log_returns: np.ndarray, start_usd_per_bbl: float, days: int,
+                    n_paths: int, block_days: float, rng: np.random.Generator) -> np.ndarray:
+    """Stationary block bootstrap paths [n_paths, days + 1] (module docstring).
+
+    Each day either continues the current block (probability 1 - 1/block_days)
+    or starts a new one at a uniformly drawn day of the history; the history
+    wraps around, as Politis & Romano's does.
+    """
+    n = log_returns.size
+    start_new = rng.random((n_paths, days)) < 1.0 / block_days
+    start_new[:, 0] = True
+    fresh = rng.integers(0, n, (n_paths, days))
+    # index of each day's return: a fresh start, or the day after the last one
+    offset = np.arange(days)
+    last_start = np.maximum.accumulate(np.where(start_new, offset, 0), axis=1)
+    origin = np.take_along_axis(fresh, last_start, axis=1)
+    index = (origin + (offset - last_start)) % n
+    steps = log_returns[index]
+    log_path = np.concatenate([np.zeros((n_paths, 1)), np.cumsum(steps, axis=1)], axis=1)
+    return start_usd_per_bbl * np.exp(log_path)
+
+
+def generate(method: str, start_usd_per_bbl: float, days: int, n_paths: int,
+             seed: int | None = None, block_days: float = 20.0,
+             since_year: int | None = None) -> np.ndarray:
+    """``n_paths`` daily price paths of ``days`` days after day 0 [USD/bbl]."""
+    if method not in METHODS:
+        raise InputError("--method", method, "one of: " + ", ".join(METHODS))
+    if n_paths < 1 or days < 1:
+        raise InputError("--paths" if n_paths < 1 else "--days", min(n_paths, days),
+                         "a whole number >= 1")
+    if n_paths * days > PATH_DAYS_MAX:
+        raise InputError("--paths", n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
+                         f"(10,000 paths of 10 years): at most {PATH_DAYS_MAX // days:,} paths "
+                         f"of {days:,} days")
+    if not block_days >= 1 or not math.isfinite(block_days):
+        raise InputError("--block-days", block_days, "a mean block length >= 1 day")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InputError("--seed", seed, "a whole number >= 0 and < 2**63")
+    dates, prices = history()
+    if since_year is not None:
+        keep = dates >= np.datetime64(f"{since_year}-01-01")
+        if keep.sum() < 30:
+            raise InputError("--since", since_year, f"a year with 30 or more prices after it "
+                             f"(the history runs {dates[0]} to {dates[-1]})")
+        prices = prices[keep]
+    rng = np.random.default_rng(seed)
+    if method == "bootstrap":
+        return block_bootstrap(np.diff(np.log(prices)), start_usd_per_bbl, days, n_paths,
+                               block_days, rng)
+    return simulate_mean_reversion(fit_mean_reversion(prices), start_usd_per_bbl, days,
+                                   n_paths, rng)
+
+
+def paths_rows(paths: np.ndarray) -> tuple[list[dict], list[str]]:
+    """A wide table: ``day``, then ``path_1`` ... ``path_N`` [USD/bbl]."""
+    columns = ["day"] + [f"path_{i + 1}" for i in range(paths.shape[0])]
+    rows = [{"day": t, **{f"path_{i + 1}": float(paths[i, t]) for i in range(paths.shape[0])}}
+            for t in range(paths.shape[1])]
+    return rows, columns
+
+
+def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str):
+    """A fan chart: the paths' 5-95 % and 25-75 % bands and median, a few
+    paths, and the history's last stretch of the same length before day 0."""
+    from .plot import _pyplot
+    plt = _pyplot()
+    days = paths.shape[1] - 1
+    dates, prices = history()
+    before = prices[-(days + 1):]
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    ax.plot(np.arange(-before.size + 1, 1), before, color="#555555", linewidth=1,
+            label=f"Brent history, the {before.size - 1:,} trading days to {dates[-1]}")
+    day = np.arange(days + 1)
+    p5, p25, p50, p75, p95 = np.percentile(paths, [5, 25, 50, 75, 95], axis=0)
+    ax.fill_between(day, p5, p95, color="#9ec5ea", label="5-95 % of paths")
+    ax.fill_between(day, p25, p75, color="#4a90d9", label="25-75 % of paths")
+    ax.plot(day, p50, color="#1f3f73", linewidth=2, label="median path")
+    for i in range(min(3, paths.shape[0])):
+        ax.plot(day, paths[i], color="#c0392b", linewidth=0.7, alpha=0.8,
+                label="three of the paths" if i == 0 else None)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("days from the start (history to the left)")
+    ax.set_ylabel("crude price [USD/bbl]")
+    ax.set_title(f"{paths.shape[0]:,} price paths by {method}, starting at "
+                 f"${start_usd_per_bbl:.2f}/bbl", fontsize=10)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig

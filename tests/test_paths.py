@@ -1,0 +1,94 @@
+"""`reserve paths`: price paths from the shipped Brent history, checked against
+what each generator must do by construction."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reserve.cli import app
+from reserve.paths import (OrnsteinUhlenbeck, block_bootstrap, fit_mean_reversion, generate,
+                           history, simulate_mean_reversion)
+
+runner = CliRunner()
+
+
+def test_the_shipped_history_is_brent_from_1987():
+    dates, prices = history()
+    assert str(dates[0]) == "1987-05-20" and prices[0] == pytest.approx(18.63)
+    assert prices.size > 9_900 and np.all(prices > 0)
+    assert np.all(np.diff(dates.astype("int64")) > 0)
+
+
+@pytest.mark.parametrize("method", ["bootstrap", "mean-reverting"])
+def test_paths_start_at_the_scenario_price_and_reproduce_their_seed(method):
+    a = generate(method, 66.75, 200, 30, seed=5)
+    assert a.shape == (30, 201)
+    assert np.all(a[:, 0] == 66.75) and np.all(a > 0)
+    assert np.array_equal(a, generate(method, 66.75, 200, 30, seed=5))
+    assert not np.array_equal(a, generate(method, 66.75, 200, 30, seed=6))
+
+
+def test_a_bootstrap_path_is_runs_of_consecutive_history_days():
+    """With one block for the whole path, each path's daily moves are the
+    history's moves on consecutive days (wrapping at the end), as drawn."""
+    returns = np.diff(np.log(history()[1]))
+    paths = block_bootstrap(returns, 50.0, 400, 20, block_days=1e12,
+                            rng=np.random.default_rng(3))
+    n = returns.size
+    for path in paths:
+        moves = np.diff(np.log(path))
+        candidates = np.flatnonzero(np.isclose(returns, moves[0], rtol=0, atol=1e-12))
+        assert any(np.allclose(returns[(i + np.arange(400)) % n], moves, rtol=0, atol=1e-12)
+                   for i in candidates), "no run of consecutive history days gives this path"
+
+
+def test_the_bootstrap_keeps_the_historys_volatility():
+    returns = np.diff(np.log(history()[1]))
+    paths = block_bootstrap(returns, 66.75, 2_000, 200, 20.0, np.random.default_rng(1))
+    drawn = np.diff(np.log(paths), axis=1).ravel()
+    assert drawn.std() == pytest.approx(returns.std(), rel=0.05)
+
+
+def test_the_fit_recovers_a_known_mean_reversion():
+    """A path simulated from known parameters gives them back within sampling
+    error (the AR(1) estimate of b over N steps has sd about sqrt((1-b^2)/N))."""
+    truth = OrnsteinUhlenbeck(kappa_per_day=0.004, mu_log_usd=math.log(60.0),
+                              sigma_per_sqrt_day=0.02)
+    path = simulate_mean_reversion(truth, 60.0, 400_000, 1, np.random.default_rng(11))[0]
+    fitted = fit_mean_reversion(path)
+    assert fitted.kappa_per_day == pytest.approx(truth.kappa_per_day, rel=0.15)
+    assert fitted.long_run_price_usd_per_bbl == pytest.approx(60.0, rel=0.05)
+    assert fitted.sigma_per_sqrt_day == pytest.approx(truth.sigma_per_sqrt_day, rel=0.01)
+
+
+def test_the_command_writes_a_day_a_row_and_a_path_a_column(tmp_path):
+    result = runner.invoke(app, ["paths", "--paths", "4", "--days", "30", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["day", "path_1", "path_2", "path_3", "path_4"]
+    assert len(rows) == 1 + 31 and rows[1][1:] == ["66.75"] * 4
+    dated = runner.invoke(app, ["paths", "-s", "us-spr-2022", "--paths", "2", "--days", "5",
+                                "--method", "mean-reverting", "--plot", str(tmp_path / "f.png")])
+    assert dated.exit_code == 0, dated.output
+    assert list(csv.reader(io.StringIO(dated.stdout)))[1][1] == "100"   # its own price
+    assert (tmp_path / "f.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--method", "garch"], "--method"),
+    (["--paths", "0"], "--paths"),
+    (["--paths", "100000", "--days", "3650"], "at most 10,000 paths"),
+    (["--block-days", "0.5"], "--block-days"),
+    (["--seed", "-3"], "--seed"),
+    (["--since", "2030"], "--since"),
+])
+def test_bad_path_options_exit_2(args, words):
+    result = runner.invoke(app, ["paths", *args])
+    assert result.exit_code == 2, result.output
+    assert words in result.output
