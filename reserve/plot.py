@@ -344,3 +344,28 @@ def plot_histograms(rows: list[dict], path: str | Path) -> None:
                  + (f", {unanswered} with bad inputs" if unanswered else ""), fontsize=10)
     fig.tight_layout()
     _figure_to(fig, path)
+
+
+def risk_figure(rule, foresight_share: float | None, scenario):
+    """The share of paths the causal rule still defends, day by day, with the
+    share perfect foresight holds for comparison."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(10, 5))
+    day = np.arange(rule.defended_share.size)
+    ax.step(day, 100 * rule.defended_share, where="post", color="#1f5fa8", linewidth=2,
+            label="causal rule (today's price only): share still holding")
+    if foresight_share is not None:
+        ax.axhline(100 * foresight_share, color="#c0392b", linestyle="--",
+                   label=f"perfect foresight: {100 * foresight_share:.0f} % of paths held")
+    band = (f"floor ${scenario.floor_usd_per_bbl:.2f}/bbl"
+            if scenario.floor_usd_per_bbl is not None
+            else f"ceiling ${scenario.ceiling_usd_per_bbl:.2f}/bbl")
+    ax.set_title(f"Share of {rule.held.size:,} price paths on which the reserve still holds "
+                 f"the {band}", fontsize=10)
+    ax.set_xlabel("days from the start [d]")
+    ax.set_ylabel("paths still defended [%]")
+    ax.set_ylim(0, 102)
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.legend(fontsize=9, loc="lower left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,145 @@
+"""How likely is a reserve to hold its band when prices wander? (`reserve risk`)
+
+A design (storage capacity, fill and release rates, an opening stock) defends
+a floor or a ceiling on many daily price paths, two ways side by side:
+
+- **a causal rule**, which knows only today's price: below a floor it buys
+  what lifts the price back to the floor, as far as its fill rate and free
+  storage allow, and above the floor it sells back what it can without
+  pushing the price under it (a ceiling is the mirror: sell above it, buy
+  back below it). The band holds on day t when the supported price is within
+  a cent of it; a path is held when every day is. Vectorized over paths with
+  numpy: one step a day for all paths at once.
+- **perfect foresight** per path: the least-cost schedule that knows the
+  whole path (the LP of `reserve size` with the design as hard limits and
+  the path as baseline): held when that LP is feasible. The gap between the
+  two is what a rule without foresight costs in reliability.
+
+The price answers the reserve as in the static linear model:
+Delta p_t = beta_t (1 - offset_share) x_t, beta_t = P_t / (Q0 (eps_s - eps_d)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+from .scenario import Scenario
+
+#: A day holds when the supported price misses the band by less than this [USD/bbl].
+TOLERANCE_USD_PER_BBL = 0.01
+
+
+@dataclass
+class RuleResult:
+    """The causal rule on every path: who held, when each first failed, the flows."""
+
+    held: np.ndarray              # bool [paths]
+    first_failure_day: np.ndarray  # int [paths], -1 when held
+    defended_share: np.ndarray    # float [days]: share of paths not yet failed by day t
+    oil_spend_musd: np.ndarray    # float [paths]: oil bought less oil sold, at supported prices
+    end_stock_mb: np.ndarray      # float [paths]
+
+
+def price_slope(s: Scenario, prices: np.ndarray) -> np.ndarray:
+    """beta_t (1 - offset_share) [USD/bbl per mb/d] for each path-day."""
+    return prices / (s.demand_mbd * (s.supply_elasticity - s.demand_elasticity)) * (
+        1.0 - s.offset_share)
+
+
+def causal_rule(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
+                release_rate_mbd: float, initial_mb: float, floor: float | None,
+                ceiling: float | None) -> RuleResult:
+    """Run the rule of the module docstring on ``prices`` [paths, days] (USD/bbl)."""
+    if (floor is None) == (ceiling is None):
+        raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
+    if s.price_model != "linear" or s.dynamic:
+        raise InputError("price_model", s.price_model, "linear, without long-run elasticities, "
+                         "for the causal rule")
+    paths, days = prices.shape
+    slope = price_slope(s, prices)
+    stock = np.full(paths, float(initial_mb))
+    failed_on = np.full(paths, -1)
+    spend = np.zeros(paths)
+    for t in range(days):
+        p, b = prices[:, t], slope[:, t]
+        if floor is not None:
+            need = np.maximum(floor - p, 0.0) / b           # buy to lift p to the floor
+            room = np.maximum(p - floor, 0.0) / b           # sell without going under it
+            fill = np.minimum.reduce([need, np.full(paths, fill_rate_mbd), capacity_mb - stock])
+            release = np.where(need > 0, 0.0, np.minimum.reduce(
+                [room, np.full(paths, release_rate_mbd), stock]))
+        else:
+            need = np.maximum(p - ceiling, 0.0) / b         # sell to bring p to the ceiling
+            room = np.maximum(ceiling - p, 0.0) / b         # buy back without going over it
+            release = np.minimum.reduce([need, np.full(paths, release_rate_mbd), stock])
+            fill = np.where(need > 0, 0.0, np.minimum.reduce(
+                [room, np.full(paths, fill_rate_mbd), capacity_mb - stock]))
+        fill, release = np.maximum(fill, 0.0), np.maximum(release, 0.0)
+        stock = stock + fill - release
+        supported = p + b * (fill - release)
+        spend += (fill - release) * supported
+        ok = (supported >= floor - TOLERANCE_USD_PER_BBL if floor is not None
+              else supported <= ceiling + TOLERANCE_USD_PER_BBL)
+        failed_on = np.where((failed_on < 0) & ~ok, t, failed_on)
+    alive = np.array([(failed_on < 0) | (failed_on > t) for t in range(days)]).mean(axis=1)
+    return RuleResult(failed_on < 0, failed_on, alive, spend, stock)
+
+
+def read_paths(path) -> np.ndarray:
+    """Paths [paths, days] from a `reserve paths` file (day, path_1, ... columns)."""
+    from .files import read_text
+    from .scenario import read_csv_rows
+    rows = read_csv_rows(read_text(path, "--paths-file", "CSV file"), "--paths-file")
+    if len(rows) < 3 or not rows[0] or rows[0][0].lower() != "day" or len(rows[0]) < 2:
+        raise InputError("--paths-file", str(path), "a `reserve paths` file: a header day, "
+                         "path_1, ... and two or more day rows")
+    width = len(rows[0])
+    values = np.empty((len(rows) - 1, width))
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            raise InputError("--paths-file", f"row {number}", f"{width} cells, as the header")
+        try:
+            values[number - 2] = [float(c) for c in row]
+        except ValueError:
+            raise InputError("--paths-file", f"row {number}", "numbers only") from None
+    days, prices = values[:, 0], values[:, 1:].T
+    if not np.all(np.diff(days) == 1) or days[0] != 0:
+        raise InputError("--paths-file", str(path), "rows for days 0, 1, 2, ... in order")
+    if not np.all(np.isfinite(prices)) or not np.all(prices > 0):
+        raise InputError("--paths-file", str(path), "finite prices > 0")
+    return prices
+
+
+def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
+                    release_rate_mbd: float, initial_mb: float, on_path=None) -> np.ndarray:
+    """For each path, whether the design holds the scenario's band with the
+    whole path known (the least-cost LP with the design as limits is feasible)."""
+    from dataclasses import replace
+
+    from .errors import TargetUnreachable
+    from .solve import design_storage
+    from .sweep import Resolver
+    # the design as impact mode reads it (one storage usable from day 0, its
+    # rates as caps), the band kept as the thing to hold
+    design = replace(s.with_params(initial_inventory_mb=initial_mb, fill_rate_max_mbd=fill_rate_mbd,
+                                   release_rate_max_mbd=release_rate_mbd,
+                                   rate_capex_usd_per_bbl_per_day=0.0),
+                     storage=design_storage(s, capacity_mb))
+    step = design.time_step_days
+    n = design.horizon_days // step
+    resolver = Resolver(design)
+    held = np.zeros(prices.shape[0], bool)
+    for i, path in enumerate(prices):
+        # the path's daily prices as the per-period baseline of the model
+        resolver.path = path[:n * step].reshape(n, step).mean(axis=1)
+        try:
+            resolver.solve(design)
+            held[i] = True
+        except TargetUnreachable:
+            held[i] = False
+        if on_path is not None:
+            on_path(i + 1, prices.shape[0])
+    return held

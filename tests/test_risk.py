@@ -1,0 +1,118 @@
+"""`reserve risk`: the causal rule against a hand simulation, foresight never
+below the rule, and bad input refused."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from reserve.cli import app
+from reserve.risk import causal_rule, foresight_holds
+from conftest import scenario
+
+runner = CliRunner()
+Q0, SPREAD = 86.0, 0.15          # the default's world demand and eps_s - eps_d
+
+
+def _v_path(low: float, days: int = 21) -> np.ndarray:
+    """70 down to ``low`` at the middle day and back up, linearly [USD/bbl]."""
+    half = days // 2
+    down = np.linspace(70.0, low, half + 1)
+    return np.concatenate([down, down[-2::-1]])[None, :]
+
+
+def _by_hand(prices, floor, capacity, fill_rate, release_rate):
+    """The rule written out day by day, without reserve's helpers."""
+    stock, held, first_failure = 0.0, True, -1
+    for t, p in enumerate(prices):
+        slope = p / (Q0 * SPREAD)                       # USD/bbl per mb/d
+        if p < floor:
+            x = min((floor - p) / slope, fill_rate, capacity - stock)
+        else:
+            x = -min((p - floor) / slope, release_rate, stock)
+        stock += x
+        if p + slope * x < floor - 0.01 and held:
+            held, first_failure = False, t
+    return held, first_failure, stock
+
+
+@pytest.mark.parametrize("capacity", [1000.0, 8.0])
+def test_the_rule_on_a_v_shaped_path_is_the_hand_simulation(capacity):
+    s = scenario(floor_usd_per_bbl=60)
+    prices = _v_path(52.0)
+    rule = causal_rule(s, prices, capacity, 2.0, 2.0, 0.0, 60.0, None)
+    held, first_failure, stock = _by_hand(prices[0], 60.0, capacity, 2.0, 2.0)
+    assert bool(rule.held[0]) == held
+    assert rule.first_failure_day[0] == first_failure
+    assert rule.end_stock_mb[0] == pytest.approx(stock, abs=1e-9)
+    if capacity > 100:     # room enough: the floor holds every day
+        assert held and stock > 0
+    else:                  # 8 mb fill up before the dip's bottom (day 10)
+        assert not held and first_failure > 5
+
+
+def test_a_ceiling_is_the_mirror_of_a_floor():
+    s = scenario(ceiling_usd_per_bbl=80)
+    prices = 150.0 - _v_path(52.0)        # a spike to 98 and back
+    rule = causal_rule(s, prices, 500.0, 5.0, 5.0, 500.0, None, 80.0)
+    assert rule.held[0]
+    # the mirror by hand: sell (p - 80)/slope above the ceiling, buy back below
+    stock = 500.0
+    for p in prices[0]:
+        slope = p / (Q0 * SPREAD)
+        stock += (-min((p - 80) / slope, 5.0, stock) if p > 80
+                  else min((80 - p) / slope, 5.0, 500.0 - stock))
+    assert rule.end_stock_mb[0] == pytest.approx(stock, abs=1e-9)
+
+
+def test_foresight_never_holds_less_than_the_rule():
+    from reserve.paths import generate
+    prices = generate("bootstrap", 66.75, 90, 30, seed=4)
+    s = scenario(floor_usd_per_bbl=62).with_params(lead_days=0, tail_days=0, hold_days=91)
+    rule = causal_rule(s, prices, 60.0, 1.0, 1.0, 0.0, 62.0, None)
+    held = foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0)
+    assert 0 < rule.held.mean() < 1
+    assert np.all(held[rule.held])             # whatever the rule holds, foresight holds
+
+
+def test_the_command_reports_both_shares(tmp_path):
+    result = runner.invoke(app, ["risk", "--capacity-mb", "300", "--fill-rate-mbd", "2",
+                                 "--floor", "60", "--paths", "40", "--days", "120", "--seed",
+                                 "1", "-f", "json", "--plot", str(tmp_path / "r.png")])
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.stdout.split("\nplot")[0])
+    assert values["paths"] == 40 and values["days"] == 121
+    assert 0 <= values["held_share_causal_rule"] <= values["held_share_foresight"] <= 1
+    assert (tmp_path / "r.png").exists()
+
+
+def test_paths_from_a_file(tmp_path):
+    runner.invoke(app, ["paths", "--paths", "5", "--days", "60", "--seed", "3", "-o",
+                        str(tmp_path / "p.csv")])
+    result = runner.invoke(app, ["risk", "--capacity-mb", "100", "--floor", "60",
+                                 "--paths-file", str(tmp_path / "p.csv"), "--no-foresight",
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paths"] == 5
+
+
+@pytest.mark.parametrize("args, content, words", [
+    (["--capacity-mb", "100"], None, "a floor or a ceiling"),
+    (["--capacity-mb", "100", "--floor", "60", "--ceiling", "80"], None, "ceiling"),
+    (["--capacity-mb", "-1", "--floor", "60"], None, "--capacity-mb"),
+    (["--capacity-mb", "100", "--floor", "60", "--initial-mb", "200"], None, "--initial-mb"),
+    (["--capacity-mb", "100", "--floor", "60"], "day,path_1\n0,60\n1,nan\n", "finite prices"),
+    (["--capacity-mb", "100", "--floor", "60"], "day,path_1,path_2\n0,60,61\n1,60\n",
+     "3 cells"),
+    (["--capacity-mb", "100", "--floor", "60"], "day,path_1\n0,60\n2,61\n", "days 0, 1, 2"),
+])
+def test_bad_risk_input_exits_2(tmp_path, args, content, words):
+    if content is not None:
+        (tmp_path / "p.csv").write_text(content)
+        args = [*args, "--paths-file", str(tmp_path / "p.csv")]
+    result = runner.invoke(app, ["risk", *args, "--paths", "3", "--days", "10"])
+    assert result.exit_code == 2, result.output
+    assert words in result.output
