@@ -224,3 +224,14 @@ def test_the_readme_python_api_section_runs_as_a_doctest():
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
     assert len(test.examples) >= 10
+
+
+def test_the_tin_council_table_is_what_its_script_prints():
+    import importlib.util
+    path = ROOT / "examples" / "tin-council" / "run.py"
+    spec = importlib.util.spec_from_file_location("tin_council", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (ROOT / "examples" / "tin-council" / "README.md").read_text(encoding="utf-8")
+    for line in module.table():
+        assert line in doc, f"the write-up should hold {line!r}"
