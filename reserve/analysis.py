@@ -47,7 +47,7 @@ def _whole(name: str) -> bool:
     return p is not None and p.kind == "int"
 
 
-def _check_name(name: str, option: str, numeric: bool = True) -> None:
+def check_name(name: str, option: str, numeric: bool = True) -> None:
     known = name in PARAMETER_BY_NAME or (name.startswith("storage.") and name.count(".") == 2)
     if not known:
         error = unknown_name(name, name, PARAMETER_BY_NAME)
@@ -78,7 +78,7 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
     if not sep or not spec.strip():
         raise InputError("--vary", text, "NAME=LO:HI:N or NAME=V1,V2,..., "
                          "e.g. demand_elasticity=-0.35:-0.03:9")
-    _check_name(name, "--vary")
+    check_name(name, "--vary")
     try:
         if ":" in spec:
             lo, hi, count = spec.split(":")
@@ -143,7 +143,7 @@ def tornado_points(base: Scenario, span: float, names: list[str] | None) -> list
     """
     if names:
         for name in names:
-            _check_name(name, "--params")
+            check_name(name, "--params")
         chosen = names
     else:
         chosen = [p.name for p in PARAMETERS if p.kind in ("float", "int")
@@ -256,7 +256,7 @@ def parse_dist(text: str) -> Distribution:
                 raise InputError("--dist", text, f"presets named among: {', '.join(known)} "
                                  f"({choice.strip()!r} is not one)")
         return Distribution(name, "choice", tuple(c.strip() for c in choices))
-    _check_name(name, "--dist")
+    check_name(name, "--dist")
     kind, _, rest = spec.partition(":")
     try:
         if kind == "choice":

@@ -84,7 +84,7 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *,
     s = _scenario(scenario, overrides)
     varied = [(name, [float(v) for v in values]) for name, values in vary.items()]
     for name, _ in varied:
-        analysis.parse_vary(f"{name}=0")   # the name is checked as the CLI checks it
+        analysis.check_name(name, "vary")   # as the command line checks it
     points = analysis.sweep_points(varied, grid, s)
     results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
     return analysis.result_rows(points, results)

@@ -687,7 +687,7 @@ def paths(
     method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
                                help="Block bootstrap of Brent's daily moves, or a mean-"
                                     "reverting process fitted to them."),
-    n_paths: int = typer.Option(100, "--paths", "-n", help="Number of paths."),
+    n_paths: int = typer.Option(100, "--n-paths", "-n", help="Number of paths."),
     days: Optional[int] = typer.Option(None, "--days",
                                        help="Days after day 0 [d] (default: the scenario's "
                                             "horizon)."),
@@ -736,10 +736,10 @@ def risk(
                                                     "floor, full for a ceiling)."),
     floor: Optional[str] = FloorOpt,
     ceiling: Optional[str] = CeilingOpt,
-    paths_file: Optional[Path] = typer.Option(None, "--paths-file", metavar="FILE.csv",
+    paths_file: Optional[Path] = typer.Option(None, "--paths", metavar="FILE.csv",
                                               help="Paths from `reserve paths` (default: draw "
                                                    "them by --method)."),
-    n_paths: int = typer.Option(200, "--paths", "-n", help="Paths to draw without a file."),
+    n_paths: int = typer.Option(200, "--n-paths", "-n", help="Paths to draw without a file."),
     days: int = typer.Option(365, "--days", help="Days of each path drawn [d]."),
     method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
                                help="How to draw the paths (see `reserve paths`)."),

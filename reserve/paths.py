@@ -120,10 +120,10 @@ def generate(method: str, start_usd_per_bbl: float, days: int, n_paths: int,
     if method not in METHODS:
         raise InputError("--method", method, "one of: " + ", ".join(METHODS))
     if n_paths < 1 or days < 1:
-        raise InputError("--paths" if n_paths < 1 else "--days", min(n_paths, days),
+        raise InputError("--n-paths" if n_paths < 1 else "--days", min(n_paths, days),
                          "a whole number >= 1")
     if n_paths * days > PATH_DAYS_MAX:
-        raise InputError("--paths", n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
+        raise InputError("--n-paths", n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
                          f"(10,000 paths of 10 years): at most {PATH_DAYS_MAX // days:,} paths "
                          f"of {days:,} days")
     if not block_days >= 1 or not math.isfinite(block_days):

@@ -92,24 +92,24 @@ def read_paths(path) -> np.ndarray:
     """Paths [paths, days] from a `reserve paths` file (day, path_1, ... columns)."""
     from .files import read_text
     from .scenario import read_csv_rows
-    rows = read_csv_rows(read_text(path, "--paths-file", "CSV file"), "--paths-file")
+    rows = read_csv_rows(read_text(path, "--paths", "CSV file"), "--paths")
     if len(rows) < 3 or not rows[0] or rows[0][0].lower() != "day" or len(rows[0]) < 2:
-        raise InputError("--paths-file", str(path), "a `reserve paths` file: a header day, "
+        raise InputError("--paths", str(path), "a `reserve paths` file: a header day, "
                          "path_1, ... and two or more day rows")
     width = len(rows[0])
     values = np.empty((len(rows) - 1, width))
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != width:
-            raise InputError("--paths-file", f"row {number}", f"{width} cells, as the header")
+            raise InputError("--paths", f"row {number}", f"{width} cells, as the header")
         try:
             values[number - 2] = [float(c) for c in row]
         except ValueError:
-            raise InputError("--paths-file", f"row {number}", "numbers only") from None
+            raise InputError("--paths", f"row {number}", "numbers only") from None
     days, prices = values[:, 0], values[:, 1:].T
     if not np.all(np.diff(days) == 1) or days[0] != 0:
-        raise InputError("--paths-file", str(path), "rows for days 0, 1, 2, ... in order")
+        raise InputError("--paths", str(path), "rows for days 0, 1, 2, ... in order")
     if not np.all(np.isfinite(prices)) or not np.all(prices > 0):
-        raise InputError("--paths-file", str(path), "finite prices > 0")
+        raise InputError("--paths", str(path), "finite prices > 0")
     return prices
 
 

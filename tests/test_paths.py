@@ -68,12 +68,12 @@ def test_the_fit_recovers_a_known_mean_reversion():
 
 
 def test_the_command_writes_a_day_a_row_and_a_path_a_column(tmp_path):
-    result = runner.invoke(app, ["paths", "--paths", "4", "--days", "30", "--seed", "2"])
+    result = runner.invoke(app, ["paths", "--n-paths", "4", "--days", "30", "--seed", "2"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["day", "path_1", "path_2", "path_3", "path_4"]
     assert len(rows) == 1 + 31 and rows[1][1:] == ["66.75"] * 4
-    dated = runner.invoke(app, ["paths", "-s", "us-spr-2022", "--paths", "2", "--days", "5",
+    dated = runner.invoke(app, ["paths", "-s", "us-spr-2022", "--n-paths", "2", "--days", "5",
                                 "--method", "mean-reverting", "--plot", str(tmp_path / "f.png")])
     assert dated.exit_code == 0, dated.output
     assert list(csv.reader(io.StringIO(dated.stdout)))[1][1] == "100"   # its own price
@@ -82,8 +82,8 @@ def test_the_command_writes_a_day_a_row_and_a_path_a_column(tmp_path):
 
 @pytest.mark.parametrize("args, words", [
     (["--method", "garch"], "--method"),
-    (["--paths", "0"], "--paths"),
-    (["--paths", "100000", "--days", "3650"], "at most 10,000 paths"),
+    (["--n-paths", "0"], "--n-paths"),
+    (["--n-paths", "100000", "--days", "3650"], "at most 10,000 paths"),
     (["--block-days", "0.5"], "--block-days"),
     (["--seed", "-3"], "--seed"),
     (["--since", "2030"], "--since"),

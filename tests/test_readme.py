@@ -97,7 +97,7 @@ FIGURES = [
                 f"to ${o['max_price_usd_per_bbl'] - 66.75:.2f}/bbl and nets Russia "
                 f"{_bn(o['net_benefit_musd'])}"]),
     ("README.md", ["risk", "--capacity-mb", "300", "--fill-rate-mbd", "2", "--floor", "60",
-                   "--paths", "200", "--days", "365", "--seed", "1"],
+                   "--n-paths", "200", "--days", "365", "--seed", "1"],
      lambda o: [f"prints a {100 * o['held_share_causal_rule']:.0f} % chance",
                 "foresight does no better" if o["held_share_foresight"]
                 == o["held_share_causal_rule"] else "foresight holds more"]),

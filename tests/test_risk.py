@@ -80,7 +80,7 @@ def test_foresight_never_holds_less_than_the_rule():
 
 def test_the_command_reports_both_shares(tmp_path):
     result = runner.invoke(app, ["risk", "--capacity-mb", "300", "--fill-rate-mbd", "2",
-                                 "--floor", "60", "--paths", "40", "--days", "120", "--seed",
+                                 "--floor", "60", "--n-paths", "40", "--days", "120", "--seed",
                                  "1", "-f", "json", "--plot", str(tmp_path / "r.png")])
     assert result.exit_code == 0, result.output
     values = json.loads(result.stdout.split("\nplot")[0])
@@ -90,10 +90,10 @@ def test_the_command_reports_both_shares(tmp_path):
 
 
 def test_paths_from_a_file(tmp_path):
-    runner.invoke(app, ["paths", "--paths", "5", "--days", "60", "--seed", "3", "-o",
+    runner.invoke(app, ["paths", "--n-paths", "5", "--days", "60", "--seed", "3", "-o",
                         str(tmp_path / "p.csv")])
     result = runner.invoke(app, ["risk", "--capacity-mb", "100", "--floor", "60",
-                                 "--paths-file", str(tmp_path / "p.csv"), "--no-foresight",
+                                 "--paths", str(tmp_path / "p.csv"), "--no-foresight",
                                  "-f", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["paths"] == 5
@@ -112,7 +112,7 @@ def test_paths_from_a_file(tmp_path):
 def test_bad_risk_input_exits_2(tmp_path, args, content, words):
     if content is not None:
         (tmp_path / "p.csv").write_text(content)
-        args = [*args, "--paths-file", str(tmp_path / "p.csv")]
-    result = runner.invoke(app, ["risk", *args, "--paths", "3", "--days", "10"])
+        args = [*args, "--paths", str(tmp_path / "p.csv")]
+    result = runner.invoke(app, ["risk", *args, "--n-paths", "3", "--days", "10"])
     assert result.exit_code == 2, result.output
     assert words in result.output
