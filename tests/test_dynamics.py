@@ -255,8 +255,14 @@ def test_plot_files(cli, tmp_path, ext, magic):
 
 
 def test_plot_bad_extension_exits_2(cli, tmp_path):
+    r = cli("size", "--plot", tmp_path / "a.jpg")
+    assert r.returncode == 2 and "--plot" in r.stderr and ".pdf" in r.stderr
+
+
+def test_a_pdf_plot_is_a_pdf(cli, tmp_path):
     r = cli("size", "--plot", tmp_path / "a.pdf")
-    assert r.returncode == 2 and "--plot" in r.stderr
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_crash_example_runs_through_the_cli(cli):
