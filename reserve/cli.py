@@ -722,6 +722,11 @@ def paths(
     _guarded(body)
 
 
+#: Most path-days `reserve risk` solves with foresight (an LP a path, about
+#: 10 ms a path-year here): 1,000 paths of a year, some minutes.
+FORESIGHT_PATH_DAYS_MAX = 1_000 * 366
+
+
 @app.command()
 def risk(
     capacity_mb: float = typer.Option(..., "--capacity-mb", help="Storage of the design [mb]."),
@@ -789,6 +794,11 @@ def risk(
                   "first_failure_day_p50": float(np.median(failed)) if failed.size else None,
                   "expected_oil_spend_musd": float(rule.oil_spend_musd.mean()),
                   "expected_end_stock_mb": float(rule.end_stock_mb.mean())}
+        if foresight and prices.size > FORESIGHT_PATH_DAYS_MAX:
+            raise InputError("--foresight", f"{prices.shape[0]:,} paths of "
+                             f"{prices.shape[1]:,} days", f"at most "
+                             f"{FORESIGHT_PATH_DAYS_MAX:,} path-days (an LP a path: some "
+                             "minutes); or --no-foresight for the causal rule alone")
         if foresight:
             horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
                                     time_step_days=1)

@@ -116,3 +116,9 @@ def test_bad_risk_input_exits_2(tmp_path, args, content, words):
     result = runner.invoke(app, ["risk", *args, "--n-paths", "3", "--days", "10"])
     assert result.exit_code == 2, result.output
     assert words in result.output
+
+
+def test_foresight_on_too_many_path_days_is_refused_with_the_way_out():
+    result = runner.invoke(app, ["risk", "--capacity-mb", "10", "--floor", "60", "--n-paths",
+                                 "2000", "--days", "365"])
+    assert result.exit_code == 2 and "--no-foresight" in result.output
