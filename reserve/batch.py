@@ -14,15 +14,15 @@ schema (flat names or ``storage.NAME.FIELD``) plus, optionally:
 
 Empty cells take the defaults. The output repeats every input column, in
 order, then every result column, then ``status`` (``ok``, ``infeasible``,
-``error``) and ``message``: one output row per input row, in input order,
-whatever happens to any row. A spreadsheet's dialect is read (comma or
+``error``, or ``cancelled`` when the run was interrupted) and ``message``:
+one output row per input row, in input order, whatever happens to any row.
+A sheet may be CSV or an ``.xlsx`` workbook. A spreadsheet's dialect is read (comma or
 semicolon, byte-order mark, CRLF, quotes, decimal commas in semicolon files,
 ``5%`` targets).
 """
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from pathlib import Path
 
@@ -133,12 +133,12 @@ class BatchSolver:
         files elsewhere on the machine."""
         if name == "":
             return None
-        allowed = ("the name of a .toml or .csv scenario in the sheet's folder, or of a "
+        allowed = ("the name of a .toml, .csv or .xlsx scenario in the sheet's folder, or of a "
                    "shipped scenario: " + ", ".join(shipped_scenarios()))
         if Path(name).name != name or name in (".", ".."):
             raise InputError("scenario", name, allowed + " (no folders)")
         local = self.folder / name
-        if local.exists() and Path(name).suffix.lower() in (".toml", ".csv"):
+        if local.exists() and Path(name).suffix.lower() in (".toml", ".csv", ".xlsx"):
             return local
         if shipped_name(name) is not None:
             return name
