@@ -16,7 +16,8 @@ import shlex
 from pathlib import Path
 
 from .results import OUTPUTS, notes, outputs, sentence
-from .scenario import DEFAULT_SCENARIO, Scenario, packaged_file
+from .files import read_text
+from .scenario import DEFAULT_SCENARIO, Scenario, packaged_file, shipped_name
 from .schema import PARAMETERS, STORAGE_FIELDS
 from .solve import Answer
 
@@ -29,36 +30,56 @@ TORNADO_SPAN = 0.25
 _KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 
-def toml_sources(text: str) -> tuple[dict[str, str], dict[int, str]]:
+def toml_sources(text: str) -> tuple[dict[str, str], dict[int, tuple[str, list[str]]]]:
     """The comment that explains each key of a commented TOML scenario.
 
-    A key's source is the last comment block above it in its section (one
-    block often explains several keys). Returns flat keys' sources and, by
-    position, each [[storage]] table's comment.
+    A comment block belongs to the key right below it. The keys that follow
+    it without a comment of their own are explained by the same block: they
+    cite it by the key it belongs to ("as for demand_elasticity") instead of
+    repeating it, so each source is said once. Returns flat keys' sources and,
+    by position, each [[storage]] table's comment and the keys it sets.
     """
     flat: dict[str, str] = {}
-    storage: dict[int, str] = {}
+    storage: dict[int, tuple[str, list[str]]] = {}
+    above: dict[int, str] = {}
     block: list[str] = []
-    last = ""
+    owner = ""          # the key the last comment block explained
     table = -1
+    gap = False         # a blank line since the last comment line
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("#"):
+            if gap:         # a new block: only the one right above a key explains it
+                block, gap = [], False
             block.append(stripped.lstrip("#").strip())
             continue
-        if block:   # section rulers ("-- market ---") are not sources
-            last = " ".join(b for b in block if b and not b.startswith("--"))
-            block = []
+        # section rulers ("-- market ---") are not sources
+        comment = " ".join(b for b in block if b and not b.startswith("--"))
         if stripped == "[[storage]]":
             table += 1
-            last = ""
+            above[table] = comment   # used only when the table has no comment inside
+            storage[table] = ("", [])
+            block, owner = [], ""
             continue
         match = _KEY.match(line)
-        if match and table >= 0 and last:
-            storage.setdefault(table, last)
-        elif match:
-            flat[match.group(1)] = last
-    return flat, storage
+        if match is None:
+            if not stripped:
+                gap = True  # a blank line keeps a block for the key below it
+                continue
+            block = []
+            continue
+        key = match.group(1)
+        if table >= 0:
+            note, keys = storage[table]
+            storage[table] = (note or comment, [*keys, key])
+        elif comment:
+            flat[key], owner = comment, key
+        elif owner:
+            flat[key] = f"as for {owner}"
+        else:
+            flat[key] = ""
+        block, gap = [], False
+    return flat, {k: (note or above[k], keys) for k, (note, keys) in storage.items()}
 
 
 def _cell(value) -> str:
@@ -75,9 +96,14 @@ def _cell(value) -> str:
 
 def assumptions(s: Scenario, scenario_path: Path | None, overrides: dict) -> list[dict]:
     """Every input with its value, unit and source."""
-    text = packaged_file(DEFAULT_SCENARIO) if scenario_path is None else (
-        scenario_path.read_text(encoding="utf-8") if scenario_path.suffix == ".toml" else "")
-    where = f"models/{DEFAULT_SCENARIO}" if scenario_path is None else scenario_path.name
+    shipped = DEFAULT_SCENARIO if scenario_path is None else (
+        shipped_name(scenario_path) + ".toml"
+        if shipped_name(scenario_path) is not None and not Path(scenario_path).exists() else None)
+    if shipped is not None:
+        text, where = packaged_file(shipped), f"models/{shipped}"
+    else:
+        text = (read_text(scenario_path) if Path(scenario_path).suffix == ".toml" else "")
+        where = Path(scenario_path).name
     flat, storage = toml_sources(text)
     rows = []
     for p in PARAMETERS:
@@ -90,11 +116,19 @@ def assumptions(s: Scenario, scenario_path: Path | None, overrides: dict) -> lis
         rows.append({"name": p.name, "value": s[p.name], "unit": p.unit,
                      "meaning": p.description, "source": source})
     for k, option in enumerate(s.storage):
-        note = storage.get(k, "")
+        note, keys = storage.get(k, ("", []))
+        first = next((f"storage.{option.name}.{f.name}" for f in STORAGE_FIELDS[1:]
+                      if f.name in keys), None)
         for field in STORAGE_FIELDS[1:]:
             name = f"storage.{option.name}.{field.name}"
-            source = ("set for this run" if name in overrides
-                      else f"{where}: {note}" if note else where)
+            if name in overrides:
+                source = "set for this run (--set or an option)"
+            elif field.name not in keys:
+                source = "schema default (reserve params)"
+            elif name == first:   # the option's comment, said once
+                source = f"{where}: {note}" if note else where
+            else:
+                source = f"as for {first}"
             rows.append({"name": name, "value": getattr(option, field.name), "unit": field.unit,
                          "meaning": field.description, "source": source})
     return rows
@@ -136,6 +170,12 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
     tornado_svg = (svg_text(tornado_figure(tornado_rows, answer.scenario, price_path))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
     reproduce = " ".join(shlex.quote(c) for c in command)
+    from . import __version__
+    import datetime as dt
+    import highspy
+    stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    h = highspy.Highs()
+    highs_version = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
     remarks = "".join(f"<p class=note>{html.escape(text)}</p>"
                       for text in [*(f"Warning: {w}" for w in answer.warnings),
                                    *(f"Note: {n}" for n in notes(answer))])
@@ -174,7 +214,7 @@ svg {{ max-width: 100%; height: auto; }}
 {assumption_rows}</table>
 <h2>Reproduce</h2>
 <pre>{html.escape(reproduce)}</pre>
-<p>Made by <code>reserve</code>: a Pyomo model solved with HiGHS. See the project's README for the model and its readings.</p>
+<p>Made by <code>reserve</code> {html.escape(__version__)} on {stamp}: a Pyomo model solved with HiGHS {html.escape(highs_version)}. The model, its equations and readings are in the project's <code>docs/model.md</code>.</p>
 </body></html>
 """
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Render `reserve report` in headless Chromium and keep a screenshot to look at.
 #
-#   scripts/check-report.sh [OUT_DIR]      (needs Debian's chromium: apt-get install chromium)
+#   scripts/check-report.sh [OUT_DIR] [REPORT.html]   (needs Debian's chromium:
+#                                                     apt-get install chromium)
 #
-# Writes OUT_DIR/report.html and OUT_DIR/report.png (a full-page screenshot)
-# and checks that Chromium loaded nothing from the network: the report must
-# be one self-contained file.
+# Renders REPORT.html (default: a fresh `reserve report` of the default
+# question, written to OUT_DIR/report.html) to OUT_DIR/report.png, the whole
+# page: Chromium draws a window taller than any report and the blank below
+# the page is trimmed. Checks that the page holds the report's heading and
+# that Chromium loaded nothing from the network: the report must be one
+# self-contained file.
 set -euo pipefail
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
@@ -14,12 +18,16 @@ if [ -z "$browser" ]; then
     echo "no chromium on this machine: apt-get install chromium" >&2
     exit 2
 fi
-reserve report -o "$out/report.html"
+if [ -n "${2:-}" ]; then
+    cp "$2" "$out/report.html"
+else
+    reserve report -o "$out/report.html"
+fi
 profile="$(mktemp -d)"
 # The flags keep Chromium off the network (it has none here) and headless.
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$profile" --hide-scrollbars --window-size=1200,5200 \
+    --user-data-dir="$profile" --hide-scrollbars --window-size=1200,16000 \
     --screenshot="$out/report.png" "file://$out/report.html" 2>"$out/chromium.log"
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
@@ -29,4 +37,16 @@ if grep -Eo '(src|href)="https?://' "$out/report.html"; then
     echo "the report fetches from the network" >&2
     exit 1
 fi
+# trim the blank below the page, so the picture is the page, whole
+python3 - "$out/report.png" <<'PY'
+import sys
+from PIL import Image, ImageChops
+image = Image.open(sys.argv[1]).convert("RGB")
+box = ImageChops.difference(image, Image.new("RGB", image.size, (255, 255, 255))).getbbox()
+if box is None:
+    sys.exit("the screenshot is blank")
+if box[3] >= image.height - 2:
+    sys.exit("the page is taller than the window: raise --window-size")
+image.crop((0, 0, image.width, box[3] + 40)).save(sys.argv[1])
+PY
 echo "rendered: $out/report.png ($(stat -c %s "$out/report.png") bytes)"

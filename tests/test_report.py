@@ -40,10 +40,23 @@ def test_report_source_of_every_number_in_the_default_scenario():
     flat, storage = toml_sources((ROOT / "models" / "sechin-2008.toml").read_text())
     assert flat["price_usd_per_bbl"].startswith("NYMEX crude")
     assert "Kilian & Murphy" in flat["demand_elasticity"]
-    assert flat["demand_elasticity"] == flat["supply_elasticity"]      # one block, two keys
+    # one block, two keys: said once, the second key cites the first
+    assert flat["supply_elasticity"] == "as for demand_elasticity"
+    assert flat["time_step_days"].startswith("Daily periods")     # its own, not the key above's
     assert not any(v.startswith("--") for v in flat.values())
-    assert "Cushing" in storage[0] and "2009" in storage[1]
-    assert "US DOE" in storage[3] and len(storage) == 5
+    assert "Cushing" in storage[0][0] and "2009" in storage[1][0]
+    assert "US DOE" in storage[3][0] and len(storage) == 5
+    assert "lease_term_days" in storage[0][1] and "fixed_cost_musd" not in storage[0][1]
+
+
+def test_report_says_each_source_once_and_stamps_itself(tmp_path, cli):
+    from reserve import __version__
+    r = cli("report", "-o", tmp_path / "r.html", "-s", "us-spr-2022")
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "r.html").read_text()
+    assert text.count("The SPR&#x27;s four salt-cavern sites") == 1
+    assert "as for storage.spr_salt_caverns.capex_usd_per_bbl" in text
+    assert f"<code>reserve</code> {__version__} on 20" in text and "HiGHS 1." in text
 
 
 def test_report_needs_an_html_name(cli, tmp_path):
