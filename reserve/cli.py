@@ -205,9 +205,10 @@ def _path(path: Optional[Path]):
     return read_price_path(path)
 
 
-def _baseline(path: Optional[Path], s):
-    """Per-period baseline prices of scenario ``s`` from --price-path, or None."""
-    return _baseline_of(_path(path), s)
+def _with_path(s, path: Optional[Path]):
+    """``s`` carrying its --price-path (a PricePath: the plot dates its axis by it)."""
+    from dataclasses import replace
+    return s if path is None else replace(s, price_path=_path(path))
 
 
 def _baseline_of(path, s):
@@ -348,9 +349,10 @@ def size(
         s = _scenario(scenario, set_, unwind, target_impact_usd_per_bbl=target_impact,
                       hold_days=hold_days, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling,
                       objective=objective)
-        baseline = _baseline(price_path, s)
+        s = _with_path(s, price_path)
         with _progress_bar("target out of reach; diagnosing") as progress:
-            answer = solve_size(s, baseline, time_limit_s=time_limit, progress=progress)
+            answer = solve_size(s, _baseline_of(s.price_path, s), time_limit_s=time_limit,
+                                progress=progress)
         _report(answer, fmt, schedule, plot, output)
     _guarded(body)
 
@@ -384,9 +386,10 @@ def impact(
         _check_time_limit(time_limit)
         _check_plot_path(plot)
         _check_outputs(schedule=schedule, output=output)
-        s = _scenario(scenario, set_, unwind, hold_days=hold_days, objective=objective)
+        s = _with_path(_scenario(scenario, set_, unwind, hold_days=hold_days,
+                                 objective=objective), price_path)
         answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
-                              direction.value, _baseline(price_path, s),
+                              direction.value, _baseline_of(s.price_path, s),
                               time_limit_s=time_limit)
         _report(answer, fmt, schedule, plot, output)
     _guarded(body)
@@ -838,6 +841,8 @@ def report(
     """A report to hand round: question, answer, table, charts, every assumption
     with its unit and source, and the command that reproduces it."""
     def body():
+        from dataclasses import replace
+
         from .report import build_report, tornado_for
         from .files import write_output
         from .scenario import parse_set
@@ -848,6 +853,7 @@ def report(
                        floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
         s = _scenario(scenario, set_, **options)
         path = _path(price_path)
+        s = replace(s, price_path=path)
         with _progress_bar("target out of reach; diagnosing") as progress:
             answer = solve_size(s, _baseline_of(path, s), progress=progress)
         rows = tornado_for(s, path)

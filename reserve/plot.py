@@ -29,7 +29,16 @@ def answer_figure(answer: Answer):
     s, d = answer.scenario, answer.data
     sch = schedule(answer)
     out = outputs(answer)
-    day = sch["day"] + d.step_days / 2.0  # plot each period at its middle
+    start = getattr(s.price_path, "start_date", None)
+
+    def x(days):
+        """Days from the decision, or dates when the price path is dated."""
+        if start is None:
+            return np.asarray(days, float)
+        hours = np.rint(np.asarray(days, float) * 24).astype("timedelta64[h]")
+        return np.datetime64(start, "h") + hours
+
+    day = x(sch["day"] + d.step_days / 2.0)  # plot each period at its middle
     fig, (ax_price, ax_flow, ax_stock) = plt.subplots(
         3, 1, sharex=True, figsize=(10, 8.5), gridspec_kw={"height_ratios": [3, 2, 2]})
 
@@ -37,7 +46,7 @@ def answer_figure(answer: Answer):
     window = np.flatnonzero(d.in_window) if d.has_target else np.array([], dtype=int)
     for ax in (ax_price, ax_flow, ax_stock):
         if window.size:
-            ax.axvspan(sch["day"][window[0]], sch["day"][window[-1]] + d.step_days,
+            ax.axvspan(x(sch["day"][window[0]]), x(sch["day"][window[-1]] + d.step_days),
                        color="#fff3c4", zorder=0, label="_window")
         ax.grid(True, color="#dddddd", linewidth=0.6)
 
@@ -52,7 +61,7 @@ def answer_figure(answer: Answer):
     ax_price.set_ylabel("crude price [USD/bbl]")
     ax_price.legend(loc="best", fontsize=9)
     if window.size:
-        ax_price.text(sch["day"][window[0]], ax_price.get_ylim()[1], " window",
+        ax_price.text(x(sch["day"][window[0]]), ax_price.get_ylim()[1], " window",
                       va="top", fontsize=9, color="#8a6d00")
 
     ax_flow.fill_between(day, sch["fill_mbd"], step="mid", color="#2e8b57", alpha=0.7,
@@ -67,7 +76,10 @@ def answer_figure(answer: Answer):
     ax_stock.step(day, answer.solution.usable_capacity_mb, where="mid", color="black",
                   linestyle="--", linewidth=1.2, label="storage capacity usable")
     ax_stock.set_ylabel("stock [mb]")
-    ax_stock.set_xlabel("day from decision")
+    ax_stock.set_xlabel("day from decision" if start is None else
+                        f"date (day 0, the decision: {start.isoformat()})")
+    if start is not None:
+        fig.autofmt_xdate()
     ax_stock.legend(loc="best", fontsize=9)
 
     if answer.mode == "size":

@@ -330,3 +330,20 @@ def test_the_premium_by_tangent_cuts_is_the_qp(extra):
                                                           rel=1e-5, abs=1e-5)
     assert np.allclose(cuts.fill_mbd - cuts.release_mbd, qp.fill_mbd - qp.release_mbd,
                        rtol=1e-3, atol=1e-4)
+
+
+def test_a_dated_price_path_dates_the_plot_axis(tmp_path):
+    """The schedule chart of a dated path reads in dates, the decision day first."""
+    from reserve.plot import answer_figure
+    from reserve.pricepath import read_price_path
+    from dataclasses import replace
+    path = tmp_path / "p.csv"
+    path.write_text("date,price_usd_per_bbl\n2008-10-22,66.75\n2009-10-22,70\n")
+    s = replace(scenario(), price_path=read_price_path(path))
+    answer = size(s, read_price_path(path).per_period(s.horizon_days, 1))
+    figure = answer_figure(answer)
+    axis = figure.axes[-1]
+    assert "2008-10-22" in axis.get_xlabel()
+    import matplotlib.dates as mdates
+    first = mdates.num2date(axis.get_lines()[0].get_xdata(orig=False)[0])
+    assert (first.year, first.month, first.day) == (2008, 10, 22)
