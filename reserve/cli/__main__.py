@@ -1,0 +1,5 @@
+"""``python -m reserve.cli``: the command line."""
+
+from . import main
+
+main()

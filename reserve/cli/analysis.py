@@ -1,0 +1,199 @@
+"""`reserve sensitivity` and `reserve uncertainty`: many solves of one question."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import InputError
+from .common import (
+    FormatOpt, HoldOpt, OutputFormat, PathOpt, PlotOpt, ScenarioOpt, SchedulerOpt, SetOpt,
+    TargetOpt, TlsCaOpt, TlsCertOpt, TlsKeyOpt, _cell, _check_outputs, _check_plot_path,
+    _console, _dialect, _err, _guarded, _interrupted, _path, _print_values, _progress_bar,
+    _scenario, _solve_points, _write_rows, _writing, app)
+
+
+@app.command()
+def sensitivity(
+    vary: Optional[List[str]] = typer.Option(
+        None, "--vary", metavar="NAME=LO:HI:N",
+        help="A parameter and its values: LO:HI:N evenly spaced, or V1,V2,... (repeatable)."),
+    grid: bool = typer.Option(False, "--grid", help="Every combination of the --vary values "
+                                                     "instead of one parameter at a time."),
+    tornado: bool = typer.Option(False, "--tornado", help="Every numeric input (or --params) "
+                                                           "down and up by --span."),
+    span: str = typer.Option("25%", "--span", help="Tornado swing, e.g. 25% (or 0.25)."),
+    params_: Optional[str] = typer.Option(None, "--params", metavar="NAME,NAME",
+                                          help="Inputs for the tornado (default: all numeric)."),
+    target_impact: Optional[str] = TargetOpt,
+    hold_days: Optional[int] = HoldOpt,
+    price_path: Optional[Path] = PathOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
+                                          help="Write the rows here (default: stdout)."),
+    plot: Optional[Path] = PlotOpt,
+    workers: int = typer.Option(1, "--workers", help="Local processes to spread points over."),
+    scheduler: Optional[str] = SchedulerOpt,
+    tls_ca_file: Optional[Path] = TlsCaOpt,
+    tls_cert: Optional[Path] = TlsCertOpt,
+    tls_key: Optional[Path] = TlsKeyOpt,
+):
+    """How the answer moves with each input: one-way sweeps, a grid, or a tornado.
+
+    One row a point: the varied values by name, every output of `reserve size`
+    by name, status (ok, infeasible, error) and message."""
+    def body():
+        from .. import analysis
+        _check_plot_path(plot)
+        _check_outputs(rows=output)
+        base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
+                         hold_days=hold_days)
+        path = _path(price_path)
+        if tornado:
+            if vary or grid:
+                raise InputError("--tornado", "with --vary/--grid", "either --tornado or --vary")
+            names = [n.strip() for n in params_.split(",")] if params_ else None
+            points = analysis.tornado_points(base, _share(span, "--span"), names)
+        else:
+            if not vary:
+                raise InputError("--vary", "(none)", "at least one NAME=LO:HI:N, or --tornado")
+            varied = [analysis.parse_vary(v) for v in vary]
+            if grid and len(varied) < 2:
+                raise InputError("--grid", "one --vary", "two or more --vary parameters")
+            points = analysis.sweep_points(varied, grid, base)
+        results, interrupt = _solve_points(analysis.make_point_scenario(base), points,
+                                           path, workers, "sweeping", scheduler,
+                                           (tls_ca_file, tls_cert, tls_key))
+        rows = analysis.result_rows(points, results)
+        varied_names = [k for p in points for k in p if k not in ("sweep", "side")]
+        first = ["sweep"] + (["side"] if tornado else []) + list(dict.fromkeys(varied_names))
+        _write_rows(rows, analysis.columns_of(rows, first), output)
+        if interrupt is not None:
+            return _interrupted(results, output, interrupt)
+        if plot is not None:
+            from ..plot import plot_sweep, plot_tornado
+            with _writing("--plot", plot):
+                if tornado:
+                    plot_tornado(rows, base, plot, price_path=path)
+                else:
+                    plot_sweep(rows, base, plot, grid=grid)
+            _err(f"plot written to {plot}")
+    _guarded(body)
+
+
+def _share(text: str, option: str) -> float:
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise InputError(option, text, "a share such as 25% or 0.25") from None
+    if not 0 < value < 1:
+        raise InputError(option, text, "a share between 0 and 1 (0% and 100%), exclusive")
+    return value
+
+
+@app.command()
+def uncertainty(
+    samples: int = typer.Option(200, "--samples", "-n", help="Number of samples."),
+    dist: Optional[List[str]] = typer.Option(
+        None, "--dist", metavar="NAME=KIND:ARGS",
+        help="uniform:LO:HI, normal:MEAN:SD, triangular:LO:MODE:HI, choice:A,B,...; "
+             "elasticity_preset=presets draws the literature presets (repeatable)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same answer)."),
+    confidence: Optional[float] = typer.Option(
+        None, "--confidence", help="Size one design that meets the target in this share of "
+                                   "the samples (e.g. 0.9), and check its coverage."),
+    target_impact: Optional[str] = TargetOpt,
+    hold_days: Optional[int] = HoldOpt,
+    price_path: Optional[Path] = PathOpt,
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    fmt: OutputFormat = FormatOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
+                                          help="Also write every sample's row here."),
+    plot: Optional[Path] = PlotOpt,
+    workers: int = typer.Option(1, "--workers", help="Local processes to spread samples over."),
+    scheduler: Optional[str] = SchedulerOpt,
+    tls_ca_file: Optional[Path] = TlsCaOpt,
+    tls_cert: Optional[Path] = TlsCertOpt,
+    tls_key: Optional[Path] = TlsKeyOpt,
+):
+    """Quantiles (P5, P50, P95) of capacity, rates and cost over uncertain inputs."""
+    def body():
+        from .. import analysis
+        from .. import results as res
+        _check_plot_path(plot)
+        _check_outputs(rows=output)
+        if samples < 1:
+            raise InputError("--samples", samples, "a whole number >= 1")
+        analysis.check_point_count(samples, "--samples")
+        if seed is not None and not 0 <= seed < 2**63:
+            raise InputError("--seed", seed, "a whole number >= 0 and < 2**63")
+        if not dist:
+            raise InputError("--dist", "(none)", "at least one NAME=KIND:ARGS")
+        if confidence is not None and not 0 < confidence <= 1:
+            raise InputError("--confidence", confidence, "a share in (0, 1], e.g. 0.9")
+        dists = [analysis.parse_dist(d) for d in dist]
+        base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
+                         hold_days=hold_days)
+        path = _path(price_path)
+        points = analysis.draw_samples(dists, samples, seed)
+        make = analysis.make_point_scenario(base)
+        results, interrupt = _solve_points(make, points, path, workers, "sampling", scheduler,
+                                           (tls_ca_file, tls_cert, tls_key))
+        rows = analysis.result_rows(points, results)
+        if output is not None or interrupt is not None:
+            first = ["sample"] + [d.name for d in dists]
+            _write_rows(rows, analysis.columns_of(rows, first), output)
+        if interrupt is not None:
+            return _interrupted(results, output, interrupt)
+        counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
+                  "infeasible": sum(r.status == "infeasible" for r in results),
+                  "error": sum(r.status == "error" for r in results)}
+        _err(f"{counts['solved']} of {samples} samples within the scenario's limits, "
+             f"{counts['infeasible']} need more (counted with their needs, the caps lifted, "
+             f"in capacity, rates and cost), {counts['error']} with bad inputs")
+        if confidence is not None:
+            with _progress_bar("checking the design in impact mode") as progress:
+                design = analysis.confidence_design(
+                    base, points, results, confidence, path, workers,
+                    lambda i, _: progress(i + 1, len(points), f"sample {i + 1}"))
+            values = {**design.outputs, "confidence": confidence}
+            _print_values(values, fmt, f"design for {confidence:.0%} confidence")
+            return 0
+        q = analysis.quantiles(rows)
+        if plot is not None:
+            from ..plot import plot_histograms
+            with _writing("--plot", plot):
+                plot_histograms(rows, plot)
+            _err(f"plot written to {plot}")
+        if fmt == OutputFormat.json:
+            sys.stdout.write(res.to_json({**q, "samples": counts}))
+        elif fmt == OutputFormat.csv:
+            sys.stdout.write(res.to_csv([{"output": k, **v} for k, v in q.items()],
+                                        ["output", "p5", "p50", "p95"], _dialect()))
+        else:
+            _print_quantiles(q, counts)
+    _guarded(body)
+
+
+def _print_quantiles(q: dict, counts: dict) -> None:
+    from rich.table import Table
+
+    from ..analysis import KEY_OUTPUTS
+    beyond = counts["infeasible"]
+    title = f"reserve uncertainty: {counts['requested']} samples"
+    if beyond:
+        title += (f"; {beyond} need more than the scenario's limits: capacity, rates and cost "
+                  "include their needs (caps lifted), the rest only samples within the limits")
+    table = Table(title=title, title_justify="left")
+    for column in ("output", "P5", "P50", "P95"):
+        table.add_column(column, justify="left" if column == "output" else "right")
+    ordered = [k for k in KEY_OUTPUTS if k in q] + [k for k in q if k not in KEY_OUTPUTS]
+    for name in ordered:
+        table.add_row(name, *(_cell(q[name][p]) for p in ("p5", "p50", "p95")))
+    _console().print(table)

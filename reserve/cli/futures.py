@@ -1,0 +1,156 @@
+"""`reserve paths` and `reserve risk`: many futures, and how likely a design holds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import InputError
+from .common import (
+    CeilingOpt, FloorOpt, FormatOpt, OutputFormat, PlotOpt, ScenarioOpt, SetOpt,
+    _check_outputs, _check_plot_path, _dialect, _err, _guarded, _print_values, _progress_bar,
+    _scenario, _write_rows, _writing, app)
+
+
+@app.command()
+def paths(
+    method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
+                               help="Block bootstrap of Brent's daily moves, or a mean-"
+                                    "reverting process fitted to them."),
+    n_paths: int = typer.Option(100, "--n-paths", "-n", help="Number of paths."),
+    days: Optional[int] = typer.Option(None, "--days",
+                                       help="Days after day 0 [d] (default: the scenario's "
+                                            "horizon)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (same seed, same "
+                                                            "paths)."),
+    block_days: float = typer.Option(20.0, "--block-days",
+                                     help="Mean block length of the bootstrap [d]."),
+    since: Optional[int] = typer.Option(None, "--since", metavar="YEAR",
+                                        help="Use the history from this year on."),
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
+                                          help="Write the paths here (default: stdout)."),
+    plot: Optional[Path] = PlotOpt,
+):
+    """Price paths from 40 years of Brent history, starting at the scenario's price:
+    one row a day, one column a path [USD/bbl], and a fan chart with --plot."""
+    def body():
+        from ..paths import fan_figure, generate, paths_rows
+        _check_plot_path(plot)
+        _check_outputs(rows=output)
+        s = _scenario(scenario, set_)
+        horizon = s.horizon_days if days is None else days
+        drawn = generate(method, s.price_usd_per_bbl, horizon, n_paths, seed, block_days, since)
+        rows, columns = paths_rows(drawn)
+        _write_rows(rows, columns, output)
+        if plot is not None:
+            from ..plot import _figure_to
+            with _writing("--plot", plot):
+                _figure_to(fan_figure(drawn, s.price_usd_per_bbl, method), plot)
+            _err(f"plot written to {plot}")
+    _guarded(body)
+
+
+#: Most path-days `reserve risk` solves with foresight (an LP a path, about
+#: 10 ms a path-year here): 1,000 paths of a year, some minutes.
+FORESIGHT_PATH_DAYS_MAX = 1_000 * 366
+
+
+@app.command()
+def risk(
+    capacity_mb: float = typer.Option(..., "--capacity-mb", help="Storage of the design [mb]."),
+    fill_rate_mbd: Optional[float] = typer.Option(None, "--fill-rate-mbd",
+                                                  help="Fill rate of the design [mb/d] "
+                                                       "(default: the scenario's cap)."),
+    release_rate_mbd: Optional[float] = typer.Option(None, "--release-rate-mbd",
+                                                     help="Release rate [mb/d] (default: the "
+                                                          "scenario's cap)."),
+    initial_mb: Optional[float] = typer.Option(None, "--initial-mb",
+                                               help="Opening stock [mb] (default: empty for a "
+                                                    "floor, full for a ceiling)."),
+    floor: Optional[str] = FloorOpt,
+    ceiling: Optional[str] = CeilingOpt,
+    paths_file: Optional[Path] = typer.Option(None, "--paths", metavar="FILE.csv",
+                                              help="Paths from `reserve paths` (default: draw "
+                                                   "them by --method)."),
+    n_paths: int = typer.Option(200, "--n-paths", "-n", help="Paths to draw without a file."),
+    days: int = typer.Option(365, "--days", help="Days of each path drawn [d]."),
+    method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
+                               help="How to draw the paths (see `reserve paths`)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed of the draw."),
+    foresight: bool = typer.Option(True, "--foresight/--no-foresight",
+                                   help="Also solve each path with perfect foresight (an LP a "
+                                        "path; slower)."),
+    scenario: Optional[Path] = ScenarioOpt,
+    set_: Optional[List[str]] = SetOpt,
+    fmt: OutputFormat = FormatOpt,
+    plot: Optional[Path] = PlotOpt,
+):
+    """The probability a design holds a floor or ceiling over many price paths:
+    by a causal rule (today's price only) and with perfect foresight, side by side."""
+    def body():
+        import numpy as np
+
+        from .. import results as res
+        from ..risk import causal_rule, foresight_holds, read_paths
+        _check_plot_path(plot)
+        s = _scenario(scenario, set_, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
+        if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
+            raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
+        if not capacity_mb >= 0 or not np.isfinite(capacity_mb):
+            raise InputError("--capacity-mb", capacity_mb, "a finite number >= 0")
+        if paths_file is not None:
+            prices = read_paths(paths_file)
+        else:
+            from ..paths import generate
+            prices = generate(method, s.price_usd_per_bbl, days, n_paths, seed)
+        fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
+        release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
+        opening = (initial_mb if initial_mb is not None
+                   else (0.0 if s.floor_usd_per_bbl is not None else capacity_mb))
+        if not 0 <= opening <= capacity_mb:
+            raise InputError("--initial-mb", opening, f"between 0 and --capacity-mb "
+                             f"({capacity_mb:g})")
+        for name, value in (("--fill-rate-mbd", fill), ("--release-rate-mbd", release)):
+            if not value >= 0 or not np.isfinite(value):
+                raise InputError(name, value, "a finite number >= 0")
+        rule = causal_rule(s, prices, capacity_mb, fill, release, opening,
+                           s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
+        failed = rule.first_failure_day[~rule.held]
+        values = {"paths": prices.shape[0], "days": prices.shape[1],
+                  "held_share_causal_rule": float(rule.held.mean()),
+                  "first_failure_day_p5": float(np.percentile(failed, 5)) if failed.size else None,
+                  "first_failure_day_p50": float(np.median(failed)) if failed.size else None,
+                  "expected_oil_spend_musd": float(rule.oil_spend_musd.mean()),
+                  "expected_end_stock_mb": float(rule.end_stock_mb.mean())}
+        if foresight and prices.size > FORESIGHT_PATH_DAYS_MAX:
+            raise InputError("--foresight", f"{prices.shape[0]:,} paths of "
+                             f"{prices.shape[1]:,} days", f"at most "
+                             f"{FORESIGHT_PATH_DAYS_MAX:,} path-days (an LP a path: some "
+                             "minutes); or --no-foresight for the causal rule alone")
+        if foresight:
+            horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
+                                    time_step_days=1)
+            with _progress_bar("solving each path with foresight") as progress:
+                held = foresight_holds(horizon, prices, capacity_mb, fill, release, opening,
+                                       lambda i, n: progress(i, n, f"path {i}"))
+            values["held_share_foresight"] = float(held.mean())
+        if plot is not None:
+            from ..plot import _figure_to, risk_figure
+            with _writing("--plot", plot):
+                _figure_to(risk_figure(rule, values.get("held_share_foresight"), s), plot)
+            _err(f"plot written to {plot}")
+        if fmt == OutputFormat.json:
+            sys.stdout.write(res.to_json(values))
+        elif fmt == OutputFormat.csv:
+            sys.stdout.write(res.to_csv([values], dialect=_dialect()))
+        else:
+            band = (f"floor ${s.floor_usd_per_bbl:.2f}" if s.floor_usd_per_bbl is not None
+                    else f"ceiling ${s.ceiling_usd_per_bbl:.2f}")
+            _print_values({k: ("" if v is None else v) for k, v in values.items()}, fmt,
+                          f"reserve risk: {capacity_mb:g} mb defending a {band}/bbl")
+    _guarded(body)

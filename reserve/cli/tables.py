@@ -1,0 +1,81 @@
+"""`reserve batch` and `reserve params`: sheets in and out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import InputError, Terminated
+from .common import (
+    ParamsFormat, _check_outputs, _console, _dialect, _err, _guarded, _progress_bar,
+    _write_rows, _write_table, _writing, app)
+
+
+@app.command()
+def batch(
+    sheet: Path = typer.Argument(..., metavar="IN.csv|IN.xlsx",
+                                 help="One run a row: parameter names as columns (see "
+                                      "`reserve params --format csv`), plus optional id, "
+                                      "scenario, mode, capacity_mb, fill_rate_mbd, "
+                                      "release_rate_mbd, direction."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT.csv|.xlsx",
+                                          help="Write the answers here (default: stdout)."),
+    workers: int = typer.Option(1, "--workers", help="Local processes to spread rows over."),
+):
+    """A sheet of scenarios in, a sheet of answers out: every input column, then
+    every result, status (ok, infeasible, error) and message, row for row."""
+    def body():
+        from ..batch import run_batch
+        from ..files import same_file
+        if workers < 1:
+            raise InputError("--workers", workers, "a whole number >= 1")
+        _check_outputs(rows=output)
+        if output is not None and same_file(output, sheet):
+            raise InputError("--output", str(output), "another file than the input sheet "
+                             "(the answers would overwrite the questions)")
+        with _progress_bar("batch") as progress:
+            columns, rows, interrupt = run_batch(
+                sheet, workers, lambda done, total: progress(done, total, f"row {done}"))
+        _write_rows(rows, columns, output)
+        if interrupt is not None:
+            word = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
+            cancelled = sum(r["status"] == "cancelled" for r in rows)
+            _err(f"{word}: {len(rows) - cancelled} of {len(rows)} rows answered, the rest "
+                 "marked cancelled")
+            return 143 if isinstance(interrupt, Terminated) else 130
+        bad = sum(r["status"] != "ok" for r in rows)
+        if bad:
+            _err(f"{bad} of {len(rows)} rows not answered: see their status and message")
+    _guarded(body)
+
+
+@app.command()
+def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f",
+                                            help="table, csv (a template to fill in and "
+                                                 "pass as -s) or toml (a commented scenario)."),
+           output: Optional[Path] = typer.Option(
+               None, "--output", "-o", metavar="FILE.csv|.xlsx|.toml",
+               help="Write the template to a file instead (its format from the name).")):
+    """Every parameter: name, unit, default, allowed values, meaning."""
+    def body():
+        from .. import templates
+        if output is not None:
+            from ..files import write_output
+            if output.suffix.lower() == ".toml":
+                with _writing("--output", output):
+                    write_output(output, templates.params_toml())
+            else:
+                _check_outputs(output=output)
+                _write_table(templates.params_rows(), templates.PARAMS_COLUMNS, output,
+                             "--output")
+            _err(f"parameters written to {output}")
+        elif fmt == ParamsFormat.csv:
+            sys.stdout.write(templates.params_csv(_dialect()))
+        elif fmt == ParamsFormat.toml:
+            sys.stdout.write(templates.params_toml())
+        else:
+            templates.print_params_table(_console())
+    _guarded(body)
