@@ -164,3 +164,15 @@ def test_solver_time_limit_exits_4(cli):
             "--set", "storage.new_salt_caverns.build_days=0")
     assert r.returncode == 4
     assert "time limit" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_every_package_is_installed():
+    """A non-editable install ships only the packages pyproject.toml lists:
+    a new subpackage left out of it breaks `pip install .` but not the
+    editable install the other tests use."""
+    import tomllib
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts)
+             for p in (ROOT / "reserve").rglob("__init__.py")}
+    assert found <= listed, f"add to pyproject.toml: {sorted(found - listed)}"
