@@ -107,8 +107,9 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    numeric = [c not in _TEXT_COLUMNS and not c.startswith("#") for c in columns]
     for row in rows:
-        sheet.append([_xlsx_cell(row.get(c, ""), _inert) for c in columns])
+        sheet.append([_xlsx_cell(row.get(c, ""), _inert, n) for c, n in zip(columns, numeric)])
     sheet.freeze_panes = "A2"
     units = book.create_sheet("units")
     units.append(["column", "unit", "meaning"])
@@ -121,7 +122,12 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _xlsx_cell(value, inert):
+#: Columns of labels: their text stays text ("007" is an id, not 7).
+_TEXT_COLUMNS = {"id", "scenario", "mode", "direction", "status", "message", "sweep", "side",
+                 "name", "binding_limit", "limits_exceeded", "termination"}
+
+
+def _xlsx_cell(value, inert, numeric: bool = True):
     import numpy as np
     if value is None:
         return None
@@ -135,9 +141,11 @@ def _xlsx_cell(value, inert):
             return None
         return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
     text = str(value)
-    if _NUMBER.match(text) and not text.endswith("%"):
-        return float(text)   # an input echoed as written: a number stays a number
-    return inert(text)       # text never becomes a formula
+    if numeric and _NUMBER.match(text) and not text.endswith("%"):
+        number = float(text)   # an input echoed as written: a number stays a number
+        if math.isfinite(number):
+            return number
+    return inert(text)         # text never becomes a formula
 
 
 def _text_of(value, number_text) -> str:

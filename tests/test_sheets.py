@@ -136,3 +136,12 @@ def test_a_german_libreoffice_reads_the_semicolon_dialect_as_numbers(tmp_path):
     column = rows[0].index("storage_capacity_mb")
     assert all(isinstance(r[column], (int, float)) for r in rows[1:]), rows[1]
     assert rows[1][column] == pytest.approx(180 * 5 * 86 * 0.15 / 66.75, rel=1e-8)
+
+
+def test_labels_stay_text_and_huge_numbers_stay_readable(tmp_path):
+    from reserve.sheets import xlsx_bytes
+    (tmp_path / "t.xlsx").write_bytes(xlsx_bytes(
+        [{"id": "007", "demand_elasticity": "-0.1", "x_mb": "1e400", "note": "=1+1"}],
+        ["id", "demand_elasticity", "x_mb", "note"]))
+    rows, _ = _sheet(tmp_path / "t.xlsx")
+    assert rows[1] == ("007", -0.1, "1e400", "'=1+1")
