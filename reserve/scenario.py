@@ -614,6 +614,7 @@ def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
                 params[key] = _coerce_flat(key, presets[preset][key])
     _settle(params)
     result = Scenario(params=params, storage=tuple(storage.values()),
-                      explicit=s.explicit | set(overrides), target_percent=percent)
+                      explicit=s.explicit | set(overrides), target_percent=percent,
+                      price_path=s.price_path)
     validate(result)
     return result

@@ -145,3 +145,16 @@ def test_labels_stay_text_and_huge_numbers_stay_readable(tmp_path):
         ["id", "demand_elasticity", "x_mb", "note"]))
     rows, _ = _sheet(tmp_path / "t.xlsx")
     assert rows[1] == ("007", -0.1, "1e400", "'=1+1")
+
+
+def test_the_api_keeps_a_scenarios_price_path_through_overrides(tmp_path):
+    import reserve
+    path = tmp_path / "p.csv"
+    path.write_text("day,price_usd_per_bbl\n0,66.75\n400,133.5\n")   # doubling over 400 days
+    sc = reserve.load_scenario(None, price_path=path)
+    with_path = reserve.size(sc, demand_elasticity=-0.1)
+    flat = reserve.size(None, demand_elasticity=-0.1)
+    assert with_path.data.has_price_path and not flat.data.has_price_path
+    # beta = P / (Q0 (eps_s - eps_d)) grows with the price: each barrel moves a
+    # dearer market more, so the rising path needs less storage
+    assert with_path.outputs["storage_capacity_mb"] < flat.outputs["storage_capacity_mb"]
