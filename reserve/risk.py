@@ -17,6 +17,8 @@ a floor or a ceiling on many daily price paths, two ways side by side:
 
 The price answers the reserve as in the static linear model:
 Delta p_t = beta_t (1 - offset_share) x_t, beta_t = P_t / (Q0 (eps_s - eps_d)).
+The rule keeps daily steps and counts only the oil it trades; storage losses
+and the costs of storage and trading are the LP's (foresight's) business.
 """
 
 from __future__ import annotations
