@@ -200,14 +200,19 @@ def test_every_readme_example_runs_as_written(command, tmp_path):
     assert result.returncode == 0, (command, result.stderr[-2000:])
 
 
-def test_the_does_it_pay_tables_are_what_its_script_prints():
-    """examples/does-it-pay/README.md quotes run.py's two tables whole."""
+def _example(folder: str):
+    """An example's run.py as a module, and its write-up's text."""
     import importlib.util
-    path = ROOT / "examples" / "does-it-pay" / "run.py"
-    spec = importlib.util.spec_from_file_location("does_it_pay", path)
+    path = ROOT / "examples" / folder / "run.py"
+    spec = importlib.util.spec_from_file_location(folder.replace("-", "_"), path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    doc = (ROOT / "examples" / "does-it-pay" / "README.md").read_text(encoding="utf-8")
+    return module, (ROOT / "examples" / folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_does_it_pay_tables_are_what_its_script_prints():
+    """examples/does-it-pay/README.md quotes run.py's two tables whole."""
+    module, doc = _example("does-it-pay")
     for line in module.tables():
         assert line in doc, f"the write-up should hold {line!r}"
     for *_, command in module.CASES:   # and lists each case's command
@@ -227,11 +232,6 @@ def test_the_readme_python_api_section_runs_as_a_doctest():
 
 
 def test_the_tin_council_table_is_what_its_script_prints():
-    import importlib.util
-    path = ROOT / "examples" / "tin-council" / "run.py"
-    spec = importlib.util.spec_from_file_location("tin_council", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    doc = (ROOT / "examples" / "tin-council" / "README.md").read_text(encoding="utf-8")
+    module, doc = _example("tin-council")
     for line in module.table():
         assert line in doc, f"the write-up should hold {line!r}"
