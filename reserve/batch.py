@@ -51,8 +51,8 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        read_text(path, "batch input", ".xlsx workbook", binary=True)   # the same checks
-        rows = [r if any(r) else [] for r in read_xlsx_rows(path, "batch input")]
+        data = read_text(path, "batch input", ".xlsx workbook", binary=True)
+        rows = [r if any(r) else [] for r in read_xlsx_rows(data, path, "batch input")]
         text = ""
     else:
         text = read_text(path, "batch input", "CSV file")

@@ -261,8 +261,7 @@ def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
         return _parse_toml(packaged_file(name + ".toml"), Path(name + ".toml"))
     if path.suffix.lower() == ".xlsx":
         from .sheets import read_xlsx_rows
-        read_text(path, binary=True)   # a regular file of a sane size
-        rows = [r for r in read_xlsx_rows(path, "scenario")
+        rows = [r for r in read_xlsx_rows(read_text(path, binary=True), path, "scenario")
                 if any(r) and not r[0].startswith("#")]
         return _parse_rows(rows, path)
     text = read_text(path)

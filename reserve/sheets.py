@@ -161,13 +161,14 @@ def _text_of(value, number_text) -> str:
     return number_text(value)
 
 
-def read_xlsx_rows(path: str | Path, what: str) -> list[list[str]]:
-    """The first worksheet of a workbook as rows of text cells."""
+def read_xlsx_rows(data: bytes, path: str | Path, what: str) -> list[list[str]]:
+    """The first worksheet of a workbook (its bytes, read from ``path`` by
+    :func:`reserve.files.read_text`) as rows of text cells."""
     from openpyxl import load_workbook
 
     from .results import number_text
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:   # noqa: BLE001 - a damaged or foreign file: say so
         raise InputError(what, str(path), f"a readable .xlsx workbook ({type(err).__name__})") \
             from None
