@@ -103,11 +103,6 @@ def risk(
             raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
         if not capacity_mb >= 0 or not np.isfinite(capacity_mb):
             raise InputError("--capacity-mb", capacity_mb, "a finite number >= 0")
-        if paths_file is not None:
-            prices = read_paths(paths_file)
-        else:
-            from ..paths import generate
-            prices = generate(method, s.price_usd_per_bbl, days, n_paths, seed)
         fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
         release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
         opening = (initial_mb if initial_mb is not None
@@ -118,6 +113,16 @@ def risk(
         for name, value in (("--fill-rate-mbd", fill), ("--release-rate-mbd", release)):
             if not value >= 0 or not np.isfinite(value):
                 raise InputError(name, value, "a finite number >= 0")
+        if paths_file is not None:
+            prices = read_paths(paths_file)
+        else:
+            from ..paths import generate
+            prices = generate(method, s.price_usd_per_bbl, days, n_paths, seed)
+        if foresight and prices.size > FORESIGHT_PATH_DAYS_MAX:
+            raise InputError("--foresight", f"{prices.shape[0]:,} paths of "
+                             f"{prices.shape[1]:,} days", f"at most "
+                             f"{FORESIGHT_PATH_DAYS_MAX:,} path-days (an LP a path: some "
+                             "minutes); or --no-foresight for the causal rule alone")
         rule = causal_rule(s, prices, capacity_mb, fill, release, opening,
                            s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
         failed = rule.first_failure_day[~rule.held]
@@ -127,11 +132,6 @@ def risk(
                   "first_failure_day_p50": float(np.median(failed)) if failed.size else None,
                   "expected_oil_spend_musd": float(rule.oil_spend_musd.mean()),
                   "expected_end_stock_mb": float(rule.end_stock_mb.mean())}
-        if foresight and prices.size > FORESIGHT_PATH_DAYS_MAX:
-            raise InputError("--foresight", f"{prices.shape[0]:,} paths of "
-                             f"{prices.shape[1]:,} days", f"at most "
-                             f"{FORESIGHT_PATH_DAYS_MAX:,} path-days (an LP a path: some "
-                             "minutes); or --no-foresight for the causal rule alone")
         if foresight:
             horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
                                     time_step_days=1)
