@@ -103,7 +103,7 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
 
 
 def sweep_points(varied: list[tuple[str, list[float]]], grid: bool,
-                 base: Scenario | None = None) -> list[dict]:
+                 base: Scenario | None = None, option: str = "--grid") -> list[dict]:
     """Points as dicts: ``{"sweep": label, NAME: value, ...}``.
 
     One-way: each parameter alone over its values, the others at the base
@@ -115,7 +115,7 @@ def sweep_points(varied: list[tuple[str, list[float]]], grid: bool,
         at_base = {name: _value(base, name) for name, _ in varied} if base is not None else {}
         return [{"sweep": name, **at_base, name: v} for name, values in varied for v in values]
     names = [n for n, _ in varied]
-    check_point_count(math.prod(len(values) for _, values in varied), "--grid")
+    check_point_count(math.prod(len(values) for _, values in varied), option)
     points = []
     for combo in _snake([values for _, values in varied]):
         points.append({"sweep": "grid", **dict(zip(names, combo))})
@@ -235,28 +235,29 @@ class Distribution:
         return values.tolist()
 
 
-def parse_dist(text: str) -> Distribution:
+def parse_dist(text: str, option: str = "--dist") -> Distribution:
     """``NAME=uniform:LO:HI``, ``normal:MEAN:SD``, ``triangular:LO:MODE:HI``,
-    ``choice:A,B,...``; ``elasticity_preset=presets`` draws the literature presets."""
+    ``choice:A,B,...``; ``elasticity_preset=presets`` draws the literature presets.
+    Errors name ``option`` (the flag, or the API argument)."""
     name, sep, spec = text.partition("=")
     name = name.strip()
     allowed = ("NAME=uniform:LO:HI, normal:MEAN:SD, triangular:LO:MODE:HI, choice:A,B,... "
                "or elasticity_preset=presets")
     if not sep:
-        raise InputError("--dist", text, allowed)
+        raise InputError(option, text, allowed)
     if name == "elasticity_preset":
         choices = list(elasticity_presets()) if spec.strip() == "presets" else (
             spec.split(":", 1)[1].split(",") if spec.startswith("choice:") else None)
         if not choices:
-            raise InputError("--dist", text, "elasticity_preset=presets or "
+            raise InputError(option, text, "elasticity_preset=presets or "
                              "elasticity_preset=choice:NAME,NAME,...")
         known = elasticity_presets()
         for choice in choices:
             if choice.strip() not in known:
-                raise InputError("--dist", text, f"presets named among: {', '.join(known)} "
+                raise InputError(option, text, f"presets named among: {', '.join(known)} "
                                  f"({choice.strip()!r} is not one)")
         return Distribution(name, "choice", tuple(c.strip() for c in choices))
-    check_name(name, "--dist")
+    check_name(name, option)
     kind, _, rest = spec.partition(":")
     try:
         if kind == "choice":
@@ -266,17 +267,17 @@ def parse_dist(text: str) -> Distribution:
             return Distribution(name, kind, values)
         numbers = tuple(float(v) for v in rest.split(":"))
     except ValueError:
-        raise InputError("--dist", text, allowed) from None
+        raise InputError(option, text, allowed) from None
     expected = {"uniform": 2, "normal": 2, "triangular": 3}
     if kind not in expected or len(numbers) != expected[kind] or not all(map(math.isfinite, numbers)):
-        raise InputError("--dist", text, allowed)
+        raise InputError(option, text, allowed)
     if kind == "uniform" and not numbers[0] < numbers[1]:
-        raise InputError("--dist", text, "uniform:LO:HI with LO < HI")
+        raise InputError(option, text, "uniform:LO:HI with LO < HI")
     if kind == "normal" and not numbers[1] > 0:
-        raise InputError("--dist", text, "normal:MEAN:SD with SD > 0")
+        raise InputError(option, text, "normal:MEAN:SD with SD > 0")
     if kind == "triangular" and not numbers[0] <= numbers[1] <= numbers[2] or (
             kind == "triangular" and numbers[0] == numbers[2]):
-        raise InputError("--dist", text, "triangular:LO:MODE:HI with LO <= MODE <= HI, LO < HI")
+        raise InputError(option, text, "triangular:LO:MODE:HI with LO <= MODE <= HI, LO < HI")
     return Distribution(name, kind, numbers)
 
 

@@ -85,7 +85,7 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *,
     varied = [(name, [float(v) for v in values]) for name, values in vary.items()]
     for name, _ in varied:
         analysis.check_name(name, "vary")   # as the command line checks it
-    points = analysis.sweep_points(varied, grid, s)
+    points = analysis.sweep_points(varied, grid, s, option="vary")
     results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
     return analysis.result_rows(points, results)
 
@@ -100,7 +100,7 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist: dict[str
     from .sweep import run_points
     s = _scenario(scenario, overrides)
     analysis.check_point_count(samples, "samples")
-    dists = [analysis.parse_dist(f"{name}={spec}") for name, spec in dist.items()]
+    dists = [analysis.parse_dist(f"{name}={spec}", option="dist") for name, spec in dist.items()]
     points = analysis.draw_samples(dists, samples, seed)
     results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
     rows = analysis.result_rows(points, results)

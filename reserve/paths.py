@@ -156,8 +156,8 @@ def paths_rows(paths: np.ndarray) -> tuple[list[dict], list[str]]:
 def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str):
     """A fan chart: the paths' 5-95 % and 25-75 % bands and median, a few
     paths, and the history's last stretch of the same length before day 0."""
-    from .plot import _pyplot
-    plt = _pyplot()
+    from .plot import pyplot
+    plt = pyplot()
     days = paths.shape[1] - 1
     dates, prices = history()
     before = prices[-(days + 1):]

@@ -20,12 +20,12 @@ from .solve import Answer
 
 def plot_answer(answer: Answer, path: str | Path) -> None:
     """Draw ``answer`` to ``path`` (.png, .svg or .pdf), written whole or not at all."""
-    _figure_to(answer_figure(answer), path)
+    figure_to(answer_figure(answer), path)
 
 
 def answer_figure(answer: Answer):
     """The schedule chart of ``answer`` as a matplotlib figure."""
-    plt = _pyplot()
+    plt = pyplot()
     s, d = answer.scenario, answer.data
     sch = schedule(answer)
     out = outputs(answer)
@@ -104,7 +104,7 @@ def svg_text(fig) -> str:
     return text[text.index("<svg"):]
 
 
-def _figure_to(fig, path: str | Path) -> None:
+def figure_to(fig, path: str | Path) -> None:
     import matplotlib.pyplot as plt
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -114,7 +114,7 @@ def _figure_to(fig, path: str | Path) -> None:
     write_output(path, buffer.getvalue())
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -168,7 +168,7 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
     """One-way sweeps: storage capacity (top) and total cost (bottom) against each
     parameter, the default marked and out-of-reach points shown on the axis;
     a two-parameter grid: heat maps of both, out-of-reach cells hatched."""
-    plt = _pyplot()
+    plt = pyplot()
     from matplotlib.patches import Rectangle
     ok = [r for r in rows if r["status"] == "ok"]
     measures = (("storage_capacity_mb", "storage capacity needed [mb]", 1.0, "#1f5fa8"),
@@ -194,7 +194,7 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
             _mark_default(ax, base, names)
             ax.set_title(label.split(" [")[0] + " (hatched: out of reach)", fontsize=10)
         fig.tight_layout()
-        _figure_to(fig, path)
+        figure_to(fig, path)
         return
     sweeps = list(dict.fromkeys(r["sweep"] for r in rows))
     fig, axes = plt.subplots(2, len(sweeps), figsize=(6.5 * len(sweeps), 7), squeeze=False,
@@ -222,7 +222,7 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
         axes[0, column].set_title(f"{len(points)} of {len(points) + len(unreached)} points "
                                   "within the scenario's limits", fontsize=10)
     fig.tight_layout()
-    _figure_to(fig, path)
+    figure_to(fig, path)
 
 
 def _edges(values: list[float]) -> np.ndarray:
@@ -258,7 +258,7 @@ def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False,
                  price_path=None) -> None:
     """Tornado: each input's low and high value, the swing of capacity and of cost,
     largest swing first; the default answer is the centre line."""
-    _figure_to(tornado_figure(rows, base, price_path), path)
+    figure_to(tornado_figure(rows, base, price_path), path)
 
 
 def tornado_figure(rows: list[dict], base, price_path=None):
@@ -269,7 +269,7 @@ def tornado_figure(rows: list[dict], base, price_path=None):
     limits shows its full swing instead of none.
     """
     from .analysis import with_needs
-    plt = _pyplot()
+    plt = pyplot()
     by_name: dict[str, dict] = {}
     for r in rows:
         by_name.setdefault(r["sweep"], {})[r["side"]] = with_needs(r)
@@ -325,7 +325,7 @@ def plot_histograms(rows: list[dict], path: str | Path) -> None:
     (hatched orange, at their needs with the caps lifted); P5, P50 and P95
     of all of them marked, as the quantiles table gives them."""
     from .analysis import with_needs
-    plt = _pyplot()
+    plt = pyplot()
     ok = [r for r in rows if r["status"] == "ok"]
     beyond = [with_needs(r) for r in rows
               if r["status"] == "infeasible" and "needed_storage_mb" in r]
@@ -355,13 +355,13 @@ def plot_histograms(rows: list[dict], path: str | Path) -> None:
                  "needing more (shown at what they need with the caps lifted)"
                  + (f", {unanswered} with bad inputs" if unanswered else ""), fontsize=10)
     fig.tight_layout()
-    _figure_to(fig, path)
+    figure_to(fig, path)
 
 
 def risk_figure(rule, foresight_share: float | None, scenario):
     """The share of paths the causal rule still defends, day by day, with the
     share perfect foresight holds for comparison."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(10, 5))
     day = np.arange(rule.defended_share.size)
     ax.step(day, 100 * rule.defended_share, where="post", color="#1f5fa8", linewidth=2,

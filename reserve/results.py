@@ -281,7 +281,7 @@ def notes(answer: Answer) -> list[str]:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
     if not text.startswith(_FORMULA_STARTS):
         return text
     try:
@@ -301,7 +301,7 @@ def number_text(value: object) -> str:
     (OWASP, "CSV Injection").
     """
     if isinstance(value, str):
-        return _inert(value)
+        return inert(value)
     if isinstance(value, (bool, np.bool_)):
         return str(int(value))
     if isinstance(value, (int, np.integer)):

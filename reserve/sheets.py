@@ -100,7 +100,7 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .results import _inert
+    from .results import inert
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
@@ -109,7 +109,7 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
         cell.font = Font(bold=True)
     numeric = [c not in _TEXT_COLUMNS and not c.startswith("#") for c in columns]
     for row in rows:
-        sheet.append([_xlsx_cell(row.get(c, ""), _inert, n) for c, n in zip(columns, numeric)])
+        sheet.append([_xlsx_cell(row.get(c, ""), inert, n) for c, n in zip(columns, numeric)])
     sheet.freeze_panes = "A2"
     units = book.create_sheet("units")
     units.append(["column", "unit", "meaning"])

@@ -90,7 +90,7 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
     check_window_cap(scenario)
     data = build_problem(scenario, baseline_price_usd_per_bbl)
     session = Session(data, time_limit_s=time_limit_s)
-    if not _feasible_least_cost(session, scenario, baseline_price_usd_per_bbl):
+    if not feasible_least_cost(session, scenario, baseline_price_usd_per_bbl):
         if not diagnose:
             raise TargetUnreachable("target out of reach at this point")
         from .diagnosis import diagnosis_of
@@ -114,7 +114,7 @@ def check_window_cap(s: Scenario) -> None:
                          "(the cap bounds how far past the target the window may go)")
 
 
-def _feasible_least_cost(session: Session, scenario: Scenario, baseline) -> bool:
+def feasible_least_cost(session: Session, scenario: Scenario, baseline) -> bool:
     """Least cost at the target; True if feasible.
 
     HiGHS's QP solver may stop without telling an infeasible model from a hard

@@ -28,7 +28,7 @@ from .problem import build_problem
 from .results import outputs
 from .scenario import Scenario, check_initial_inventory_fits
 from .session import SessionCache
-from .solve import (Answer, _feasible_least_cost, answered_target, check_window_cap,
+from .solve import (Answer, feasible_least_cost, answered_target, check_window_cap,
                     marginal_cost)
 from .workers import solve_all
 
@@ -82,7 +82,7 @@ class Resolver:
         baseline = baseline_of(self.path, scenario)
         data = build_problem(scenario, baseline)
         self.session = session = self.cache.session(data)
-        if not _feasible_least_cost(session, scenario, baseline):
+        if not feasible_least_cost(session, scenario, baseline):
             raise TargetUnreachable("target out of reach at this point")
         solution = session.solution()
         marginal = marginal_cost(session, solution)

@@ -10,13 +10,14 @@ import typer
 
 from ..errors import InputError
 from .common import (
-    FormatOpt, HoldOpt, OutputFormat, PathOpt, PlotOpt, ScenarioOpt, SchedulerOpt, SetOpt,
-    TargetOpt, TlsCaOpt, TlsCertOpt, TlsKeyOpt, _cell, _check_outputs, _check_plot_path,
-    _console, _dialect, _err, _guarded, _interrupted, _path, _print_values, _progress_bar,
-    _scenario, _solve_points, _write_rows, _writing, app)
+    app, cell, dialect, err, guarded, interrupted, print_values, progress_bar,
+    solve_points, stdout_console, write_rows, writing)
+from .options import (Cluster, FormatOpt, OutputFormat, PlotOpt, Question, ScenarioSource,
+                      check_outputs, check_plot_path, with_options)
 
 
 @app.command()
+@with_options
 def sensitivity(
     vary: Optional[List[str]] = typer.Option(
         None, "--vary", metavar="NAME=LO:HI:N",
@@ -28,19 +29,13 @@ def sensitivity(
     span: str = typer.Option("25%", "--span", help="Tornado swing, e.g. 25% (or 0.25)."),
     params_: Optional[str] = typer.Option(None, "--params", metavar="NAME,NAME",
                                           help="Inputs for the tornado (default: all numeric)."),
-    target_impact: Optional[str] = TargetOpt,
-    hold_days: Optional[int] = HoldOpt,
-    price_path: Optional[Path] = PathOpt,
-    scenario: Optional[Path] = ScenarioOpt,
-    set_: Optional[List[str]] = SetOpt,
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
                                           help="Write the rows here (default: stdout)."),
     plot: Optional[Path] = PlotOpt,
-    workers: int = typer.Option(1, "--workers", help="Local processes to spread points over."),
-    scheduler: Optional[str] = SchedulerOpt,
-    tls_ca_file: Optional[Path] = TlsCaOpt,
-    tls_cert: Optional[Path] = TlsCertOpt,
-    tls_key: Optional[Path] = TlsKeyOpt,
+    *,
+    question: Question,
+    source: ScenarioSource,
+    cluster: Cluster,
 ):
     """How the answer moves with each input: one-way sweeps, a grid, or a tornado.
 
@@ -48,11 +43,10 @@ def sensitivity(
     by name, status (ok, infeasible, error) and message."""
     def body():
         from .. import analysis
-        _check_plot_path(plot)
-        _check_outputs(rows=output)
-        base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
-                         hold_days=hold_days)
-        path = _path(price_path)
+        check_plot_path(plot)
+        check_outputs(rows=output)
+        base = question.scenario(source)
+        path = base.price_path
         if tornado:
             if vary or grid:
                 raise InputError("--tornado", "with --vary/--grid", "either --tornado or --vary")
@@ -65,24 +59,23 @@ def sensitivity(
             if grid and len(varied) < 2:
                 raise InputError("--grid", "one --vary", "two or more --vary parameters")
             points = analysis.sweep_points(varied, grid, base)
-        results, interrupt = _solve_points(analysis.make_point_scenario(base), points,
-                                           path, workers, "sweeping", scheduler,
-                                           (tls_ca_file, tls_cert, tls_key))
+        results, interrupt = solve_points(analysis.make_point_scenario(base), points,
+                                           path, cluster, "sweeping")
         rows = analysis.result_rows(points, results)
         varied_names = [k for p in points for k in p if k not in ("sweep", "side")]
         first = ["sweep"] + (["side"] if tornado else []) + list(dict.fromkeys(varied_names))
-        _write_rows(rows, analysis.columns_of(rows, first), output)
+        write_rows(rows, analysis.columns_of(rows, first), output)
         if interrupt is not None:
-            return _interrupted(results, output, interrupt)
+            return interrupted(results, output, interrupt)
         if plot is not None:
             from ..plot import plot_sweep, plot_tornado
-            with _writing("--plot", plot):
+            with writing("--plot", plot):
                 if tornado:
                     plot_tornado(rows, base, plot, price_path=path)
                 else:
                     plot_sweep(rows, base, plot, grid=grid)
-            _err(f"plot written to {plot}")
-    _guarded(body)
+            err(f"plot written to {plot}")
+    guarded(body)
 
 
 def _share(text: str, option: str) -> float:
@@ -97,6 +90,7 @@ def _share(text: str, option: str) -> float:
 
 
 @app.command()
+@with_options
 def uncertainty(
     samples: int = typer.Option(200, "--samples", "-n", help="Number of samples."),
     dist: Optional[List[str]] = typer.Option(
@@ -107,27 +101,21 @@ def uncertainty(
     confidence: Optional[float] = typer.Option(
         None, "--confidence", help="Size one design that meets the target in this share of "
                                    "the samples (e.g. 0.9), and check its coverage."),
-    target_impact: Optional[str] = TargetOpt,
-    hold_days: Optional[int] = HoldOpt,
-    price_path: Optional[Path] = PathOpt,
-    scenario: Optional[Path] = ScenarioOpt,
-    set_: Optional[List[str]] = SetOpt,
     fmt: OutputFormat = FormatOpt,
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
                                           help="Also write every sample's row here."),
     plot: Optional[Path] = PlotOpt,
-    workers: int = typer.Option(1, "--workers", help="Local processes to spread samples over."),
-    scheduler: Optional[str] = SchedulerOpt,
-    tls_ca_file: Optional[Path] = TlsCaOpt,
-    tls_cert: Optional[Path] = TlsCertOpt,
-    tls_key: Optional[Path] = TlsKeyOpt,
+    *,
+    question: Question,
+    source: ScenarioSource,
+    cluster: Cluster,
 ):
     """Quantiles (P5, P50, P95) of capacity, rates and cost over uncertain inputs."""
     def body():
         from .. import analysis
         from .. import results as res
-        _check_plot_path(plot)
-        _check_outputs(rows=output)
+        check_plot_path(plot)
+        check_outputs(rows=output)
         if samples < 1:
             raise InputError("--samples", samples, "a whole number >= 1")
         analysis.check_point_count(samples, "--samples")
@@ -138,47 +126,45 @@ def uncertainty(
         if confidence is not None and not 0 < confidence <= 1:
             raise InputError("--confidence", confidence, "a share in (0, 1], e.g. 0.9")
         dists = [analysis.parse_dist(d) for d in dist]
-        base = _scenario(scenario, set_, target_impact_usd_per_bbl=target_impact,
-                         hold_days=hold_days)
-        path = _path(price_path)
+        base = question.scenario(source)
+        path = base.price_path
         points = analysis.draw_samples(dists, samples, seed)
         make = analysis.make_point_scenario(base)
-        results, interrupt = _solve_points(make, points, path, workers, "sampling", scheduler,
-                                           (tls_ca_file, tls_cert, tls_key))
+        results, interrupt = solve_points(make, points, path, cluster, "sampling")
         rows = analysis.result_rows(points, results)
         if output is not None or interrupt is not None:
             first = ["sample"] + [d.name for d in dists]
-            _write_rows(rows, analysis.columns_of(rows, first), output)
+            write_rows(rows, analysis.columns_of(rows, first), output)
         if interrupt is not None:
-            return _interrupted(results, output, interrupt)
+            return interrupted(results, output, interrupt)
         counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
                   "infeasible": sum(r.status == "infeasible" for r in results),
                   "error": sum(r.status == "error" for r in results)}
-        _err(f"{counts['solved']} of {samples} samples within the scenario's limits, "
+        err(f"{counts['solved']} of {samples} samples within the scenario's limits, "
              f"{counts['infeasible']} need more (counted with their needs, the caps lifted, "
              f"in capacity, rates and cost), {counts['error']} with bad inputs")
         if confidence is not None:
-            with _progress_bar("checking the design in impact mode") as progress:
+            with progress_bar("checking the design in impact mode") as progress:
                 design = analysis.confidence_design(
-                    base, points, results, confidence, path, workers,
+                    base, points, results, confidence, path, cluster.workers,
                     lambda i, _: progress(i + 1, len(points), f"sample {i + 1}"))
             values = {**design.outputs, "confidence": confidence}
-            _print_values(values, fmt, f"design for {confidence:.0%} confidence")
+            print_values(values, fmt, f"design for {confidence:.0%} confidence")
             return 0
         q = analysis.quantiles(rows)
         if plot is not None:
             from ..plot import plot_histograms
-            with _writing("--plot", plot):
+            with writing("--plot", plot):
                 plot_histograms(rows, plot)
-            _err(f"plot written to {plot}")
+            err(f"plot written to {plot}")
         if fmt == OutputFormat.json:
             sys.stdout.write(res.to_json({**q, "samples": counts}))
         elif fmt == OutputFormat.csv:
             sys.stdout.write(res.to_csv([{"output": k, **v} for k, v in q.items()],
-                                        ["output", "p5", "p50", "p95"], _dialect()))
+                                        ["output", "p5", "p50", "p95"], dialect()))
         else:
             _print_quantiles(q, counts)
-    _guarded(body)
+    guarded(body)
 
 
 def _print_quantiles(q: dict, counts: dict) -> None:
@@ -195,5 +181,5 @@ def _print_quantiles(q: dict, counts: dict) -> None:
         table.add_column(column, justify="left" if column == "output" else "right")
     ordered = [k for k in KEY_OUTPUTS if k in q] + [k for k in q if k not in KEY_OUTPUTS]
     for name in ordered:
-        table.add_row(name, *(_cell(q[name][p]) for p in ("p5", "p50", "p95")))
-    _console().print(table)
+        table.add_row(name, *(cell(q[name][p]) for p in ("p5", "p50", "p95")))
+    stdout_console().print(table)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
 from ..errors import InputError
 from .common import (
-    CeilingOpt, FloorOpt, FormatOpt, OutputFormat, PlotOpt, ScenarioOpt, SetOpt,
-    _check_outputs, _check_plot_path, _dialect, _err, _guarded, _print_values, _progress_bar,
-    _scenario, _write_rows, _writing, app)
+    app, dialect, err, guarded, print_values, progress_bar, write_rows, writing)
+from .options import (CeilingOpt, FloorOpt, FormatOpt, OutputFormat, PlotOpt, ScenarioSource,
+                      check_outputs, check_plot_path, with_options)
 
 
 @app.command()
+@with_options
 def paths(
     method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
                                help="Block bootstrap of Brent's daily moves, or a mean-"
@@ -30,8 +31,8 @@ def paths(
                                      help="Mean block length of the bootstrap [d]."),
     since: Optional[int] = typer.Option(None, "--since", metavar="YEAR",
                                         help="Use the history from this year on."),
-    scenario: Optional[Path] = ScenarioOpt,
-    set_: Optional[List[str]] = SetOpt,
+    *,
+    source: ScenarioSource,
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
                                           help="Write the paths here (default: stdout)."),
     plot: Optional[Path] = PlotOpt,
@@ -40,19 +41,19 @@ def paths(
     one row a day, one column a path [USD/bbl], and a fan chart with --plot."""
     def body():
         from ..paths import fan_figure, generate, paths_rows
-        _check_plot_path(plot)
-        _check_outputs(rows=output)
-        s = _scenario(scenario, set_)
+        check_plot_path(plot)
+        check_outputs(rows=output)
+        s = source.build()
         horizon = s.horizon_days if days is None else days
         drawn = generate(method, s.price_usd_per_bbl, horizon, n_paths, seed, block_days, since)
         rows, columns = paths_rows(drawn)
-        _write_rows(rows, columns, output)
+        write_rows(rows, columns, output)
         if plot is not None:
-            from ..plot import _figure_to
-            with _writing("--plot", plot):
-                _figure_to(fan_figure(drawn, s.price_usd_per_bbl, method), plot)
-            _err(f"plot written to {plot}")
-    _guarded(body)
+            from ..plot import figure_to
+            with writing("--plot", plot):
+                figure_to(fan_figure(drawn, s.price_usd_per_bbl, method), plot)
+            err(f"plot written to {plot}")
+    guarded(body)
 
 
 #: Most path-days `reserve risk` solves with foresight (an LP a path, about
@@ -61,6 +62,7 @@ FORESIGHT_PATH_DAYS_MAX = 1_000 * 366
 
 
 @app.command()
+@with_options
 def risk(
     capacity_mb: float = typer.Option(..., "--capacity-mb", help="Storage of the design [mb]."),
     fill_rate_mbd: Optional[float] = typer.Option(None, "--fill-rate-mbd",
@@ -85,8 +87,8 @@ def risk(
     foresight: bool = typer.Option(True, "--foresight/--no-foresight",
                                    help="Also solve each path with perfect foresight (an LP a "
                                         "path; slower)."),
-    scenario: Optional[Path] = ScenarioOpt,
-    set_: Optional[List[str]] = SetOpt,
+    *,
+    source: ScenarioSource,
     fmt: OutputFormat = FormatOpt,
     plot: Optional[Path] = PlotOpt,
 ):
@@ -97,8 +99,8 @@ def risk(
 
         from .. import results as res
         from ..risk import causal_rule, foresight_holds, read_paths
-        _check_plot_path(plot)
-        s = _scenario(scenario, set_, floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
+        check_plot_path(plot)
+        s = source.build(floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
         if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
             raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
         if not capacity_mb >= 0 or not np.isfinite(capacity_mb):
@@ -135,22 +137,22 @@ def risk(
         if foresight:
             horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
                                     time_step_days=1)
-            with _progress_bar("solving each path with foresight") as progress:
+            with progress_bar("solving each path with foresight") as progress:
                 held = foresight_holds(horizon, prices, capacity_mb, fill, release, opening,
                                        lambda i, n: progress(i, n, f"path {i}"))
             values["held_share_foresight"] = float(held.mean())
         if plot is not None:
-            from ..plot import _figure_to, risk_figure
-            with _writing("--plot", plot):
-                _figure_to(risk_figure(rule, values.get("held_share_foresight"), s), plot)
-            _err(f"plot written to {plot}")
+            from ..plot import figure_to, risk_figure
+            with writing("--plot", plot):
+                figure_to(risk_figure(rule, values.get("held_share_foresight"), s), plot)
+            err(f"plot written to {plot}")
         if fmt == OutputFormat.json:
             sys.stdout.write(res.to_json(values))
         elif fmt == OutputFormat.csv:
-            sys.stdout.write(res.to_csv([values], dialect=_dialect()))
+            sys.stdout.write(res.to_csv([values], dialect=dialect()))
         else:
             band = (f"floor ${s.floor_usd_per_bbl:.2f}" if s.floor_usd_per_bbl is not None
                     else f"ceiling ${s.ceiling_usd_per_bbl:.2f}")
-            _print_values({k: ("" if v is None else v) for k, v in values.items()}, fmt,
+            print_values({k: ("" if v is None else v) for k, v in values.items()}, fmt,
                           f"reserve risk: {capacity_mb:g} mb defending a {band}/bbl")
-    _guarded(body)
+    guarded(body)

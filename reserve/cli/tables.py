@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -10,8 +11,14 @@ import typer
 
 from ..errors import InputError, Terminated
 from .common import (
-    ParamsFormat, _check_outputs, _console, _dialect, _err, _guarded, _progress_bar,
-    _write_rows, _write_table, _writing, app)
+    app, dialect, err, guarded, progress_bar, stdout_console, write_rows, write_table, writing)
+from .options import check_outputs
+
+
+class ParamsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    toml = "toml"
 
 
 @app.command()
@@ -32,24 +39,24 @@ def batch(
         from ..files import same_file
         if workers < 1:
             raise InputError("--workers", workers, "a whole number >= 1")
-        _check_outputs(rows=output)
+        check_outputs(rows=output)
         if output is not None and same_file(output, sheet):
             raise InputError("--output", str(output), "another file than the input sheet "
                              "(the answers would overwrite the questions)")
-        with _progress_bar("batch") as progress:
+        with progress_bar("batch") as progress:
             columns, rows, interrupt = run_batch(
                 sheet, workers, lambda done, total: progress(done, total, f"row {done}"))
-        _write_rows(rows, columns, output)
+        write_rows(rows, columns, output)
         if interrupt is not None:
             word = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
             cancelled = sum(r["status"] == "cancelled" for r in rows)
-            _err(f"{word}: {len(rows) - cancelled} of {len(rows)} rows answered, the rest "
+            err(f"{word}: {len(rows) - cancelled} of {len(rows)} rows answered, the rest "
                  "marked cancelled")
             return 143 if isinstance(interrupt, Terminated) else 130
         bad = sum(r["status"] != "ok" for r in rows)
         if bad:
-            _err(f"{bad} of {len(rows)} rows not answered: see their status and message")
-    _guarded(body)
+            err(f"{bad} of {len(rows)} rows not answered: see their status and message")
+    guarded(body)
 
 
 @app.command()
@@ -65,17 +72,17 @@ def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f"
         if output is not None:
             from ..files import write_output
             if output.suffix.lower() == ".toml":
-                with _writing("--output", output):
+                with writing("--output", output):
                     write_output(output, templates.params_toml())
             else:
-                _check_outputs(output=output)
-                _write_table(templates.params_rows(), templates.PARAMS_COLUMNS, output,
+                check_outputs(output=output)
+                write_table(templates.params_rows(), templates.PARAMS_COLUMNS, output,
                              "--output")
-            _err(f"parameters written to {output}")
+            err(f"parameters written to {output}")
         elif fmt == ParamsFormat.csv:
-            sys.stdout.write(templates.params_csv(_dialect()))
+            sys.stdout.write(templates.params_csv(dialect()))
         elif fmt == ParamsFormat.toml:
             sys.stdout.write(templates.params_toml())
         else:
-            templates.print_params_table(_console())
-    _guarded(body)
+            templates.print_params_table(stdout_console())
+    guarded(body)
