@@ -192,12 +192,14 @@ def no_cap(scenario: Scenario) -> float:
 
 def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
                cap_usd_per_bbl: float | None = None, time_limit_s: float | None = None,
-               cache: SessionCache | None = None) -> tuple[float, Session | None]:
+               cache: SessionCache | None = None,
+               schedule: bool = True) -> tuple[float, Session | None]:
     """Largest |impact| [USD/bbl] the scenario's limits can hold over its window.
 
     The direction is the sign of the scenario's target. Returns the impact
     (capped at ``cap_usd_per_bbl``) and a session holding the least-cost
-    schedule at that impact (None when the impact is 0).
+    schedule at that impact (None when the impact is 0, or when
+    ``schedule`` is False: the number alone, one solve fewer).
 
     Linear model: one LP maximizing the window level z. Isoelastic model:
     each impact's conditions are net-flow bands, so the largest feasible one
@@ -211,6 +213,8 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
         level = session.most_impact(cap)
         if level <= 1e-9:
             return 0.0, None
+        if not schedule:
+            return level, None
         # Re-solve at least cost a hair inside the maximum: at the maximum
         # itself, HiGHS's feasibility tolerance can call the fixed level infeasible.
         for shrink in (1e-9, 1e-7, 1e-5):
@@ -223,6 +227,8 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
     value = bisect(session.least_cost, 0.0, cap)
     if value is None or value <= 1e-9:
         return 0.0, None
+    if not schedule:
+        return value, None
     session.least_cost(value)
     return value, session
 

@@ -71,8 +71,9 @@ class Resolver:
         """The HiGHS instance of the last point's model."""
         return self.session.highs
 
-    def solve(self, scenario: Scenario) -> Answer:
-        """Size ``scenario`` as `reserve size` would, re-solving a kept model when it can.
+    def solve(self, scenario: Scenario, marginal: bool = True) -> Answer:
+        """Size ``scenario`` as `reserve size` would, re-solving a kept model when it can;
+        without ``marginal``, one solve fewer and the marginal cost NaN.
 
         Raises the errors `reserve size` would (InputError, TargetUnreachable
         without its diagnosis: a sweep reports the point as infeasible).
@@ -85,8 +86,8 @@ class Resolver:
         if not feasible_least_cost(session, scenario, baseline):
             raise TargetUnreachable("target out of reach at this point")
         solution = session.solution()
-        marginal = marginal_cost(session, solution)
-        return Answer("size", scenario, data, solution, answered_target(data), marginal,
+        cost = marginal_cost(session, solution) if marginal else float("nan")
+        return Answer("size", scenario, data, solution, answered_target(data), cost,
                       session.timings)
 
 
@@ -130,12 +131,12 @@ def needs_of(resolver: Resolver, scenario: Scenario) -> dict:
     band = scenario.floor_usd_per_bbl is not None or scenario.ceiling_usd_per_bbl is not None
     if not band and scenario.objective != "net-benefit":
         try:
-            reach, _ = max_impact(scenario, baseline, cache=resolver.cache)
+            reach, _ = max_impact(scenario, baseline, cache=resolver.cache, schedule=False)
             needs["reachable_impact_usd_per_bbl"] = scenario.sign * reach
         except ReserveError:
             pass
     try:
-        free = outputs(resolver.solve(lifted(scenario)))
+        free = outputs(resolver.solve(lifted(scenario), marginal=False))
     except ReserveError:
         needs["binding_limit"] = "beyond lifted caps (build times, lead time or the market)"
         return needs
