@@ -54,13 +54,18 @@ def price_slope(s: Scenario, prices: np.ndarray) -> np.ndarray:
 def causal_rule(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
                 release_rate_mbd: float, initial_mb: float, floor: float | None,
                 ceiling: float | None) -> RuleResult:
-    """Run the rule of the module docstring on ``prices`` [paths, days] (USD/bbl)."""
+    """Run the rule of the module docstring on ``prices`` [paths, days] (USD/bbl).
+
+    ``capacity_mb`` is the storage [mb]: one number, or one a day (storage that
+    becomes usable as it is built or rented).
+    """
     if (floor is None) == (ceiling is None):
         raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
     if s.price_model != "linear" or s.dynamic:
         raise InputError("price_model", s.price_model, "linear, without long-run elasticities, "
                          "for the causal rule")
     paths, days = prices.shape
+    room_mb = np.broadcast_to(np.asarray(capacity_mb, float), (days,))
     slope = price_slope(s, prices)
     stock = np.full(paths, float(initial_mb))
     failed_on = np.full(paths, -1)
@@ -70,7 +75,7 @@ def causal_rule(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_m
         if floor is not None:
             need = np.maximum(floor - p, 0.0) / b           # buy to lift p to the floor
             room = np.maximum(p - floor, 0.0) / b           # sell without going under it
-            fill = np.minimum.reduce([need, np.full(paths, fill_rate_mbd), capacity_mb - stock])
+            fill = np.minimum.reduce([need, np.full(paths, fill_rate_mbd), room_mb[t] - stock])
             release = np.where(need > 0, 0.0, np.minimum.reduce(
                 [room, np.full(paths, release_rate_mbd), stock]))
         else:
@@ -78,7 +83,7 @@ def causal_rule(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_m
             room = np.maximum(ceiling - p, 0.0) / b         # buy back without going over it
             release = np.minimum.reduce([need, np.full(paths, release_rate_mbd), stock])
             fill = np.where(need > 0, 0.0, np.minimum.reduce(
-                [room, np.full(paths, fill_rate_mbd), capacity_mb - stock]))
+                [room, np.full(paths, fill_rate_mbd), room_mb[t] - stock]))
         fill, release = np.maximum(fill, 0.0), np.maximum(release, 0.0)
         stock = stock + fill - release
         supported = p + b * (fill - release)

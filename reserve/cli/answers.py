@@ -26,14 +26,25 @@ def size(
     out: AnswerOutputs,
     objective: Optional[Objective] = ObjectiveOpt,
     unwind: bool = UnwindOpt,
+    reliability: Optional[float] = typer.Option(
+        None, "--reliability", metavar="SHARE",
+        help="With --paths: one design that holds on at least this share of the paths "
+             "(e.g. 0.9), at least expected cost; 1 holds on every path."),
+    paths_file: Optional[Path] = typer.Option(
+        None, "--paths", metavar="FILE.csv",
+        help="Price paths from `reserve paths` (day, path_1, ... columns) for --reliability."),
 ):
     """Least-cost reserve (storage, fill and release capacity, schedule) that
     holds the price moved by the target for the window; or, with --objective
-    net-benefit, the reserve best for its owner."""
+    net-benefit, the reserve best for its owner; or, with --reliability and
+    --paths, one design held on that share of many price paths."""
     def body():
         from ..pricepath import baseline_of
         from ..solve import size as solve_size
         out.check()
+        if reliability is not None or paths_file is not None:
+            return _size_reliable(question, source, out, objective, unwind, reliability,
+                                  paths_file)
         s = question.scenario(source, unwind, objective=objective)
         with progress_bar("target out of reach; diagnosing") as progress:
             answer = solve_size(s, baseline_of(s.price_path, s), time_limit_s=out.time_limit,
@@ -73,3 +84,55 @@ def impact(
                               time_limit_s=out.time_limit)
         print_answer(answer, out)
     guarded(body)
+
+
+def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutputs, objective,
+                   unwind: bool, reliability: Optional[float], paths_file: Optional[Path]) -> int:
+    """`reserve size --reliability R --paths FILE`: one design for many paths."""
+    from ..errors import InputError
+    from ..reliability import check_reliability, size_reliable
+    from ..risk import read_paths
+    from .common import err, print_values, write_table
+    if paths_file is None or reliability is None:
+        missing = "--paths" if paths_file is None else "--reliability"
+        raise InputError(missing, "(none)", "both --reliability SHARE and --paths FILE "
+                         "(draw paths with reserve paths)")
+    check_reliability(reliability)
+    if question.price_path is not None:
+        raise InputError("--price-path", str(question.price_path),
+                         "no --price-path with --paths (each path is a baseline)")
+    if out.plot is not None:
+        raise InputError("--plot", str(out.plot), "no --plot with --reliability: draw the "
+                         "design on the paths with reserve risk --paths FILE --plot")
+    s = question.scenario(source, unwind, objective=objective)
+    prices = read_paths(paths_file)
+    with progress_bar("sizing over the paths") as progress:
+        answer = size_reliable(s, prices, reliability, out.time_limit, progress)
+    values = answer.outputs()
+    if out.schedule is not None:
+        write_table(*answer.schedule_rows(), out.schedule, "--schedule")
+        err(f"schedules of {values['paths']} paths written to {out.schedule}")
+    if out.output is not None:
+        from .. import results
+        from ..files import write_output
+        from .common import writing
+        if out.output.suffix.lower() == ".json":
+            with writing("--output", out.output):
+                write_output(out.output, results.to_json({**values,
+                                                          "warnings": answer.warnings}))
+        else:
+            write_table([values], list(values), out.output, "--output")
+        err(f"results written to {out.output}")
+    for warning in answer.warnings:
+        err(f"warning: {warning}")
+    print_values(values, out.fmt, f"reserve size --reliability {reliability:g}: "
+                                  f"{values['paths']} paths")
+    if out.fmt.value == "table":
+        from .common import stdout_console
+        stdout_console().print(answer.sentence(), soft_wrap=True)
+    if answer.status != "optimal":
+        err(f"error: HiGHS hit its time limit before proving this design the cheapest: the "
+            f"best design found is printed, within {answer.mip_gap:.2%} of the least "
+            "expected cost; raise --time-limit, use fewer paths or --set time_step_days=7")
+        return 4
+    return 0
