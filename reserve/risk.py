@@ -121,32 +121,57 @@ def read_paths(path) -> np.ndarray:
 
 
 def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
-                    release_rate_mbd: float, initial_mb: float, on_path=None) -> np.ndarray:
+                    release_rate_mbd: float, initial_mb: float, on_path=None, workers: int = 1,
+                    scheduler: str | None = None, security=None) -> np.ndarray:
     """For each path, whether the design holds the scenario's band with the
-    whole path known (the least-cost LP with the design as limits is feasible)."""
-    from dataclasses import replace
+    whole path known (the least-cost LP with the design as limits is feasible).
 
-    from .errors import TargetUnreachable
+    Paths are independent: ``workers`` local processes or a Dask ``scheduler``
+    (``security``: its TLS settings) share them out. ``on_path(done, total)``
+    is told as each is solved.
+    """
+    from dataclasses import replace
+    from functools import partial
+
     from .solve import design_storage
-    from .sweep import Resolver
+    from .workers import solve_all
     # the design as impact mode reads it (one storage usable from day 0, its
     # rates as caps), the band kept as the thing to hold
     design = replace(s.with_params(initial_inventory_mb=initial_mb, fill_rate_max_mbd=fill_rate_mbd,
                                    release_rate_max_mbd=release_rate_mbd,
                                    rate_capex_usd_per_bbl_per_day=0.0),
                      storage=design_storage(s, capacity_mb))
-    step = design.time_step_days
-    n = design.horizon_days // step
-    resolver = Resolver(design)
     held = np.zeros(prices.shape[0], bool)
-    for i, path in enumerate(prices):
-        # the path's daily prices as the per-period baseline of the model
-        resolver.path = path[:n * step].reshape(n, step).mean(axis=1)
-        try:
-            resolver.solve(design)
-            held[i] = True
-        except TargetUnreachable:
-            held[i] = False
+    done = 0
+
+    def record(i: int, result: bool) -> None:
+        nonlocal done
+        held[i] = result
+        done += 1
         if on_path is not None:
-            on_path(i + 1, prices.shape[0])
+            on_path(done, prices.shape[0])
+
+    solve_all(partial(ForesightSolver, design), list(prices), workers, record, scheduler,
+              security)
     return held
+
+
+class ForesightSolver:
+    """Whether ``design`` holds its band on one daily path, each path a warm re-solve."""
+
+    def __init__(self, design: Scenario):
+        from .sweep import Resolver
+        self.design = design
+        self.resolver = Resolver(design)
+
+    def __call__(self, path: np.ndarray) -> bool:
+        from .errors import TargetUnreachable
+        step = self.design.time_step_days
+        n = self.design.horizon_days // step
+        # the path's daily prices as the per-period baseline of the model
+        self.resolver.path = path[:n * step].reshape(n, step).mean(axis=1)
+        try:
+            self.resolver.solve(self.design, marginal=False)
+        except TargetUnreachable:
+            return False
+        return True

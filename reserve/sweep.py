@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -238,81 +237,8 @@ def run_points(make_scenario: Callable[[dict], Scenario], points: list[dict],
         if on_result is not None:
             on_result(i, result)
 
-    if scheduler is not None:
-        _run_dask(make_scenario, points, path, scheduler, security, record)
-    else:
-        solve_all(partial(PointSolver, make_scenario, path), points, workers, record)
+    solve_all(partial(PointSolver, make_scenario, path), points, workers, record,
+              scheduler, security)
     return results
 
 
-def _block(args):
-    make_scenario, path, points = args
-    return run_points(make_scenario, points, path, workers=1)
-
-
-def dask_security(scheduler: str, ca_file=None, cert_file=None, key_file=None):
-    """Dask's TLS settings for ``scheduler``, or None for a plain ``tcp://`` one.
-
-    A Dask client unpickles what the cluster sends back, and unpickling runs
-    code: a scheduler or worker that is not ours could run anything in this
-    process. ``tls://`` with certificates makes the cluster prove who it is
-    (and us to it). Without the three files the Dask configuration's own
-    ``distributed.comm.tls`` settings apply (a ``~/.config/dask`` file).
-    """
-    given = {"--tls-ca-file": ca_file, "--tls-cert": cert_file, "--tls-key": key_file}
-    if not scheduler.startswith("tls://"):
-        named = [k for k, v in given.items() if v is not None]
-        if named:
-            raise InputError(named[0], str(given[named[0]]), "only with a tls:// scheduler")
-        return None
-    try:
-        import dask.config
-        from distributed.security import Security
-    except ImportError:
-        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
-                         "package installed: pip install 'reserve[dask]'") from None
-    for option, file in given.items():
-        if file is not None and not Path(file).is_file():
-            raise InputError(option, str(file), "an existing PEM file")
-    if all(v is None for v in given.values()):
-        if not dask.config.get("distributed.comm.tls.ca-file", None):
-            raise InputError("--scheduler", scheduler, "with a tls:// scheduler, the "
-                             "certificates: --tls-ca-file, --tls-cert and --tls-key, or a Dask "
-                             "configuration that sets distributed.comm.tls")
-        return None   # Dask's configuration supplies the certificates
-    if None in given.values():
-        missing = [k for k, v in given.items() if v is None]
-        raise InputError(missing[0], None, "all three of --tls-ca-file, --tls-cert and "
-                         "--tls-key (or none, to use the Dask configuration)")
-    return Security(tls_ca_file=str(ca_file), tls_client_cert=str(cert_file),
-                    tls_client_key=str(key_file), require_encryption=True)
-
-
-def _run_dask(make_scenario, points, path, scheduler, security, record) -> None:
-    """Blocks of points on an existing Dask cluster (the optional `distributed` package)."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
-                         "package installed: pip install 'reserve[dask]'") from None
-    try:
-        client = Client(scheduler, timeout=5, security=security)
-    except (OSError, TimeoutError, ValueError, TypeError) as err:
-        raise InputError("--scheduler", scheduler, f"the address of a running Dask "
-                         f"scheduler ({err})") from None
-    with client:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        blocks = [b for b in np.array_split(np.arange(len(points)), 4 * n_workers) if len(b)]
-        futures = client.map(_block, [(make_scenario, path, [points[i] for i in b])
-                                      for b in blocks], pure=False)
-        try:
-            for block, future in zip(blocks, futures):   # in order: rows keep their order
-                for i, result in zip(block.tolist(), future.result()):
-                    record(i, result)
-        except KeyboardInterrupt:
-            for block, future in zip(blocks, futures):   # keep the blocks already done
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    for i, result in zip(block.tolist(), future.result()):
-                        record(i, result)
-            client.cancel(futures)
-            raise

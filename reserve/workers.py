@@ -23,9 +23,12 @@ import os
 import queue as queues
 import signal
 import time
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
+
+from .errors import InputError
 
 _PR_SET_PDEATHSIG = 1
 #: Seconds an interrupted parent waits for its workers' last results before
@@ -35,9 +38,14 @@ STOP_GRACE_S = 2.0
 
 
 def solve_all(make_solver: Callable[[], Callable], items: list, workers: int,
-              on_result: Callable[[int, object], None]) -> None:
+              on_result: Callable[[int, object], None], scheduler: str | None = None,
+              security=None) -> None:
     """Solve ``items`` here, in order, or with ``workers > 1`` in worker processes
-    (:func:`run_in_workers`); ``on_result(i, result)`` as each is solved."""
+    (:func:`run_in_workers`), or on a Dask ``scheduler`` (:func:`run_on_cluster`);
+    ``on_result(i, result)`` as each is solved."""
+    if scheduler is not None:
+        run_on_cluster(make_solver, items, scheduler, security, on_result)
+        return
     if workers > 1 and len(items) > 1:
         run_in_workers(make_solver, items, workers, on_result)
         return
@@ -126,3 +134,81 @@ def _work(make_solver, items, block, results, stop, parent: int) -> None:
             break
     results.close()
     results.join_thread()
+
+
+# -- a Dask cluster ------------------------------------------------------------------
+
+def _solve_block(args):
+    make_solver, items = args
+    solve = make_solver()
+    return [solve(item) for item in items]
+
+
+def dask_security(scheduler: str, ca_file=None, cert_file=None, key_file=None):
+    """Dask's TLS settings for ``scheduler``, or None for a plain ``tcp://`` one.
+
+    A Dask client unpickles what the cluster sends back, and unpickling runs
+    code: a scheduler or worker that is not ours could run anything in this
+    process. ``tls://`` with certificates makes the cluster prove who it is
+    (and us to it). Without the three files the Dask configuration's own
+    ``distributed.comm.tls`` settings apply (a ``~/.config/dask`` file).
+    """
+    given = {"--tls-ca-file": ca_file, "--tls-cert": cert_file, "--tls-key": key_file}
+    if not scheduler.startswith("tls://"):
+        named = [k for k, v in given.items() if v is not None]
+        if named:
+            raise InputError(named[0], str(given[named[0]]), "only with a tls:// scheduler")
+        return None
+    try:
+        import dask.config
+        from distributed.security import Security
+    except ImportError:
+        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
+                         "package installed: pip install 'reserve[dask]'") from None
+    for option, file in given.items():
+        if file is not None and not Path(file).is_file():
+            raise InputError(option, str(file), "an existing PEM file")
+    if all(v is None for v in given.values()):
+        if not dask.config.get("distributed.comm.tls.ca-file", None):
+            raise InputError("--scheduler", scheduler, "with a tls:// scheduler, the "
+                             "certificates: --tls-ca-file, --tls-cert and --tls-key, or a Dask "
+                             "configuration that sets distributed.comm.tls")
+        return None   # Dask's configuration supplies the certificates
+    if None in given.values():
+        missing = [k for k, v in given.items() if v is None]
+        raise InputError(missing[0], None, "all three of --tls-ca-file, --tls-cert and "
+                         "--tls-key (or none, to use the Dask configuration)")
+    return Security(tls_ca_file=str(ca_file), tls_client_cert=str(cert_file),
+                    tls_client_key=str(key_file), require_encryption=True)
+
+
+def run_on_cluster(make_solver: Callable[[], Callable], items: list, scheduler: str,
+                   security, on_result: Callable[[int, object], None]) -> None:
+    """Blocks of ``items`` on an existing Dask cluster (the optional `distributed`
+    package), a solver made once a block; ``on_result(i, result)`` in order."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
+                         "package installed: pip install 'reserve[dask]'") from None
+    try:
+        client = Client(scheduler, timeout=5, security=security)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise InputError("--scheduler", scheduler, f"the address of a running Dask "
+                         f"scheduler ({err})") from None
+    with client:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        blocks = [b for b in np.array_split(np.arange(len(items)), 4 * n_workers) if len(b)]
+        futures = client.map(_solve_block, [(make_solver, [items[i] for i in b])
+                                      for b in blocks], pure=False)
+        try:
+            for block, future in zip(blocks, futures):   # in order: rows keep their order
+                for i, result in zip(block.tolist(), future.result()):
+                    on_result(i, result)
+        except KeyboardInterrupt:
+            for block, future in zip(blocks, futures):   # keep the blocks already done
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    for i, result in zip(block.tolist(), future.result()):
+                        on_result(i, result)
+            client.cancel(futures)
+            raise

@@ -78,6 +78,21 @@ def test_foresight_never_holds_less_than_the_rule():
     assert np.all(held[rule.held])             # whatever the rule holds, foresight holds
 
 
+def test_foresight_on_workers_and_on_a_dask_cluster_gives_the_serial_answer():
+    from reserve.paths import generate
+    prices = generate("bootstrap", 66.75, 90, 12, seed=4)
+    s = scenario(floor_usd_per_bbl=62).with_params(lead_days=0, tail_days=0, hold_days=91)
+    serial = foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0)
+    assert 0 < serial.mean() < 1
+    assert list(foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0, workers=2)) == list(serial)
+    distributed = pytest.importorskip("distributed")   # in the test extra; skip only if absent
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        on_cluster = foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0,
+                                     scheduler=cluster.scheduler_address)
+    assert list(on_cluster) == list(serial)
+
+
 def test_the_command_reports_both_shares(tmp_path):
     result = runner.invoke(app, ["risk", "--capacity-mb", "300", "--fill-rate-mbd", "2",
                                  "--floor", "60", "--n-paths", "40", "--days", "120", "--seed",

@@ -209,12 +209,7 @@ def solve_points(make, points, path, cluster, label: str):
     returns (results by point, the interrupt or None). On an interrupt a point
     not solved is reported "cancelled", so that row N still answers point N."""
     from ..sweep import PointResult, run_points
-    cluster.check()
     security = cluster.security()
-    if cluster.scheduler is not None and not cluster.scheduler.startswith("tls://"):
-        err(f"warning: {cluster.scheduler} is not encrypted or authenticated; whoever "
-            "answers there can run code in this process: use it on a trusted network only, "
-            "or a tls:// scheduler")
     results: list = [None] * len(points)
     done = 0
     with progress_bar(label) as progress:

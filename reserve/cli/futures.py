@@ -11,8 +11,8 @@ import typer
 from ..errors import InputError
 from .common import (
     app, dialect, err, guarded, print_values, progress_bar, write_rows, writing)
-from .options import (CeilingOpt, FloorOpt, FormatOpt, OutputFormat, PlotOpt, ScenarioSource,
-                      check_outputs, check_plot_path, with_options)
+from .options import (CeilingOpt, Cluster, FloorOpt, FormatOpt, OutputFormat, PlotOpt,
+                      ScenarioSource, check_outputs, check_plot_path, with_options)
 
 
 @app.command()
@@ -56,8 +56,9 @@ def paths(
     guarded(body)
 
 
-#: Most path-days `reserve risk` solves with foresight (an LP a path, about
-#: 10 ms a path-year here): 1,000 paths of a year, some minutes.
+#: Most path-days `reserve risk` solves with foresight on one worker (an LP a
+#: path, about 10 ms a path-year here): 1,000 paths of a year, some minutes.
+#: Each --workers adds as much; a --scheduler lifts the limit.
 FORESIGHT_PATH_DAYS_MAX = 1_000 * 366
 
 
@@ -89,6 +90,7 @@ def risk(
                                         "path; slower)."),
     *,
     source: ScenarioSource,
+    cluster: Cluster,
     fmt: OutputFormat = FormatOpt,
     plot: Optional[Path] = PlotOpt,
 ):
@@ -120,11 +122,13 @@ def risk(
         else:
             from ..paths import generate
             prices = generate(method, s.price_usd_per_bbl, days, n_paths, seed)
-        if foresight and prices.size > FORESIGHT_PATH_DAYS_MAX:
+        most = FORESIGHT_PATH_DAYS_MAX * cluster.workers
+        if foresight and cluster.scheduler is None and prices.size > most:
             raise InputError("--foresight", f"{prices.shape[0]:,} paths of "
-                             f"{prices.shape[1]:,} days", f"at most "
-                             f"{FORESIGHT_PATH_DAYS_MAX:,} path-days (an LP a path: some "
-                             "minutes); or --no-foresight for the causal rule alone")
+                             f"{prices.shape[1]:,} days", f"at most {most:,} path-days with "
+                             f"{cluster.workers} worker(s) (an LP a path: some minutes); more "
+                             "--workers, a --scheduler, or --no-foresight for the causal "
+                             "rule alone")
         rule = causal_rule(s, prices, capacity_mb, fill, release, opening,
                            s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
         failed = rule.first_failure_day[~rule.held]
@@ -137,9 +141,11 @@ def risk(
         if foresight:
             horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
                                     time_step_days=1)
+            security = cluster.security()
             with progress_bar("solving each path with foresight") as progress:
                 held = foresight_holds(horizon, prices, capacity_mb, fill, release, opening,
-                                       lambda i, n: progress(i, n, f"path {i}"))
+                                       lambda i, n: progress(i, n, f"path {i}"),
+                                       cluster.workers, cluster.scheduler, security)
             values["held_share_foresight"] = float(held.mean())
         if plot is not None:
             from ..plot import figure_to, risk_figure

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
@@ -224,11 +225,18 @@ class Cluster:
             raise InputError("--workers", self.workers, "a whole number >= 1")
 
     def security(self):
-        """Dask's security settings for the scheduler (None without one)."""
+        """Dask's security settings for the scheduler (None without one), after
+        checking the options; warns on stderr of a scheduler without TLS."""
+        self.check()
         if self.scheduler is None:
             return None
-        from ..sweep import dask_security
-        return dask_security(self.scheduler, self.tls_ca_file, self.tls_cert, self.tls_key)
+        from ..workers import dask_security
+        security = dask_security(self.scheduler, self.tls_ca_file, self.tls_cert, self.tls_key)
+        if not self.scheduler.startswith("tls://"):
+            print(f"warning: {self.scheduler} is not encrypted or authenticated; whoever "
+                  "answers there can run code in this process: use it on a trusted network "
+                  "only, or a tls:// scheduler", file=sys.stderr)
+        return security
 
 
 class Objective(str, Enum):
