@@ -15,6 +15,16 @@ start there):
   kappa = -ln b, mu = a / (1 - b), sigma = sd(e) sqrt(2 kappa / (1 - b^2))
   (Schwartz 1997 uses this one-factor model for crude).
 
+Either may add **disruption regimes** in the manner of Teisberg (1981, "A
+dynamic programming model of the U.S. strategic petroleum reserve", Bell J.
+Econ. 12(2)): each path is in a normal or a disrupted state, a two-state
+Markov chain that enters a disruption with daily probability ``p_disrupt``
+and leaves it with ``p_recover`` (mean length 1 / p_recover days; in the long
+run a share p_disrupt / (p_disrupt + p_recover) of days is disrupted). While
+disrupted, the path's price is raised by what losing ``lost_mbd`` of supply
+does in the scenario's static linear market: by a share
+lost_mbd / (Q0 (eps_s - eps_d)) of the day's price (:class:`Disruptions`).
+
 The history is ``models/brent-daily.csv`` (EIA, "Europe Brent Spot Price
 FOB", public domain; trading days, each taken as one day).
 """
@@ -145,6 +155,54 @@ def generate(method: str, start_usd_per_bbl: float, days: int, n_paths: int,
                                    n_paths, rng)
 
 
+@dataclass(frozen=True)
+class Disruptions:
+    """Teisberg-style disruption regimes (module docstring).
+
+    Parameters
+    ----------
+    lost_mbd : supply lost while disrupted [mb/d], >= 0.
+    p_disrupt : daily probability that a normal day is followed by a disrupted one.
+    p_recover : daily probability that a disrupted day is followed by a normal one.
+    """
+
+    lost_mbd: float = 0.0
+    p_disrupt: float = 1 / 3650
+    p_recover: float = 1 / 180
+
+    def check(self) -> None:
+        if not (math.isfinite(self.lost_mbd) and self.lost_mbd >= 0):
+            raise InputError("--disruption-mbd", self.lost_mbd, "a number of mb/d >= 0")
+        for option, value in (("--p-disrupt", self.p_disrupt), ("--p-recover", self.p_recover)):
+            if not 0 <= value <= 1:
+                raise InputError(option, value, "a daily probability between 0 and 1")
+
+    def price_share(self, demand_mbd: float, supply_elasticity: float,
+                    demand_elasticity: float) -> float:
+        """The disrupted price's rise as a share of the day's price: D / (Q0 (eps_s - eps_d))."""
+        return self.lost_mbd / (demand_mbd * (supply_elasticity - demand_elasticity))
+
+    def regimes(self, n_paths: int, days: int, rng: np.random.Generator) -> np.ndarray:
+        """Disrupted days [paths, days + 1] (bool); every path starts normal on day 0."""
+        disrupted = np.zeros((n_paths, days + 1), bool)
+        draws = rng.random((n_paths, days))
+        for t in range(1, days + 1):
+            was = disrupted[:, t - 1]
+            disrupted[:, t] = np.where(was, draws[:, t - 1] >= self.p_recover,
+                                       draws[:, t - 1] < self.p_disrupt)
+        return disrupted
+
+    def apply(self, paths: np.ndarray, scenario, seed: int | None) -> np.ndarray:
+        """``paths`` with each path's disrupted days raised (a stream of draws of
+        its own: the same seed gives the same paths beneath)."""
+        if self.lost_mbd == 0:
+            return paths
+        rng = np.random.default_rng(None if seed is None else [seed, 1])
+        share = self.price_share(scenario.demand_mbd, scenario.supply_elasticity,
+                                 scenario.demand_elasticity)
+        return paths * (1.0 + share * self.regimes(paths.shape[0], paths.shape[1] - 1, rng))
+
+
 def paths_rows(paths: np.ndarray) -> tuple[list[dict], list[str]]:
     """A wide table: ``day``, then ``path_1`` ... ``path_N`` [USD/bbl]."""
     columns = ["day"] + [f"path_{i + 1}" for i in range(paths.shape[0])]
@@ -153,7 +211,8 @@ def paths_rows(paths: np.ndarray) -> tuple[list[dict], list[str]]:
     return rows, columns
 
 
-def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str):
+def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str,
+               disruptions: Disruptions | None = None):
     """A fan chart: the paths' 5-95 % and 25-75 % bands and median, a few
     paths, and the history's last stretch of the same length before day 0."""
     from .plot import pyplot
@@ -175,8 +234,13 @@ def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str):
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("days from the start (history to the left)")
     ax.set_ylabel("crude price [USD/bbl]")
-    ax.set_title(f"{paths.shape[0]:,} price paths by {method}, starting at "
-                 f"${start_usd_per_bbl:.2f}/bbl", fontsize=10)
+    title = (f"{paths.shape[0]:,} price paths by {method}, starting at "
+             f"${start_usd_per_bbl:.2f}/bbl")
+    if disruptions is not None and disruptions.lost_mbd > 0:
+        title += (f"\nwith disruptions of {disruptions.lost_mbd:g} mb/d: one begins about "
+                  f"every {1 / disruptions.p_disrupt:,.0f} normal days and lasts "
+                  f"{1 / disruptions.p_recover:,.0f} days on average")
+    ax.set_title(title, fontsize=10)
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()

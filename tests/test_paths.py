@@ -92,3 +92,63 @@ def test_bad_path_options_exit_2(args, words):
     result = runner.invoke(app, ["paths", *args])
     assert result.exit_code == 2, result.output
     assert words in result.output
+
+
+# -- disruption regimes (Teisberg) ---------------------------------------------------
+
+def _market():
+    import reserve
+    return reserve.load_scenario(None)
+
+
+def test_no_lost_supply_leaves_the_paths_as_drawn():
+    from reserve.paths import Disruptions
+    base = generate("bootstrap", 66.75, 100, 20, seed=5)
+    assert np.array_equal(Disruptions(0.0, 0.5, 0.5).apply(base, _market(), 5), base)
+
+
+def test_a_disruption_that_never_ends_raises_every_day_after_day_0_by_the_market_share():
+    from reserve.paths import Disruptions
+    s = _market()
+    base = generate("bootstrap", s.price_usd_per_bbl, 50, 4, seed=5)
+    out = Disruptions(2.0, 1.0, 0.0).apply(base, s, 5)
+    # a 2 mb/d loss in a linear market moves the price by 2 / (Q0 (eps_s - eps_d)) of itself
+    share = 2.0 / (s.demand_mbd * (s.supply_elasticity - s.demand_elasticity))
+    np.testing.assert_allclose(out[:, 0], base[:, 0])
+    np.testing.assert_allclose(out[:, 1:], base[:, 1:] * (1 + share), rtol=1e-12)
+
+
+def test_regimes_have_the_markov_chains_long_run_share_and_mean_length():
+    from reserve.paths import Disruptions
+    a, b = 0.01, 0.04
+    regimes = Disruptions(1.0, a, b).regimes(2000, 3000, np.random.default_rng(11))
+    late = regimes[:, 1000:]   # long after day 0's normal start
+    assert late.mean() == pytest.approx(a / (a + b), abs=0.01)   # 0.2
+    starts = (~regimes[:, :-1] & regimes[:, 1:]).sum()
+    ends = (regimes[:, :-1] & ~regimes[:, 1:]).sum()
+    # disrupted days per disruption that ended: the mean length 1 / b = 25 days
+    assert regimes[:, 1:].sum() / starts == pytest.approx(1 / b, rel=0.05)
+    assert ends == pytest.approx(starts, rel=0.05)
+
+
+def test_disrupted_paths_reproduce_their_seed_over_the_same_paths_beneath(cli, tmp_path):
+    args = ["paths", "-n", "30", "--days", "200", "--seed", "9"]
+    plain = cli(*args, "-o", tmp_path / "plain.csv")
+    one = cli(*args, "--disruption-mbd", "3", "--p-disrupt", "0.02", "-o", tmp_path / "a.csv")
+    two = cli(*args, "--disruption-mbd", "3", "--p-disrupt", "0.02", "-o", tmp_path / "b.csv")
+    assert plain.returncode == one.returncode == two.returncode == 0, one.stderr
+    a = np.loadtxt(tmp_path / "a.csv", delimiter=",", skiprows=1)
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    p = np.loadtxt(tmp_path / "plain.csv", delimiter=",", skiprows=1)
+    ratio = a[:, 1:] / p[:, 1:]
+    assert np.all(ratio >= 1 - 1e-9) and np.any(ratio > 1.1)   # raised only, some days
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--disruption-mbd", "-1"], "--disruption-mbd"),
+    (["--disruption-mbd", "2", "--p-disrupt", "1.5"], "--p-disrupt"),
+    (["--disruption-mbd", "2", "--p-recover", "-0.1"], "--p-recover"),
+])
+def test_bad_disruption_options_exit_2(cli, args, named):
+    run = cli("paths", "-n", "2", "--days", "10", *args)
+    assert run.returncode == 2 and run.stderr.startswith(f"error: {named} = "), run.stderr

@@ -11,8 +11,9 @@ import typer
 from ..errors import InputError
 from .common import (
     app, dialect, err, guarded, print_values, progress_bar, write_rows, writing)
-from .options import (CeilingOpt, Cluster, FloorOpt, FormatOpt, OutputFormat, PlotOpt,
-                      ScenarioSource, check_outputs, check_plot_path, with_options)
+from .options import (CeilingOpt, Cluster, DisruptionOptions, FloorOpt, FormatOpt,
+                      OutputFormat, PlotOpt, ScenarioSource, check_outputs, check_plot_path,
+                      with_options)
 
 
 @app.command()
@@ -33,6 +34,7 @@ def paths(
                                         help="Use the history from this year on."),
     *,
     source: ScenarioSource,
+    disruptions: DisruptionOptions,
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
                                           help="Write the paths here (default: stdout)."),
     plot: Optional[Path] = PlotOpt,
@@ -44,14 +46,16 @@ def paths(
         check_plot_path(plot)
         check_outputs(rows=output)
         s = source.build()
+        regimes = disruptions.model()
         horizon = s.horizon_days if days is None else days
-        drawn = generate(method, s.price_usd_per_bbl, horizon, n_paths, seed, block_days, since)
+        drawn = regimes.apply(generate(method, s.price_usd_per_bbl, horizon, n_paths, seed,
+                                       block_days, since), s, seed)
         rows, columns = paths_rows(drawn)
         write_rows(rows, columns, output)
         if plot is not None:
             from ..plot import figure_to
             with writing("--plot", plot):
-                figure_to(fan_figure(drawn, s.price_usd_per_bbl, method), plot)
+                figure_to(fan_figure(drawn, s.price_usd_per_bbl, method, regimes), plot)
             err(f"plot written to {plot}")
     guarded(body)
 
@@ -91,6 +95,7 @@ def risk(
     *,
     source: ScenarioSource,
     cluster: Cluster,
+    disruptions: DisruptionOptions,
     fmt: OutputFormat = FormatOpt,
     plot: Optional[Path] = PlotOpt,
 ):
@@ -121,7 +126,8 @@ def risk(
             prices = read_paths(paths_file)
         else:
             from ..paths import generate
-            prices = generate(method, s.price_usd_per_bbl, days, n_paths, seed)
+            prices = disruptions.model().apply(
+                generate(method, s.price_usd_per_bbl, days, n_paths, seed), s, seed)
         most = FORESIGHT_PATH_DAYS_MAX * cluster.workers
         if foresight and cluster.scheduler is None and prices.size > most:
             raise InputError("--foresight", f"{prices.shape[0]:,} paths of "

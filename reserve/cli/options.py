@@ -252,3 +252,26 @@ UnwindOpt = typer.Option(False, "--unwind",
                          help="Sell back what was bought within the horizon "
                               "(end_inventory_max_mb = initial_inventory_mb); give tail_days "
                               "for the sale.")
+
+
+@dataclass(frozen=True)
+class DisruptionOptions:
+    """Disruption regimes added to drawn paths (reserve.paths.Disruptions)."""
+
+    disruption_mbd: float = option(
+        0.0, "--disruption-mbd", metavar="MBD",
+        help="Supply lost while a path is disrupted [mb/d]; its price rises as the scenario's "
+             "market says (0: no disruptions).")
+    p_disrupt: float = option(1 / 3650, "--p-disrupt", metavar="P",
+                              help="Daily probability a normal day turns disrupted "
+                                   "(default 1/3650: one a decade).")
+    p_recover: float = option(1 / 180, "--p-recover", metavar="P",
+                              help="Daily probability a disrupted day turns normal "
+                                   "(default 1/180: six months on average).")
+
+    def model(self):
+        """The checked :class:`reserve.paths.Disruptions`."""
+        from ..paths import Disruptions
+        d = Disruptions(self.disruption_mbd, self.p_disrupt, self.p_recover)
+        d.check()
+        return d
