@@ -146,6 +146,32 @@ def test_quoted_diagnoses_are_printed_by_the_code(document, args, fragments):
         assert _flat(fragment) in doc, f"{document} should quote {fragment!r}"
 
 
+def test_the_reliability_figures_are_printed_by_the_code(tmp_path):
+    """The --reliability example's figures, on the paths its first line draws."""
+    paths = tmp_path / "paths.csv"
+    _reserve("paths", "--n-paths", "100", "--seed", "2008", "-o", str(paths))
+    o = _json("size", "-t", "5", "--reliability", "0.9", "--paths", str(paths))
+    text = _flat((ROOT / "README.md").read_text(encoding="utf-8"))
+    for figure in [f"prints {o['storage_capacity_mb']:.0f} mb of storage at most",
+                   f"{o['fill_capacity_mbd']:.2f} mb/d of fill capacity, for an expected "
+                   f"{_bn(o['expected_total_cost_musd'])} (P95 {_bn(o['p95_total_cost_musd'])})",
+                   f"It holds on {100 * o['reliability_achieved']:.0f} % of the paths"]:
+        assert figure in text, figure
+    assert o["owned_storage_mb"] == 0   # "all of it rented"
+    every = _reserve("size", "-t", "5", "--reliability", "1", "--paths", str(paths), check=False)
+    assert every.returncode == 3 and "90 of them (90%) can be held" in every.stderr
+    assert "only 90 of the 100 paths can be held at all" in text
+
+
+def test_the_disruption_share_quoted_is_the_markets():
+    import reserve
+    from reserve.paths import Disruptions
+    s = reserve.load_scenario(None)
+    share = Disruptions(2.0).price_share(s.demand_mbd, s.supply_elasticity, s.demand_elasticity)
+    assert f"({100 * share:.1f} % for 2 mb/d on the default" in _flat(
+        (ROOT / "README.md").read_text(encoding="utf-8"))
+
+
 def test_the_default_block_is_what_reserve_size_prints():
     printed = _reserve("size", "--target-impact", "5").stdout.splitlines()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -156,11 +182,16 @@ def test_the_default_block_is_what_reserve_size_prints():
 
 def _examples() -> list[str]:
     """Every `reserve ...` command of the README's indented code blocks, joined
-    across backslash continuations, comments dropped."""
-    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    commands, current = [], ""
+    across backslash continuations, comments dropped; the commands of one block
+    joined by " ; " (they run in order, in one folder: a later one may read
+    what an earlier one wrote)."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines() + [""]
+    blocks, block, current = [], [], ""
     for line in lines:
         if not line.startswith("    ") and not current:
+            if block and line.strip():   # a line of prose ends the block
+                blocks.append(" ; ".join(block))
+                block = []
             continue
         text = line.strip()
         if current:
@@ -172,32 +203,35 @@ def _examples() -> list[str]:
         if current.endswith("\\"):
             current = current[:-1].rstrip()
             continue
-        commands.append(current.split("  #")[0].strip())
+        block.append(current.split("  #")[0].strip())
         current = ""
-    return commands
+    if block:
+        blocks.append(" ; ".join(block))
+    return blocks
 
 
 def test_the_readme_has_examples_to_run():
-    assert len(_examples()) >= 15
+    assert sum(len(block.split(" ; ")) for block in _examples()) >= 15
 
 
 #: examples an open issue must still mend (strict: the test fails once they run)
 KNOWN_BROKEN: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("command", [
+@pytest.mark.parametrize("block", [
     pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_BROKEN[c], strict=True))
     if c in KNOWN_BROKEN else c for c in _examples()])
-def test_every_readme_example_runs_as_written(command, tmp_path):
+def test_every_readme_example_runs_as_written(block, tmp_path):
     """Run in a fresh folder that sees the repository's models/ and examples/,
-    so files the example writes land there."""
+    so files the example writes land there; a block's commands in order."""
     for name in ("models", "examples"):
         os.symlink(ROOT / name, tmp_path / name)
     exe = Path(sys.executable).parent / "reserve"
-    args = shlex.split(command)
-    result = subprocess.run([str(exe), *args[1:]], capture_output=True, text=True, cwd=tmp_path,
-                            timeout=900)
-    assert result.returncode == 0, (command, result.stderr[-2000:])
+    for command in block.split(" ; "):
+        args = shlex.split(command)
+        result = subprocess.run([str(exe), *args[1:]], capture_output=True, text=True,
+                                cwd=tmp_path, timeout=900)
+        assert result.returncode == 0, (command, result.stderr[-2000:])
 
 
 def _example(folder: str):
