@@ -38,9 +38,9 @@ elasticity changes row bounds only.
 level z is a variable, so the largest reachable impact is one LP (impact
 mode), and the market's memory can be written.
 
-The objective is built from one table of unit costs (:func:`cost_vectors`),
-which also prices every reported solution, so what is minimized and what is
-reported cannot drift apart.
+The objective is built from one table of unit costs
+(:func:`reserve.costs.cost_vectors`), which also prices every reported
+solution, so what is minimized and what is reported cannot drift apart.
 """
 
 from __future__ import annotations
@@ -48,27 +48,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo   # the modelling layer only: pyomo.environ would also load every solver plugin (0.2 s)
 
+from .costs import COST_PARTS, OBJECTIVE_EXTRAS, cost_vectors
 from .problem import ProblemData, impact_bounds, net_flow_band
+from .sizeform import FORMS, finite, static_form
 
-#: Tie-breaking costs [musd per unit]. With zero costs many designs are
-#: optimal (any release capacity is free); these tiny costs pick the smallest
-#: capacities, the earlier-listed storage option, the fewest contracts and the
-#: latest filling, so reported figures never depend on the solver's choice
-#: among ties. They are left out of every reported cost.
-TIE_CAPACITY_MUSD_PER_MB = 1e-5
-TIE_OPTION_ORDER = 1e-3          # relative extra per later-listed option
-TIE_RATE_MUSD_PER_MBD = 1e-5
-TIE_INVENTORY_MUSD_PER_MB_DAY = 1e-7
-
-#: HiGHS reads any bound at or beyond this as infinite (its infinite_bound).
-HIGHS_INFINITY = 1e20
-
-COST_PARTS = ("capital", "operating", "oil")
-#: Parts of the objective that are not reported as costs.
-OBJECTIVE_EXTRAS = ("tie", "gain")
-FORMS = ("size", "general")
 
 
 def _bound(x: float) -> float | None:
@@ -79,10 +64,6 @@ def _may_release(data: ProblemData, t: int) -> bool:
     """Whether r_t is free: before the window a dynamic model bounds it to 0
     (a static one bounds the net flow instead, see problem.impact_bounds)."""
     return bool(data.release_allowed[t]) or not data.dynamic
-
-
-def _finite(x):
-    return np.clip(np.asarray(x, float), -HIGHS_INFINITY, HIGHS_INFINITY)
 
 
 # -- storage -------------------------------------------------------------------------
@@ -158,7 +139,9 @@ def build_or_not_max(m, k):
 
 def build_or_not_min(m, k):
     r"""A build is at least the minimum size: :math:`N_k \ge \text{min\_size}_k\,y_k` [mb]."""
-    return m.new_capacity_mb[k] >= m.data.options[k].min_size_mb * m.built[k]
+    # written as 0 <= N_k - min_k y_k: Pyomo would turn "N >= min*y" into
+    # "min*y - N <= 0", and the slot written in place (slot_values) is -min_k
+    return (0.0, m.new_capacity_mb[k] - m.data.options[k].min_size_mb * m.built[k], None)
 
 
 # -- flows --------------------------------------------------------------------------
@@ -295,68 +278,6 @@ def market_response(m, t):
 
 # -- costs -----------------------------------------------------------------------------
 
-def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
-    """Cost per unit of each variable [musd per unit], by part, and constant costs.
-
-    Returns ``(costs, constants)``: ``costs[part][group]`` is an array over
-    the variable group (``variable_groups``); parts are capital, operating,
-    oil, the tie-break ("tie", never reported) and, when the objective is the
-    owner's net benefit, its gain ("gain", a negative cost, reported apart by
-    reserve.ledger). The own-price premium (quadratic) is added separately.
-
-    - capital: capex_k * share_k per mb of new owned capacity N_k, fixed_k *
-      share_k if built, rate_capex * share per mb/d of F and of R; share =
-      CRF(r, life)*H (annuity) or 1 (full);
-    - operating: O&M per mb of N_k over its discounted years usable (existing
-      capacity: a constant); a lease contract of one mb started in tau:
-      om*(Delta/365)*sum of delta over its term plus capex*delta_tau;
-      Delta*delta_t*tc per mb/d moved, Delta*delta_t*hc/365 per mb held;
-    - oil ("cost"): Delta*P_t*(delta_t - delta_H) per mb/d of net fill, delta_H*P_t
-      per mb lost in storage; ("market"): Delta*delta_t*P_t per mb/d of net fill,
-      opening stock at P_first, closing stock credited at delta_H*P_last.
-    """
-    cached = data.__dict__.get("_cost_vectors")
-    if cached is not None:   # data never changes once built; sweeps ask often
-        return cached
-    n = data.n_periods
-    k = len(data.options)
-    inventory_oil = np.zeros(n)
-    inventory_oil[:-1] = data.oil_loss_musd_per_mb[1:]   # s_t loses oil in period t+1
-    inventory_oil[-1] += data.oil_closing_musd_per_mb
-    milp = [i for i, o in enumerate(data.options) if o.build_or_not]
-    leases = np.asarray(data.leases, dtype=int)
-    costs = {
-        "capital": {"new_capacity_mb": data.capital_musd_per_mb,
-                    "built": data.fixed_charge_musd[milp],
-                    "fill_capacity_mbd": np.array([data.rate_capital_musd_per_mbd]),
-                    "release_capacity_mbd": np.array([data.rate_capital_musd_per_mbd])},
-        "operating": {"new_capacity_mb": data.om_musd_per_mb_new,
-                      "contract_mb": data.lease_musd_per_mb.ravel(),
-                      "fill_mbd": data.transaction_musd_per_mbd,
-                      "release_mbd": data.transaction_musd_per_mbd,
-                      "inventory_mb": data.holding_musd_per_mb},
-        "oil": {"fill_mbd": data.oil_musd_per_mbd, "release_mbd": -data.oil_musd_per_mbd,
-                "inventory_mb": inventory_oil},
-        "tie": {"new_capacity_mb": TIE_CAPACITY_MUSD_PER_MB * (1 + TIE_OPTION_ORDER * np.arange(k)),
-                "contract_mb": np.repeat(TIE_CAPACITY_MUSD_PER_MB
-                                         * (1 + TIE_OPTION_ORDER * leases), n),
-                "fill_capacity_mbd": np.array([TIE_RATE_MUSD_PER_MBD]),
-                "release_capacity_mbd": np.array([TIE_RATE_MUSD_PER_MBD]),
-                "inventory_mb": np.full(n, TIE_INVENTORY_MUSD_PER_MB_DAY * data.step_days)},
-    }
-    if data.gain_musd_per_mbd is not None:
-        # the owner's net benefit: its gain, linear in the flows, as a negative cost
-        costs["gain"] = {"fill_mbd": -data.gain_musd_per_mbd,
-                         "release_mbd": data.gain_musd_per_mbd}
-    constants = {"operating": float(data.om_existing_musd.sum()), "oil": data.oil_constant_musd}
-    data.__dict__["_cost_vectors"] = (costs, constants)
-    return costs, constants
-
-
-GROUPS = ("new_capacity_mb", "built", "contract_mb", "contracted_mb", "fill_capacity_mbd",
-          "release_capacity_mbd", "fill_mbd", "release_mbd", "inventory_mb")
-
-
 def variable_groups(m: pyo.ConcreteModel) -> dict[str, list]:
     """The model's variables by group name, each an ordered list (leases: j-major)."""
     return {
@@ -372,35 +293,7 @@ def variable_groups(m: pyo.ConcreteModel) -> dict[str, list]:
     }
 
 
-def group_sizes(data: ProblemData) -> dict[str, int]:
-    """How many variables each group holds, for a data set (see variable_groups)."""
-    n, k = data.n_periods, len(data.options)
-    leased = len(data.leases) * n
-    return {"new_capacity_mb": k, "built": sum(o.build_or_not for o in data.options),
-            "contract_mb": leased, "contracted_mb": leased, "fill_capacity_mbd": 1,
-            "release_capacity_mbd": 1, "fill_mbd": n, "release_mbd": n, "inventory_mb": n}
-
-
-def total_costs(data: ProblemData) -> dict[str, np.ndarray]:
-    """The objective's cost per unit of each variable group, all parts and the tie-break."""
-    costs, _ = cost_vectors(data)
-    sizes = group_sizes(data)
-    out = {}
-    for group in GROUPS:
-        total = np.zeros(sizes[group])
-        for part in (*COST_PARTS, *OBJECTIVE_EXTRAS):
-            if group in costs.get(part, {}):
-                total = total + np.asarray(costs[part][group], float)
-        out[group] = total
-    return out
-
-
 # -- the model ---------------------------------------------------------------------------
-
-def static_form(data: ProblemData) -> str:
-    """The form a least-cost solve uses: size form for static markets, else general."""
-    return "general" if data.dynamic else "size"
-
 
 def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel:
     """Build the Pyomo model of ``data`` in ``form`` ("size" or "general", see module doc).
@@ -457,7 +350,7 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
 
     # -- price --------------------------------------------------------------------
     if form == "size":
-        m.band_lo, m.band_hi = (_finite(b) for b in net_flow_band(data))
+        m.band_lo, m.band_hi = (finite(b) for b in net_flow_band(data))
         m.net_band = pyo.Constraint(m.T, rule=net_band)
     else:
         _add_general_price(m, data)
@@ -478,7 +371,7 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
 
 def _add_general_price(m: pyo.ConcreteModel, data: ProblemData) -> None:
     """The general form's price rows: a level per period, the window level z a variable."""
-    lo, hi = (_finite(b) for b in impact_bounds(data, tracking=False))
+    lo, hi = (finite(b) for b in impact_bounds(data, tracking=False))
     if data.has_target:   # a band alone has no window level
         m.window_level = pyo.Var(domain=pyo.NonNegativeReals,
                                  bounds=(data.target_level, data.target_level))
@@ -524,18 +417,6 @@ def _least_cost(m: pyo.ConcreteModel, data: ProblemData):
 # data set (slot_values, once per change). A test builds a model fresh for
 # changed data and checks that updating the old one in place gives the same
 # LP, number for number, so a slot missed here cannot go unnoticed.
-
-def structure(data: ProblemData, form: str | None = None) -> tuple:
-    """What fixes the model's rows, columns and sparsity; equal structures share a model."""
-    form = form or static_form(data)
-    milp = tuple(o.build_or_not for o in data.options)
-    return (form, data.n_periods, data.step_days, data.in_window.tobytes(), data.has_target,
-            data.dynamic, data.premium_musd_per_mbd2 is None, milp, len(data.options),
-            data.leases, data.lease_term_periods.tobytes(),
-            data.off_window_max_usd_per_bbl is None, data.window_cap_usd_per_bbl is None,
-            data.sign, data.initial_inventory_mb > sum(o.existing_mb for o in data.options),
-            data.level_is_price)
-
 
 def slot_components(m: pyo.ConcreteModel) -> dict[str, tuple[str, list]]:
     """Where each data-dependent number sits: name -> (kind, components).
@@ -613,63 +494,3 @@ def slot_components(m: pyo.ConcreteModel) -> dict[str, tuple[str, list]]:
     return slots
 
 
-def slot_values(data: ProblemData, names) -> dict[str, object]:
-    """The value of each slot in ``names`` for ``data`` (see slot_components)."""
-    n = data.n_periods
-    inf = HIGHS_INFINITY
-    w = data.in_window
-    existing = float(sum(o.existing_mb for o in data.options))
-    coef, sign, scale = data.response_coef, data.sign, data.target_scale
-    values: dict[str, object] = {f"cost:{g}": c for g, c in total_costs(data).items()}
-    keep = data.keep_per_period
-    milp = [k for k, o in enumerate(data.options) if o.build_or_not]
-    off = data.bounded
-    owned = [k for k, o in enumerate(data.options) if not o.leased]
-    values.update({
-        "coef:storage_usable": -data.usable[owned].ravel(),
-        "coef:initial_usable": data.usable[owned, 0],
-        "coef:build_or_not_max": -data.build_bound_mb[milp],
-        "coef:build_or_not_min": -np.array([data.options[k].min_size_mb for k in milp]),
-        "bounds:window_level": ([data.target_level], [data.target_level]),
-        "bounds:new_capacity_mb": (np.zeros(len(data.options)), _finite(data.new_capacity_max_mb)),
-        "bounds:fill_capacity_mbd": ([0.0], [min(data.fill_rate_max_mbd, inf)]),
-        "bounds:release_capacity_mbd": ([0.0], [min(data.release_rate_max_mbd, inf)]),
-        "bounds:release_mbd": (np.zeros(n), np.where(data.release_allowed | (not data.dynamic),
-                                                     inf, 0.0)),
-        "bounds:contract_mb": (np.zeros(data.contract_allowed.size),
-                               np.where(data.contract_allowed.ravel() > 0, inf, 0.0)),
-        "bounds:contracted_mb": (np.zeros(len(data.leases) * n),
-                                 np.repeat(_finite(data.contracted_max_mb), n)),
-        "bounds:end_inventory": ([0.0], [min(data.end_inventory_max_mb, inf)]),
-        "rows:inventory_start": ([keep * data.initial_inventory_mb],
-                                 [keep * data.initial_inventory_mb]),
-        "rows:storage_limit": (np.full(n, -inf), np.full(n, existing)),
-        "coef:inventory_keep": np.full(n - 1, -keep),
-        "rows:initial_fits": ([data.initial_inventory_mb - existing], [inf]),
-        "coef:window_target_z": -scale[w], "coef:window_cap_z": -scale[w],
-        "coef:window_target_fill": sign * coef[w], "coef:window_target_release": -(sign * coef[w]),
-        "coef:window_cap_fill": sign * coef[w], "coef:window_cap_release": -(sign * coef[w]),
-        "coef:off_window_upper_fill": coef[off], "coef:off_window_upper_release": -coef[off],
-        "coef:off_window_lower_fill": coef[off], "coef:off_window_lower_release": -coef[off],
-        "coef:level_bounds_fill": coef, "coef:level_bounds_release": -coef,
-    })
-    if data.premium_musd_per_mbd2 is not None:
-        # HiGHS minimizes c'x + x'Qx/2: the diagonal of Q is twice the weight
-        values["hessian:premium"] = 2.0 * data.premium_musd_per_mbd2
-    if "rows:net_band" in names:
-        values["rows:net_band"] = tuple(_finite(b) for b in net_flow_band(data))
-    if "rows:level_bounds" in names or "bounds:impact" in names:
-        lo_hi = tuple(_finite(b) for b in impact_bounds(data, tracking=False))
-        values["rows:level_bounds"] = values["bounds:impact"] = lo_hi
-    if data.dynamic:
-        lam, q0 = data.memory_decay, data.scenario.demand_mbd
-        price = data.baseline_price_usd_per_bbl
-        values.update({
-            "coef:memory_impact": -((1 - lam) / price),
-            "coef:memory_previous": np.full(n - 1, -lam),
-            "coef:response_fill": np.full(n, data.keep_share),
-            "coef:response_release": np.full(n, -data.keep_share),
-            "coef:response_impact": -(q0 * data.response_short / price),
-            "coef:response_memory": np.full(n, -(q0 * data.response_adjust)),
-        })
-    return {name: values[name] for name in names}

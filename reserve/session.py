@@ -1,7 +1,9 @@
 """A built model in HiGHS, re-solved warm with numbers changed in place.
 
-Pyomo builds the model (:mod:`reserve.model`) and hands it to HiGHS once,
-through its persistent interface (``pyomo.contrib.solver``). From then on a
+The model is handed to HiGHS once: a static market's least-cost model (the
+size form) written straight from numpy (:mod:`reserve.sizeform`), any other
+built by Pyomo (:mod:`reserve.model`) and read by :func:`hand_off`; a test
+holds the two builds of the size form equal, number for number. From then on a
 :class:`Session` talks to HiGHS directly: a new target, floor, elasticity or
 cost writes only the numbers that differ (the model's *slots*: bounds, costs,
 coefficients) and HiGHS re-solves warm from its last basis. This is what
@@ -23,9 +25,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from .costs import COST_PARTS, GROUPS, cost_vectors
 from .errors import SolverFailure
-from .model import (COST_PARTS, GROUPS, build_model, cost_vectors, slot_components,
-                    slot_values, static_form, structure, variable_groups)
+from .sizeform import slot_values, static_form, structure
 from .problem import ProblemData, net_flow_band
 
 #: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
@@ -78,7 +80,7 @@ def hand_off(model):
     functions mapping a Pyomo variable to its column and a constraint to its
     row.
     """
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
     from pyomo.repn.linear import LinearRepnVisitor
 
     visitor = LinearRepnVisitor({})
@@ -166,7 +168,7 @@ def _clean(a: np.ndarray) -> np.ndarray:
 def price_solution(data: ProblemData, values: dict[str, np.ndarray]) -> dict[str, float]:
     """Capital, operating and oil cost [musd] of variable values by group.
 
-    Uses the same cost table the objective was built from (model.cost_vectors);
+    Uses the same cost table the objective was built from (costs.cost_vectors);
     the own-price premium is added to the oil cost.
     """
     costs, constants = cost_vectors(data)
@@ -219,41 +221,29 @@ class Session:
     """
 
     def __init__(self, data: ProblemData, form: str | None = None,
-                 time_limit_s: float | None = None, premium_by: str = "cuts"):
+                 time_limit_s: float | None = None, premium_by: str = "cuts",
+                 builder: str | None = None):
         if premium_by not in ("cuts", "hessian"):
             raise ValueError(f"premium_by = {premium_by!r}: cuts or hessian")
         self.premium_by = premium_by
         self.form = form or static_form(data)
+        # the size form is written straight from numpy (reserve.sizeform, the
+        # same LP as Pyomo's: a test holds them equal); the general form by Pyomo
+        self.builder = builder or ("numpy" if self.form == "size" else "pyomo")
+        if self.builder not in ("numpy", "pyomo") or (self.builder == "numpy"
+                                                      and self.form != "size"):
+            raise ValueError(f"builder = {self.builder!r} for the {self.form} form")
         self.timings = Timings()
-        start = time.perf_counter()
-        self.model = build_model(data, self.form)
-        self.timings.build_s = time.perf_counter() - start
-        start = time.perf_counter()
-        self.highs, column, row = hand_off(self.model)
-        self.column, self.row = column, row
-        self.timings.handoff_s = time.perf_counter() - start
+        if self.builder == "numpy":
+            net = self._build_numpy(data)
+        else:
+            net = self._build_pyomo(data)
         if time_limit_s is not None:
             self.highs.setOptionValue("time_limit", float(time_limit_s))
         self.time_limit_s = time_limit_s
         self.structure = structure(data, self.form)
-        self.slots = {}
-        for name, (kind, parts) in slot_components(self.model).items():
-            if kind == "coef":
-                index = (np.array([row(c) for c, _ in parts], dtype=np.int32),
-                         np.array([column(v) for _, v in parts], dtype=np.int32))
-            elif kind == "row_bounds":
-                index = np.array([row(c) for c in parts], dtype=np.int32)
-            else:
-                index = np.array([column(v) for v in parts], dtype=np.int32)
-            self.slots[name] = (kind, index)
-        self.columns = {g: np.array([column(v) for v in vs], dtype=np.int32)
-                        for g, vs in variable_groups(self.model).items()}
-        m = self.model
-        self.z_column = column(m.window_level) if hasattr(m, "window_level") else None
-        self.impact_columns = (np.array([column(m.impact_usd_per_bbl[t]) for t in m.T],
-                                        dtype=np.int32) if data.dynamic else None)
         self.data = data
-        self.cuts = (PremiumCuts(self.highs, self.columns, column, self.model, data)
+        self.cuts = (PremiumCuts(self.highs, net, data)
                      if data.premium_musd_per_mbd2 is not None and premium_by == "cuts"
                      else None)
         self.n_columns = self.highs.getNumCol()
@@ -264,6 +254,50 @@ class Session:
                 self._write(name, self._written[name])
         self._objective = "least_cost"
         self._level = data.target_level
+
+    def _build_numpy(self, data: ProblemData) -> np.ndarray | None:
+        """The size form from numpy arrays; the premium's net-flow columns."""
+        from .sizeform import size_form
+        start = time.perf_counter()
+        built = size_form(data)
+        self.timings.build_s = time.perf_counter() - start
+        start = time.perf_counter()
+        self.highs = new_highs()
+        self.highs.passModel(built.lp)
+        self.timings.handoff_s = time.perf_counter() - start
+        self.model = self.column = self.row = None
+        self.slots, self.columns = built.slots, built.columns
+        self.z_column = self.impact_columns = None
+        return built.net
+
+    def _build_pyomo(self, data: ProblemData) -> np.ndarray | None:
+        """The Pyomo model, handed to HiGHS; the premium's net-flow columns."""
+        from .model import build_model, slot_components, variable_groups
+        start = time.perf_counter()
+        self.model = m = build_model(data, self.form)
+        self.timings.build_s = time.perf_counter() - start
+        start = time.perf_counter()
+        self.highs, column, row = hand_off(m)
+        self.column, self.row = column, row
+        self.timings.handoff_s = time.perf_counter() - start
+        self.slots = {}
+        for name, (kind, parts) in slot_components(m).items():
+            if kind == "coef":
+                index = (np.array([row(c) for c, _ in parts], dtype=np.int32),
+                         np.array([column(v) for _, v in parts], dtype=np.int32))
+            elif kind == "row_bounds":
+                index = np.array([row(c) for c in parts], dtype=np.int32)
+            else:
+                index = np.array([column(v) for v in parts], dtype=np.int32)
+            self.slots[name] = (kind, index)
+        self.columns = {g: np.array([column(v) for v in vs], dtype=np.int32)
+                        for g, vs in variable_groups(m).items()}
+        self.z_column = column(m.window_level) if hasattr(m, "window_level") else None
+        self.impact_columns = (np.array([column(m.impact_usd_per_bbl[t]) for t in m.T],
+                                        dtype=np.int32) if data.dynamic else None)
+        if not hasattr(m, "net_mbd"):
+            return None
+        return np.array([column(m.net_mbd[t]) for t in m.T], dtype=np.int32)
 
     # -- changing numbers ---------------------------------------------------------------
     def load(self, data: ProblemData) -> None:
@@ -470,9 +504,9 @@ class PremiumCuts:
     STALL_GAP = 1e-6
     ROUNDS_MAX = 200
 
-    def __init__(self, highs: highspy.Highs, columns: dict, column, model, data: ProblemData):
+    def __init__(self, highs: highspy.Highs, net: np.ndarray, data: ProblemData):
         self.highs = highs
-        self.net = np.array([column(model.net_mbd[t]) for t in model.T], dtype=np.int32)
+        self.net = np.asarray(net, dtype=np.int32)   # the columns of n_t
         n = len(self.net)
         first = highs.getNumCol()
         highs.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
