@@ -1,8 +1,10 @@
 """Where the time goes in `reserve size`, as ratios measured in one run.
 
-Times, for a 180-day, a 3-year and a 30-year daily horizon: Pyomo model
-build, hand-off to HiGHS (Pyomo's solve call less HiGHS's own run time) and
-HiGHS's own solve; and the whole CLI call `reserve size --target-impact 5`
+Times, for a 180-day, a 3-year and a 30-year daily horizon of the default
+question with one storage option (benchmarks/one-option.toml: steel tanks
+usable at once): the model's build (the size form, from numpy), its hand-off
+to HiGHS and HiGHS's own solve, against the same stages with the model built
+by Pyomo; and the whole CLI call `reserve size --target-impact 5`
 (a fresh process: imports included). Each is printed as a ratio to HiGHS's
 own solve time of the same horizon, since absolute times drift on a shared
 machine and ratios measured side by side do not.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
+from pathlib import Path
 
 from timing import time_cli
 
@@ -24,17 +26,14 @@ from reserve.session import Session
 
 HORIZONS = {"180 days": 180, "3 years": 3 * 365, "30 years": 30 * 365}
 LEAD_DAYS = 30
+ONE_OPTION = str(Path(__file__).resolve().parent / "one-option.toml")
 
 
-def time_model(horizon_days: int) -> dict[str, float]:
+def time_model(horizon_days: int, builder: str = "numpy") -> dict[str, float]:
     """Build and solve the least-cost model once; seconds per stage."""
-    s = build_scenario(None, {
-        "hold_days": str(horizon_days - LEAD_DAYS),
-        # long windows need the caverns: make them usable at once
-        "storage.new_salt_caverns.build_days": "0",
-    })
+    s = build_scenario(ONE_OPTION, {"hold_days": str(horizon_days - LEAD_DAYS)})
     data = build_problem(s)
-    session = Session(data)
+    session = Session(data, builder=builder)
     assert session.least_cost(data.target_level)
     t = session.timings
     return {"build": t.build_s, "handoff": t.handoff_s, "highs": t.highs_s}
@@ -49,13 +48,17 @@ def main() -> None:
     print(f"whole CLI call `reserve size --target-impact 5`: {cli:.2f} s (median of {args.repeat})")
     print()
     print(f"{'horizon':>10} {'periods':>8} {'HiGHS s':>9} {'build/HiGHS':>12} "
-          f"{'hand-off/HiGHS':>15} {'total/HiGHS':>12}")
+          f"{'hand-off/HiGHS':>15} {'total/HiGHS':>12} {'Pyomo build+hand-off/HiGHS':>27}")
     for label, days in HORIZONS.items():
-        runs = [time_model(days) for _ in range(args.repeat if days < 5000 else 1)]
+        repeat = args.repeat if days < 5000 else 1
+        runs = [time_model(days) for _ in range(repeat)]
+        pyomo = [time_model(days, "pyomo") for _ in range(repeat)]
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        old = {k: statistics.median(r[k] for r in pyomo) for k in pyomo[0]}
         total = med["build"] + med["handoff"] + med["highs"]
-        print(f"{label:>10} {days:>8} {med['highs']:>9.3f} {med['build'] / med['highs']:>12.1f} "
-              f"{med['handoff'] / med['highs']:>15.1f} {total / med['highs']:>12.1f}")
+        print(f"{label:>10} {days:>8} {med['highs']:>9.3f} {med['build'] / med['highs']:>12.2f} "
+              f"{med['handoff'] / med['highs']:>15.2f} {total / med['highs']:>12.2f} "
+              f"{(old['build'] + old['handoff']) / med['highs']:>27.2f}")
     # the default CLI call against the 180-day model's HiGHS time
     small = time_model(210)
     print()

@@ -439,6 +439,11 @@ class Session:
         x = np.asarray(self.highs.getSolution().col_value)
         return {g: x[idx] for g, idx in self.columns.items()}
 
+    def total_cost_musd(self) -> float:
+        """The last solve's present cost [musd], as reported (the solution's
+        total_cost_musd, without building the whole solution)."""
+        return total_cost_musd(self.data, self.values())
+
     def solution(self) -> Solution:
         """The last solve's values, priced with :func:`price_solution`."""
         impact = None

@@ -157,14 +157,14 @@ def marginal_cost(session: Session, solution: Solution) -> float:
         return math.nan   # no target to move: the impact is the answer's own
     if data.has_target:
         feasible = session.least_cost(data.target_level + step)
-        moved = session.solution().total_cost_musd if feasible else math.nan
+        moved = session.total_cost_musd() if feasible else math.nan
         session.pin_level(data.target_level)
     else:   # a band: one more USD/bbl of floor (or one less of ceiling)
         name, value = band_of(data)
         session.load(replace(data, **{name: value + (step if name == "floor_usd_per_bbl"
                                                      else -step)}))
         feasible = session.least_cost()
-        moved = session.solution().total_cost_musd if feasible else math.nan
+        moved = session.total_cost_musd() if feasible else math.nan
         session.load(data)
     return (moved - solution.total_cost_musd) / step
 

@@ -1,0 +1,134 @@
+"""Close to the limit: every solve against HiGHS alone, ratios measured in one run.
+
+The floor is HiGHS itself: the same LP written straight into highspy with
+numpy (benchmarks/raw_highspy.py, from the model's equations). Every row is
+measured in this one run, whole processes where a user waits for one (time
+and peak memory from the kernel's accounting of each child):
+
+1. 10-year daily sizing, one storage option: `reserve size` / the raw build
+   and solve (goal <= 2);
+2. 100-year daily sizing: time (goal <= 1.1) and peak memory (goal <= 1.5);
+3. the own-price cost (a QP, solved by tangent cuts) on the last decade of
+   real daily Brent prices with a floor / the LP of the same scenario
+   (goal <= 2);
+4. a sweep, per point: re-solving one model in place / HiGHS's own warm
+   re-solve of the same change (goal <= 1.5);
+5. the default `reserve size --target-impact 5` (goal <= 0.5 s).
+
+Each result is checked against its other side (the same cost to 1e-6), so a
+ratio never compares two different answers.
+
+    python benchmarks/bench_limit.py [--quick]     # --quick: skip the 100-year row
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_sweep import per_point
+from timing import reserve_exe
+
+HERE = Path(__file__).resolve().parent
+ONE_OPTION = str(HERE / "one-option.toml")
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Seconds, peak resident memory [MB] and stdout of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True)
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    if child.returncode != 0:
+        sys.exit(f"{' '.join(command)} exited {child.returncode}")
+    return elapsed, usage.ru_maxrss / 1024, out
+
+
+def reserve_cost(out: str) -> float:
+    return float(json.loads(out)["total_cost_musd"])
+
+
+def raw_cost(out: str) -> float:
+    return float(out.split("total_cost_musd=")[1].split()[0])
+
+
+def sizing(hold_days: int) -> dict:
+    """`reserve size` against the raw highspy build, both whole processes."""
+    ours = run([reserve_exe(), "size", "-s", ONE_OPTION, "--hold-days", str(hold_days),
+                "-f", "json"])
+    raw = run([sys.executable, str(HERE / "raw_highspy.py"), "--scenario", ONE_OPTION,
+               "--set", f"hold_days={hold_days}"])
+    a, b = reserve_cost(ours[2]), raw_cost(raw[2])
+    assert abs(a - b) <= 1e-6 * abs(b), (a, b)
+    return {"ours_s": ours[0], "raw_s": raw[0], "ours_mb": ours[1], "raw_mb": raw[1]}
+
+
+def decade_path(folder: str) -> str:
+    """The last 3,650 days of the shipped Brent history as a price path file."""
+    from reserve.paths import history
+    _, prices = history()
+    path = Path(folder) / "brent-decade.csv"
+    lines = ["day,price_usd_per_bbl"] + [f"{d},{p}" for d, p in enumerate(prices[-3650:])]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def qp_against_lp(folder: str) -> dict:
+    common = [reserve_exe(), "size", "-s", ONE_OPTION, "--price-path", decade_path(folder),
+              "--floor", "50", "--set", "lead_days=0", "--hold-days", "3650",
+              "--set", "fill_rate_max_mbd=inf", "-f", "json"]
+    lp = run(common)
+    qp = run(common + ["--set", "own_price_effect=true"])
+    # the premium is a cost the LP does not pay: the QP costs more, never less
+    assert reserve_cost(qp[2]) >= reserve_cost(lp[2]) - 1e-6
+    return {"lp_s": lp[0], "qp_s": qp[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100-year row")
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+    rows = []
+    ten = [sizing(3650 - 30) for _ in range(options.repeat)]
+    ours, raw = (statistics.median(r[k] for r in ten) for k in ("ours_s", "raw_s"))
+    rows.append(("10-year daily sizing, one option", f"{ours:.2f} s vs {raw:.2f} s",
+                 ours / raw, "<= 2"))
+    if not options.quick:
+        century = sizing(36500 - 30)
+        rows.append(("100-year daily sizing, time", f"{century['ours_s']:.1f} s vs "
+                     f"{century['raw_s']:.1f} s", century["ours_s"] / century["raw_s"], "<= 1.1"))
+        rows.append(("100-year daily sizing, peak memory", f"{century['ours_mb']:.0f} MB vs "
+                     f"{century['raw_mb']:.0f} MB", century["ours_mb"] / century["raw_mb"],
+                     "<= 1.5"))
+    with tempfile.TemporaryDirectory() as folder:
+        q = qp_against_lp(folder)
+    rows.append(("own-price QP vs the LP, a decade of Brent, floor",
+                 f"{q['qp_s']:.2f} s vs {q['lp_s']:.2f} s", q["qp_s"] / q["lp_s"], "<= 2"))
+    sweep = per_point(200)
+    rows.append(("sweep, per point vs HiGHS's warm re-solve",
+                 f"{sweep['in_place'] * 1000:.1f} ms vs {sweep['floor'] * 1000:.1f} ms",
+                 sweep["in_place"] / sweep["floor"], "<= 1.5"))
+    default = statistics.median(
+        run([reserve_exe(), "size", "--target-impact", "5", "-f", "csv"])[0]
+        for _ in range(max(options.repeat, 5)))
+    rows.append(("default reserve size --target-impact 5", f"{default:.2f} s", None,
+                 "<= 0.5 s"))
+    print(f"{'case':50} {'reserve vs the floor':>24} {'ratio':>6} {'goal':>8}")
+    for case, figures, ratio, goal in rows:
+        shown = "" if ratio is None else f"{ratio:.2f}"
+        print(f"{case:50} {figures:>24} {shown:>6} {goal:>8}")
+
+
+if __name__ == "__main__":
+    main()
