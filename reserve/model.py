@@ -48,7 +48,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyomo.core as pyo   # the modelling layer only: pyomo.environ would also load every solver plugin (0.2 s)
+# the modelling layer only: pyomo.environ would also load every solver plugin (0.2 s)
+import pyomo.core as pyo
 
 from .costs import COST_PARTS, OBJECTIVE_EXTRAS, cost_vectors
 from .problem import ProblemData, impact_bounds, net_flow_band

@@ -261,8 +261,9 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     seconds = time.perf_counter() - start
     status = highs.getModelStatus()
     binaries = n_paths if allowed_failures > 0 else 0
-    x = np.asarray(highs.getSolution().col_value) if highs.getInfo().primal_solution_status \
-        else None
+    feasible = (highs.getInfo().primal_solution_status
+                == highspy.SolutionStatus.kSolutionStatusFeasible)
+    x = np.asarray(highs.getSolution().col_value) if feasible else None
     if status == highspy.HighsModelStatus.kInfeasible:
         raise TargetUnreachable(_unreachable(session, data, allowed_failures, reliability))
     if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,

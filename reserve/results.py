@@ -8,8 +8,6 @@ decimal points, no thousands separators (files are written by
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 
