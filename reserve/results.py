@@ -298,6 +298,8 @@ def number_text(value: object) -> str:
     mark for "text", so a sheet echoed back never runs a cell it was given
     (OWASP, "CSV Injection").
     """
+    if value is None:   # a parameter not set (e.g. no long-run elasticity): an empty cell
+        return ""
     if isinstance(value, str):
         return inert(value)
     if isinstance(value, (bool, np.bool_)):

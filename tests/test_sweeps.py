@@ -480,3 +480,16 @@ def test_bands_re_solve_in_place_like_fresh_solves(dynamic):
 def test_unwritable_plot_exits_2(args, tmp_path):
     result = runner.invoke(app, [*args, "--plot", str(tmp_path / "missing" / "p.png")])
     assert result.exit_code == 2 and "--plot" in result.output
+
+
+def test_a_parameter_not_set_at_the_base_is_an_empty_cell():
+    """Hypothesis found it: a one-way sweep shows the other parameters at the
+    base values, and a long-run elasticity not set there is None, which the
+    CSV writer refused (exit 1). It is an empty cell."""
+    result = runner.invoke(app, ["sensitivity", "--vary", "price_usd_per_bbl=60,70",
+                                 "--vary", "demand_elasticity_long_run=-0.3,-0.2"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    price_rows = [r for r in rows if r["sweep"] == "price_usd_per_bbl"]
+    assert [r["demand_elasticity_long_run"] for r in price_rows] == ["", ""]
+    assert [r["status"] for r in rows] == ["ok"] * 4
