@@ -237,9 +237,11 @@ def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str,
     title = (f"{paths.shape[0]:,} price paths by {method}, starting at "
              f"${start_usd_per_bbl:.2f}/bbl")
     if disruptions is not None and disruptions.lost_mbd > 0:
-        title += (f"\nwith disruptions of {disruptions.lost_mbd:g} mb/d: one begins about "
-                  f"every {1 / disruptions.p_disrupt:,.0f} normal days and lasts "
-                  f"{1 / disruptions.p_recover:,.0f} days on average")
+        begins = (f"one begins about every {1 / disruptions.p_disrupt:,.0f} normal days"
+                  if disruptions.p_disrupt > 0 else "none begins")
+        lasts = (f"lasts {1 / disruptions.p_recover:,.0f} days on average"
+                 if disruptions.p_recover > 0 else "never ends")
+        title += f"\nwith disruptions of {disruptions.lost_mbd:g} mb/d: {begins} and {lasts}"
     ax.set_title(title, fontsize=10)
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.legend(fontsize=8, loc="upper left")

@@ -152,3 +152,11 @@ def test_disrupted_paths_reproduce_their_seed_over_the_same_paths_beneath(cli, t
 def test_bad_disruption_options_exit_2(cli, args, named):
     run = cli("paths", "-n", "2", "--days", "10", *args)
     assert run.returncode == 2 and run.stderr.startswith(f"error: {named} = "), run.stderr
+
+
+def test_a_fan_chart_of_disruptions_that_never_begin_or_never_end_is_drawn(cli, tmp_path):
+    for p_disrupt, p_recover in (("0", "0.01"), ("0.01", "0")):
+        run = cli("paths", "-n", "5", "--days", "30", "--seed", "1", "--disruption-mbd", "2",
+                  "--p-disrupt", p_disrupt, "--p-recover", p_recover,
+                  "-o", tmp_path / "p.csv", "--plot", tmp_path / "fan.png")
+        assert run.returncode == 0, run.stderr
