@@ -201,11 +201,13 @@ def size_form(data: ProblemData) -> SizeForm:
                                 "rows:initial_fits", "rows:net_band"])
     dt = float(data.step_days)
     opening = values["rows:inventory_start"][0][0]
+    # inventory_balance: s_t - keep s_{t-1} - dt f_t + dt r_t = keep s_{-1} (t = 0), else 0
     balance = add(n, [(t, col["inventory_mb"], 1.0),
                       (t[1:], col["inventory_mb"][:-1], values["coef:inventory_keep"]),
                       (t, col["fill_mbd"], -dt), (t, col["release_mbd"], dt)],
                   np.where(t == 0, opening, 0.0), np.where(t == 0, opening, 0.0))
     existing = float(sum(o.existing_mb for o in data.options))
+    # storage_limit: s_t - sum_k a_{k,t} N_k - sum_j C_{j,t} <= existing
     usable = np.asarray(values["coef:storage_usable"], float).reshape(len(own), n)
     storage = add(n, [(t, col["inventory_mb"], 1.0)]
                   + [(t, np.full(n, col["new_capacity_mb"][option]), usable[i])
@@ -214,12 +216,12 @@ def size_form(data: ProblemData) -> SizeForm:
                   -inf, existing)
     usable_rows = np.tile(storage, len(own))
     usable_cols = np.repeat(col["new_capacity_mb"][own], n)
-    for j in range(leases):
+    for j in range(leases):   # lease_balance: C_{j,t} - c_{j,t} - C_{j,t-1} + c_{j,t-L} = 0
         term = int(data.lease_term_periods[j])
         c_j, big_c = col["contract_mb"][j * n:(j + 1) * n], col["contracted_mb"][j * n:(j + 1) * n]
         add(n, [(t, big_c, 1.0), (t, c_j, -1.0), (t[1:], big_c[:-1], -1.0),
                 (t[term:], c_j[:n - term] if term < n else c_j[:0], 1.0)], 0.0, 0.0)
-    if data.initial_inventory_mb > existing:
+    if data.initial_inventory_mb > existing:   # initial_fits
         fits = add(1, [(np.zeros(len(own), int), col["new_capacity_mb"][own],
                         values["coef:initial_usable"])]
                    + [([0], [col["contracted_mb"][j * n]], 1.0) for j in range(leases)],
@@ -227,12 +229,13 @@ def size_form(data: ProblemData) -> SizeForm:
         slots["rows:initial_fits"] = ("row_bounds", fits)
         slots["coef:initial_usable"] = ("coef", (np.repeat(fits, len(own)),
                                                  col["new_capacity_mb"][own]))
+    # fill_limit f_t - F <= 0, release_limit r_t - R <= 0
     add(n, [(t, col["fill_mbd"], 1.0), (t, np.full(n, col["fill_capacity_mbd"][0]), -1.0)],
         -inf, 0.0)
     add(n, [(t, col["release_mbd"], 1.0),
             (t, np.full(n, col["release_capacity_mbd"][0]), -1.0)], -inf, 0.0)
     m = len(milp)
-    if m:
+    if m:   # build_or_not_max N_k - bound_k y_k <= 0, build_or_not_min N_k - min_k y_k >= 0
         most = add(m, [(np.arange(m), col["new_capacity_mb"][milp], 1.0),
                        (np.arange(m), col["built"], values["coef:build_or_not_max"])],
                    -inf, 0.0)
@@ -241,10 +244,11 @@ def size_form(data: ProblemData) -> SizeForm:
                     0.0, inf)
         slots["coef:build_or_not_max"] = ("coef", (most, col["built"]))
         slots["coef:build_or_not_min"] = ("coef", (least, col["built"]))
+    # net_band: lo_t <= f_t - r_t <= hi_t (an empty band kept empty: HiGHS says infeasible)
     lo, hi = values["rows:net_band"]
     band = add(n, [(t, col["fill_mbd"], 1.0), (t, col["release_mbd"], -1.0)],
                np.minimum(lo, hi), hi)
-    if premium:
+    if premium:   # net_flow: n_t - f_t + r_t = 0
         add(n, [(t, col["net_mbd"], 1.0), (t, col["fill_mbd"], -1.0),
                 (t, col["release_mbd"], 1.0)], 0.0, 0.0)
         slots["hessian:premium"] = ("hessian", col["net_mbd"])
