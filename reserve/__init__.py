@@ -15,8 +15,10 @@ from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
 
 __version__ = "0.1.0"
 __all__ = ["load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
+           "draw_paths", "assess_risk", "size_reliable",
            "InputError", "TargetUnreachable", "SolverFailure", "ReserveError"]
-_API = {"load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch"}
+_API = {"load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
+        "draw_paths", "assess_risk", "size_reliable"}
 
 
 def __getattr__(name: str):

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from .errors import InputError
 from .scenario import Scenario, build_scenario, with_overrides
 
@@ -112,3 +114,68 @@ def batch(sheet: str | Path, workers: int = 1) -> list[dict]:
     from .batch import run_batch
     _, rows, _ = run_batch(sheet, workers)
     return rows
+
+
+def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 100,
+          days: int | None = None, method: str = "bootstrap", seed: int | None = None,
+          block_days: float = 20.0, since: int | None = None, disruption_mbd: float = 0.0,
+          p_disrupt: float = 1 / 3650, p_recover: float = 1 / 180, **overrides):
+    """Daily price paths [paths, days + 1] (USD/bbl) from the Brent history,
+    starting at the scenario's price (``days`` default: its horizon), with
+    optional disruption regimes. Like ``reserve paths``."""
+    from .paths import Disruptions, generate
+    s = _scenario(scenario, overrides)
+    regimes = Disruptions(disruption_mbd, p_disrupt, p_recover)
+    regimes.check(("disruption_mbd", "p_disrupt", "p_recover"))
+    drawn = generate(method, s.price_usd_per_bbl, s.horizon_days if days is None else days,
+                     n_paths, seed, block_days, since,
+                     names={"--method": "method", "--n-paths": "n_paths", "--days": "days",
+                            "--block-days": "block_days", "--seed": "seed", "--since": "since"})
+    return regimes.apply(drawn, s, seed)
+
+
+def assess_risk(scenario: Scenario | str | Path | None = None, *, prices, capacity_mb: float,
+         fill_rate_mbd: float | None = None, release_rate_mbd: float | None = None,
+         initial_mb: float | None = None, foresight: bool = True, workers: int = 1,
+         **overrides) -> dict:
+    """How often a design holds the scenario's floor or ceiling on ``prices``
+    [paths, days] (from :func:`draw_paths`, or a ``reserve paths`` file's name): the
+    causal rule's share and, with ``foresight``, the share with each path
+    known. Like ``reserve risk``."""
+    from .risk import causal_rule, foresight_holds, read_paths
+    s = _scenario(scenario, overrides)
+    if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
+        raise InputError("floor_usd_per_bbl", s.floor_usd_per_bbl,
+                         "a floor or a ceiling (ceiling_usd_per_bbl), one of them")
+    if isinstance(prices, (str, Path)):
+        prices = read_paths(prices)
+    fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
+    release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
+    opening = (initial_mb if initial_mb is not None
+               else (0.0 if s.floor_usd_per_bbl is not None else capacity_mb))
+    rule = causal_rule(s, prices, capacity_mb, fill, release, opening,
+                       s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
+    out = {"paths": prices.shape[0], "days": prices.shape[1],
+           "held_share_causal_rule": float(rule.held.mean()), "rule": rule}
+    if foresight:
+        horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
+                                time_step_days=1)
+        held = foresight_holds(horizon, prices, capacity_mb, fill, release, opening,
+                               workers=workers)
+        out["held_share_foresight"] = float(held.mean())
+    return out
+
+
+def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
+                  reliability: float, time_limit_s: float | None = None, **overrides):
+    """One design held on ``reliability`` of the paths ``prices`` [paths, days]
+    (or a ``reserve paths`` file's name) at least expected cost: a
+    :class:`reserve.reliability.ReliableDesign` with ``outputs()``,
+    ``schedule_rows()`` and ``sentence()``. Like ``reserve size --reliability``."""
+    from .reliability import size_reliable as solve_reliable
+    from .risk import read_paths
+    s = _scenario(scenario, overrides)
+    if isinstance(prices, (str, Path)):
+        prices = read_paths(prices)
+    return solve_reliable(s, np.asarray(prices, float), reliability, time_limit_s,
+                          names=("reliability", "prices"))

@@ -125,26 +125,33 @@ def block_bootstrap(log_returns: np.ndarray, start_usd_per_bbl: float, days: int
 
 def generate(method: str, start_usd_per_bbl: float, days: int, n_paths: int,
              seed: int | None = None, block_days: float = 20.0,
-             since_year: int | None = None) -> np.ndarray:
-    """``n_paths`` daily price paths of ``days`` days after day 0 [USD/bbl]."""
+             since_year: int | None = None, names: dict | None = None) -> np.ndarray:
+    """``n_paths`` daily price paths of ``days`` days after day 0 [USD/bbl].
+
+    Errors name the command line's options, or the names ``names`` maps them
+    to (the Python API's arguments).
+    """
+    def name(option: str) -> str:
+        return (names or {}).get(option, option)
+
     if method not in METHODS:
-        raise InputError("--method", method, "one of: " + ", ".join(METHODS))
+        raise InputError(name("--method"), method, "one of: " + ", ".join(METHODS))
     if n_paths < 1 or days < 1:
-        raise InputError("--n-paths" if n_paths < 1 else "--days", min(n_paths, days),
+        raise InputError(name("--n-paths" if n_paths < 1 else "--days"), min(n_paths, days),
                          "a whole number >= 1")
     if n_paths * days > PATH_DAYS_MAX:
-        raise InputError("--n-paths", n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
+        raise InputError(name("--n-paths"), n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
                          f"(10,000 paths of 10 years): at most {PATH_DAYS_MAX // days:,} paths "
                          f"of {days:,} days")
     if not block_days >= 1 or not math.isfinite(block_days):
-        raise InputError("--block-days", block_days, "a mean block length >= 1 day")
+        raise InputError(name("--block-days"), block_days, "a mean block length >= 1 day")
     if seed is not None and not 0 <= seed < 2**63:
-        raise InputError("--seed", seed, "a whole number >= 0 and < 2**63")
+        raise InputError(name("--seed"), seed, "a whole number >= 0 and < 2**63")
     dates, prices = history()
     if since_year is not None:
         keep = dates >= np.datetime64(f"{since_year}-01-01")
         if keep.sum() < 30:
-            raise InputError("--since", since_year, f"a year with 30 or more prices after it "
+            raise InputError(name("--since"), since_year, f"a year with 30 or more prices after it "
                              f"(the history runs {dates[0]} to {dates[-1]})")
         prices = prices[keep]
     rng = np.random.default_rng(seed)
@@ -170,10 +177,11 @@ class Disruptions:
     p_disrupt: float = 1 / 3650
     p_recover: float = 1 / 180
 
-    def check(self) -> None:
+    def check(self, names=("--disruption-mbd", "--p-disrupt", "--p-recover")) -> None:
+        """Refuse what is not a supply loss or a probability, naming ``names``."""
         if not (math.isfinite(self.lost_mbd) and self.lost_mbd >= 0):
-            raise InputError("--disruption-mbd", self.lost_mbd, "a number of mb/d >= 0")
-        for option, value in (("--p-disrupt", self.p_disrupt), ("--p-recover", self.p_recover)):
+            raise InputError(names[0], self.lost_mbd, "a number of mb/d >= 0")
+        for option, value in ((names[1], self.p_disrupt), (names[2], self.p_recover)):
             if not 0 <= value <= 1:
                 raise InputError(option, value, "a daily probability between 0 and 1")
 

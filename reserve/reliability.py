@@ -172,12 +172,12 @@ class ReliableDesign:
         return words
 
 
-def check_reliability(value: float) -> None:
+def check_reliability(value: float, option: str = "--reliability") -> None:
     if not (isinstance(value, (int, float)) and 0 < value <= 1):
-        raise InputError("--reliability", value, "a share in (0, 1], e.g. 0.9")
+        raise InputError(option, value, "a share in (0, 1], e.g. 0.9")
 
 
-def path_baselines(s: Scenario, prices: np.ndarray) -> np.ndarray:
+def path_baselines(s: Scenario, prices: np.ndarray, option: str = "--paths") -> np.ndarray:
     """Each path's baseline per period [paths, periods]: the mean daily price over a step.
 
     A path must cover the scenario's horizon (lead + hold + tail days); days
@@ -185,7 +185,7 @@ def path_baselines(s: Scenario, prices: np.ndarray) -> np.ndarray:
     """
     step, days = s.time_step_days, s.horizon_days
     if prices.shape[1] < days:
-        raise InputError("--paths", f"{prices.shape[1]} days a path",
+        raise InputError(option, f"{prices.shape[1]} days a path",
                          f"at least the scenario's horizon, {days} days (lead_days + "
                          "hold_days + tail_days): draw them with reserve paths --days "
                          f"{days}, or shorten the horizon")
@@ -207,7 +207,8 @@ def _check_scenario(s: Scenario) -> None:
 
 def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
                   time_limit_s: float | None = None, progress=None,
-                  fixed_design: dict | None = None) -> ReliableDesign:
+                  fixed_design: dict | None = None,
+                  names: tuple[str, str] = ("--reliability", "--paths")) -> ReliableDesign:
     """The least-expected-cost design that holds on ``reliability`` of ``prices``
     [paths, days] (module docstring). ``progress(done, total, what)`` is told
     of each path written and of the solver's seconds. ``fixed_design`` (values
@@ -217,11 +218,12 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     Raises TargetUnreachable when no design holds on enough paths, and
     SolverFailure when HiGHS finds none in the time limit; a design found
     but not proved best in the time limit is returned with status "time
-    limit" and its gap.
+    limit" and its gap. Errors name the options ``names`` (the API's own
+    argument names there).
     """
-    check_reliability(reliability)
+    check_reliability(reliability, names[0])
     _check_scenario(s)
-    baselines = path_baselines(s, prices)
+    baselines = path_baselines(s, prices, names[1])
     n_paths = baselines.shape[0]
     allowed_failures = math.floor((1.0 - reliability) * n_paths + 1e-9)
     data = [build_problem(s, b) for b in baselines]

@@ -1,6 +1,7 @@
 """The Python API names parameters as a notebook user wrote them, never a CLI flag;
 and the command line's option groups reach every command that shares them."""
 
+import numpy as np
 import pytest
 
 import reserve
@@ -16,6 +17,15 @@ import reserve
                                              "supply_elasticity": [0.1] * 400},
                                  grid=True), "vary"),
     (lambda: reserve.size(None, hold_days=-3), "hold_days"),
+    (lambda: reserve.size_reliable(prices=np.full((2, 300), 60.0), reliability=1.5),
+     "reliability"),
+    (lambda: reserve.size_reliable(prices=np.full((2, 30), 60.0), reliability=0.9), "prices"),
+    (lambda: reserve.assess_risk(prices=np.full((2, 30), 60.0), capacity_mb=10),
+     "floor_usd_per_bbl"),
+    (lambda: reserve.draw_paths(n_paths=2, days=10, disruption_mbd=1, p_disrupt=2), "p_disrupt"),
+    (lambda: reserve.draw_paths(n_paths=0, days=10), "n_paths"),
+    (lambda: reserve.draw_paths(n_paths=2, days=10, seed=-1), "seed"),
+    (lambda: reserve.draw_paths(n_paths=2, days=0), "days"),
 ])
 def test_api_errors_name_the_argument_not_a_flag(call, named):
     with pytest.raises(reserve.InputError) as caught:
