@@ -117,9 +117,10 @@ def batch(sheet: str | Path, workers: int = 1) -> list[dict]:
 
 
 def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 100,
-          days: int | None = None, method: str = "bootstrap", seed: int | None = None,
-          block_days: float = 20.0, since: int | None = None, disruption_mbd: float = 0.0,
-          p_disrupt: float = 1 / 3650, p_recover: float = 1 / 180, **overrides):
+               days: int | None = None, method: str = "bootstrap", seed: int | None = None,
+               block_days: float = 20.0, since: int | None = None,
+               disruption_mbd: float = 0.0, p_disrupt: float = 1 / 3650,
+               p_recover: float = 1 / 180, **overrides):
     """Daily price paths [paths, days + 1] (USD/bbl) from the Brent history,
     starting at the scenario's price (``days`` default: its horizon), with
     optional disruption regimes. Like ``reserve paths``."""
@@ -134,36 +135,27 @@ def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 
     return regimes.apply(drawn, s, seed)
 
 
-def assess_risk(scenario: Scenario | str | Path | None = None, *, prices, capacity_mb: float,
-         fill_rate_mbd: float | None = None, release_rate_mbd: float | None = None,
-         initial_mb: float | None = None, foresight: bool = True, workers: int = 1,
-         **overrides) -> dict:
+def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
+                capacity_mb: float, fill_rate_mbd: float | None = None,
+                release_rate_mbd: float | None = None, initial_mb: float | None = None,
+                foresight: bool = True, workers: int = 1, **overrides) -> dict:
     """How often a design holds the scenario's floor or ceiling on ``prices``
     [paths, days] (from :func:`draw_paths`, or a ``reserve paths`` file's name): the
     causal rule's share and, with ``foresight``, the share with each path
-    known. Like ``reserve risk``."""
-    from .risk import causal_rule, foresight_holds, read_paths
+    known, by the names ``reserve risk --format json`` uses, and the rule's
+    day-by-day result as ``"rule"``. Like ``reserve risk``."""
+    from .risk import assess, check_design, read_paths
     s = _scenario(scenario, overrides)
-    if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
-        raise InputError("floor_usd_per_bbl", s.floor_usd_per_bbl,
-                         "a floor or a ceiling (ceiling_usd_per_bbl), one of them")
+    fill, release, opening = check_design(
+        s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
+        names={"band": "floor_usd_per_bbl", "capacity_mb": "capacity_mb",
+               "initial_mb": "initial_mb", "fill_rate_mbd": "fill_rate_mbd",
+               "release_rate_mbd": "release_rate_mbd"})
     if isinstance(prices, (str, Path)):
         prices = read_paths(prices)
-    fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
-    release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
-    opening = (initial_mb if initial_mb is not None
-               else (0.0 if s.floor_usd_per_bbl is not None else capacity_mb))
-    rule = causal_rule(s, prices, capacity_mb, fill, release, opening,
-                       s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
-    out = {"paths": prices.shape[0], "days": prices.shape[1],
-           "held_share_causal_rule": float(rule.held.mean()), "rule": rule}
-    if foresight:
-        horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
-                                time_step_days=1)
-        held = foresight_holds(horizon, prices, capacity_mb, fill, release, opening,
-                               workers=workers)
-        out["held_share_foresight"] = float(held.mean())
-    return out
+    values, rule = assess(s, np.asarray(prices, float), capacity_mb, fill, release, opening,
+                          foresight, workers=workers)
+    return {**values, "rule": rule}
 
 
 def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,

@@ -120,6 +120,62 @@ def read_paths(path) -> np.ndarray:
     return prices
 
 
+#: The design's inputs by their command-line names (the Python API passes its own).
+CLI_NAMES = {"band": "--floor", "capacity_mb": "--capacity-mb", "initial_mb": "--initial-mb",
+             "fill_rate_mbd": "--fill-rate-mbd", "release_rate_mbd": "--release-rate-mbd"}
+
+
+def check_design(s: Scenario, capacity_mb: float, fill_rate_mbd: float | None,
+                 release_rate_mbd: float | None, initial_mb: float | None,
+                 names: dict = CLI_NAMES) -> tuple[float, float, float]:
+    """The design's fill and release rates [mb/d] (default: the scenario's
+    caps) and opening stock [mb] (default: empty for a floor, full for a
+    ceiling), refused with the input's name in ``names`` when out of range."""
+    if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
+        raise InputError(names["band"], s.floor_usd_per_bbl, "a floor or a ceiling (one of them)")
+    if not capacity_mb >= 0 or not np.isfinite(capacity_mb):
+        raise InputError(names["capacity_mb"], capacity_mb, "a finite number >= 0")
+    fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
+    release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
+    opening = (initial_mb if initial_mb is not None
+               else (0.0 if s.floor_usd_per_bbl is not None else capacity_mb))
+    if not 0 <= opening <= capacity_mb:
+        raise InputError(names["initial_mb"], opening,
+                         f"between 0 and {names['capacity_mb']} ({capacity_mb:g})")
+    for name, value in ((names["fill_rate_mbd"], fill), (names["release_rate_mbd"], release)):
+        if not value >= 0 or not np.isfinite(value):
+            raise InputError(name, value, "a finite number >= 0")
+    return fill, release, opening
+
+
+def assess(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
+           release_rate_mbd: float, initial_mb: float, foresight: bool = True, on_path=None,
+           workers: int = 1, scheduler: str | None = None,
+           security=None) -> tuple[dict, RuleResult]:
+    """What `reserve risk` reports of a checked design (:func:`check_design`) on
+    ``prices`` [paths, days]: the causal rule's held share, the 5th and 50th
+    percentile of its first failing day, its expected oil spend and closing
+    stock and, with ``foresight``, the share held with each path known (the
+    paths shared out as :func:`foresight_holds` says). Returns the values by
+    name and the rule's result."""
+    rule = causal_rule(s, prices, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
+                       s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
+    failed = rule.first_failure_day[~rule.held]
+    values = {"paths": prices.shape[0], "days": prices.shape[1],
+              "held_share_causal_rule": float(rule.held.mean()),
+              "first_failure_day_p5": float(np.percentile(failed, 5)) if failed.size else None,
+              "first_failure_day_p50": float(np.median(failed)) if failed.size else None,
+              "expected_oil_spend_musd": float(rule.oil_spend_musd.mean()),
+              "expected_end_stock_mb": float(rule.end_stock_mb.mean())}
+    if foresight:
+        horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
+                                time_step_days=1)
+        held = foresight_holds(horizon, prices, capacity_mb, fill_rate_mbd, release_rate_mbd,
+                               initial_mb, on_path, workers, scheduler, security)
+        values["held_share_foresight"] = float(held.mean())
+    return values, rule
+
+
 def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
                     release_rate_mbd: float, initial_mb: float, on_path=None, workers: int = 1,
                     scheduler: str | None = None, security=None) -> np.ndarray:

@@ -102,26 +102,12 @@ def risk(
     """The probability a design holds a floor or ceiling over many price paths:
     by a causal rule (today's price only) and with perfect foresight, side by side."""
     def body():
-        import numpy as np
-
         from .. import results as res
-        from ..risk import causal_rule, foresight_holds, read_paths
+        from ..risk import assess, check_design, read_paths
         check_plot_path(plot)
         s = source.build(floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
-        if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
-            raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
-        if not capacity_mb >= 0 or not np.isfinite(capacity_mb):
-            raise InputError("--capacity-mb", capacity_mb, "a finite number >= 0")
-        fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
-        release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
-        opening = (initial_mb if initial_mb is not None
-                   else (0.0 if s.floor_usd_per_bbl is not None else capacity_mb))
-        if not 0 <= opening <= capacity_mb:
-            raise InputError("--initial-mb", opening, f"between 0 and --capacity-mb "
-                             f"({capacity_mb:g})")
-        for name, value in (("--fill-rate-mbd", fill), ("--release-rate-mbd", release)):
-            if not value >= 0 or not np.isfinite(value):
-                raise InputError(name, value, "a finite number >= 0")
+        fill, release, opening = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
+                                              initial_mb)
         if paths_file is not None:
             prices = read_paths(paths_file)
         else:
@@ -135,24 +121,11 @@ def risk(
                              f"{cluster.workers} worker(s) (an LP a path: some minutes); more "
                              "--workers, a --scheduler, or --no-foresight for the causal "
                              "rule alone")
-        rule = causal_rule(s, prices, capacity_mb, fill, release, opening,
-                           s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
-        failed = rule.first_failure_day[~rule.held]
-        values = {"paths": prices.shape[0], "days": prices.shape[1],
-                  "held_share_causal_rule": float(rule.held.mean()),
-                  "first_failure_day_p5": float(np.percentile(failed, 5)) if failed.size else None,
-                  "first_failure_day_p50": float(np.median(failed)) if failed.size else None,
-                  "expected_oil_spend_musd": float(rule.oil_spend_musd.mean()),
-                  "expected_end_stock_mb": float(rule.end_stock_mb.mean())}
-        if foresight:
-            horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
-                                    time_step_days=1)
-            security = cluster.security()
-            with progress_bar("solving each path with foresight") as progress:
-                held = foresight_holds(horizon, prices, capacity_mb, fill, release, opening,
-                                       lambda i, n: progress(i, n, f"path {i}"),
-                                       cluster.workers, cluster.scheduler, security)
-            values["held_share_foresight"] = float(held.mean())
+        security = cluster.security() if foresight else None
+        with progress_bar("solving each path with foresight") as progress:
+            values, rule = assess(s, prices, capacity_mb, fill, release, opening, foresight,
+                                  lambda i, n: progress(i, n, f"path {i}"),
+                                  cluster.workers, cluster.scheduler, security)
         if plot is not None:
             from ..plot import figure_to, risk_figure
             with writing("--plot", plot):
