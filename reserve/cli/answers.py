@@ -92,7 +92,7 @@ def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutput
     from ..errors import InputError
     from ..reliability import check_reliability, size_reliable
     from ..risk import read_paths
-    from .common import err, print_values, write_table
+    from .common import err, print_values, write_results, write_table
     if paths_file is None or reliability is None:
         missing = "--paths" if paths_file is None else "--reliability"
         raise InputError(missing, "(none)", "both --reliability SHARE and --paths FILE "
@@ -113,15 +113,7 @@ def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutput
         write_table(*answer.schedule_rows(), out.schedule, "--schedule")
         err(f"schedules of {values['paths']} paths written to {out.schedule}")
     if out.output is not None:
-        from .. import results
-        from ..files import write_output
-        from .common import writing
-        if out.output.suffix.lower() == ".json":
-            with writing("--output", out.output):
-                write_output(out.output, results.to_json({**values,
-                                                          "warnings": answer.warnings}))
-        else:
-            write_table([values], list(values), out.output, "--output")
+        write_results(values, out.output, {"warnings": answer.warnings})
         err(f"results written to {out.output}")
     for warning in answer.warnings:
         err(f"warning: {warning}")

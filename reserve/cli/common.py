@@ -133,7 +133,6 @@ def print_answer(answer, out) -> None:
     """One answer to where ``out`` (an options.AnswerOutputs) sends it: files,
     the chart, warnings on stderr, then the table, CSV or JSON on stdout."""
     from .. import results
-    from ..files import write_output
     fmt, schedule_path, plot_path, output_path = out.fmt, out.schedule, out.plot, out.output
     if plot_path is not None:
         from ..plot import plot_answer
@@ -144,12 +143,8 @@ def print_answer(answer, out) -> None:
         write_table(*results.schedule_rows(answer), schedule_path, "--schedule")
     values = results.outputs(answer)
     if output_path is not None:
-        if output_path.suffix.lower() == ".json":
-            with writing("--output", output_path):
-                write_output(output_path, results.to_json(
-                    {**values, "warnings": answer.warnings, "notes": results.notes(answer)}))
-        else:
-            write_table([values], list(values), output_path, "--output")
+        write_results(values, output_path,
+                      {"warnings": answer.warnings, "notes": results.notes(answer)})
     for warning in answer.warnings:
         err(f"warning: {warning}")
     if fmt == OutputFormat.json:
@@ -163,6 +158,18 @@ def print_answer(answer, out) -> None:
         err(f"schedule written to {schedule_path}")
     if output_path is not None:
         err(f"results written to {output_path}")
+
+
+def write_results(values: dict, path: Path, extras: dict) -> None:
+    """An answer's outputs to ``--output``: a JSON object with ``extras`` (its
+    warnings, notes), or a one-row table (CSV in the --csv-dialect, .xlsx)."""
+    from .. import results
+    from ..files import write_output
+    if path.suffix.lower() == ".json":
+        with writing("--output", path):
+            write_output(path, results.to_json({**values, **extras}))
+    else:
+        write_table([values], list(values), path, "--output")
 
 
 def print_table(answer, values: dict) -> None:
