@@ -54,6 +54,7 @@ from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import build_problem
 from .scenario import Scenario
 from .session import Session, _solve_interruptibly, new_highs, solution_from_values
+from .sizeform import highs_lp, lp_entries
 
 #: Variable groups of the design: one value for every path.
 DESIGN_GROUPS = ("new_capacity_mb", "built", "fill_capacity_mbd", "release_capacity_mbd")
@@ -306,24 +307,17 @@ class _Block:
     col_upper: np.ndarray
     row_lower: np.ndarray
     row_upper: np.ndarray
-    matrix: object          # scipy.sparse COO
+    matrix: tuple           # (rows, columns, values) of its nonzeros
     integer: np.ndarray     # bool per column
     offset: float
 
 
 def _block(lp) -> _Block:
-    from scipy import sparse
-    a = lp.a_matrix_
-    shape = (lp.num_row_, lp.num_col_)
-    arrays = (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_))
-    matrix = (sparse.csc_matrix(arrays, shape=shape)
-              if a.format_ == highspy.MatrixFormat.kColwise
-              else sparse.csr_matrix(arrays, shape=shape)).tocoo()
     integer = np.zeros(lp.num_col_, bool)
     if len(lp.integrality_):
         integer = np.array([v == highspy.HighsVarType.kInteger for v in lp.integrality_])
     return _Block(np.array(lp.col_cost_), np.array(lp.col_lower_), np.array(lp.col_upper_),
-                  np.array(lp.row_lower_), np.array(lp.row_upper_), matrix, integer,
+                  np.array(lp.row_lower_), np.array(lp.row_upper_), lp_entries(lp), integer,
                   float(lp.offset_))
 
 
@@ -348,7 +342,6 @@ class _Layout:
 def _combined(blocks: list, design: np.ndarray, private: np.ndarray, band_rows: np.ndarray,
               allowed_failures: int):
     """One HiGHS model of every path's block, the design shared, a binary a path."""
-    from scipy import sparse
     n_paths, n_rows = len(blocks), len(blocks[0].row_lower)
     layout = _Layout(len(design), len(private), design, private, np.empty(0, np.int64))
     n_cols = len(design) + n_paths * len(private)
@@ -362,9 +355,10 @@ def _combined(blocks: list, design: np.ndarray, private: np.ndarray, band_rows: 
     row_lower, row_upper = [], []
     for p, b in enumerate(blocks):
         where = layout.columns(p)
-        rows.append(b.matrix.row + p * n_rows)
-        cols.append(where[b.matrix.col])
-        vals.append(b.matrix.data)
+        block_rows, block_cols, block_vals = b.matrix
+        rows.append(block_rows + p * n_rows)
+        cols.append(where[block_cols])
+        vals.append(block_vals)
         # the design's cost is the paths' mean, each path's own cost a P-th
         cost[where[private]] = b.col_cost[private] / n_paths
         cost[where[design]] += b.col_cost[design] / n_paths
@@ -391,26 +385,10 @@ def _combined(blocks: list, design: np.ndarray, private: np.ndarray, band_rows: 
         vals.append(np.ones(n_paths))
         row_lower = np.append(row_lower, -np.inf)
         row_upper = np.append(row_upper, float(allowed_failures))
-    matrix = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows),
-                                                       np.concatenate(cols))),
-                               shape=(len(row_lower), n_cols))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, len(row_lower)
-    lp.col_cost_ = cost
-    lp.offset_ = float(np.mean([b.offset for b in blocks]))
-    inf = highspy.kHighsInf
-    lp.col_lower_ = np.where(np.isfinite(lower), lower, -inf)
-    lp.col_upper_ = np.where(np.isfinite(upper), upper, inf)
-    lp.row_lower_ = np.where(np.isfinite(row_lower), row_lower, -inf)
-    lp.row_upper_ = np.where(np.isfinite(row_upper), row_upper, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, len(row_lower)
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data
-    if integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in integer]
+    lp = highs_lp(len(row_lower), n_cols,
+                  (np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)),
+                  (lower, upper), (row_lower, row_upper), cost, integer,
+                  offset=float(np.mean([b.offset for b in blocks])))
     highs = new_highs()
     highs.passModel(lp)
     return highs, layout

@@ -27,7 +27,7 @@ import numpy as np
 
 from .costs import COST_PARTS, GROUPS, cost_vectors
 from .errors import SolverFailure
-from .sizeform import slot_values, static_form, structure
+from .sizeform import highs_lp, slot_values, static_form, structure
 from .problem import ProblemData, net_flow_band
 
 #: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
@@ -95,29 +95,19 @@ def hand_off(model):
         coefs.extend(repn.linear.values())
         starts.append(len(var_ids))
         constant = repn.constant
-        lower.append(-highspy.kHighsInf if con.lb is None else float(con.lb - constant))
-        upper.append(highspy.kHighsInf if con.ub is None else float(con.ub - constant))
+        lower.append(-np.inf if con.lb is None else float(con.lb - constant))
+        upper.append(np.inf if con.ub is None else float(con.ub - constant))
     # every variable of the model gets a column, also one in no row so far (a
     # coefficient that is 0 for these data, such as new capacity never usable
     # in the horizon): a later data set may give it a coefficient
     variables = list(model.component_data_objects(pyo.Var, descend_into=True))
     columns = {id(v): j for j, v in enumerate(variables)}
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(variables), len(lower)
-    lp.col_cost_ = np.zeros(lp.num_col_)
-    lp.col_lower_ = np.array([-highspy.kHighsInf if v.lb is None else v.lb for v in variables],
-                             dtype=float)
-    lp.col_upper_ = np.array([highspy.kHighsInf if v.ub is None else v.ub for v in variables],
-                             dtype=float)
-    lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-    lp.a_matrix_.index_ = np.array([columns[i] for i in var_ids], dtype=np.int32)
-    lp.a_matrix_.value_ = np.array(coefs, dtype=float)
-    if any(v.is_integer() for v in variables):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer()
-                           else highspy.HighsVarType.kContinuous for v in variables]
+    row_of = np.repeat(np.arange(len(lower)), np.diff(starts))
+    lp = highs_lp(len(lower), len(variables),
+                  (row_of, np.array([columns[i] for i in var_ids], dtype=np.int64), coefs),
+                  ([-np.inf if v.lb is None else v.lb for v in variables],
+                   [np.inf if v.ub is None else v.ub for v in variables]),
+                  (lower, upper), integer=[v.is_integer() for v in variables])
     highs = new_highs()
     highs.passModel(lp)
     return highs, (lambda v: columns[id(v)]), (lambda c: rows[c])

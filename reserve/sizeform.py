@@ -158,19 +158,16 @@ def size_form(data: ProblemData) -> SizeForm:
         first += size
     n_cols = first
     col = columns
-    inf = highspy.kHighsInf
-
-    def bound(x):
-        return np.where(np.isinf(x), inf, x)
+    inf = np.inf   # highs_lp writes HiGHS's own infinity
 
     lower, upper = np.zeros(n_cols), np.full(n_cols, inf)
-    upper[col["new_capacity_mb"]] = bound(np.asarray(data.new_capacity_max_mb, float))
+    upper[col["new_capacity_mb"]] = data.new_capacity_max_mb
     upper[col["built"]] = 1.0
     upper[col["contract_mb"]] = np.where(data.contract_allowed.ravel() > 0, inf, 0.0)
-    upper[col["contracted_mb"]] = np.repeat(bound(np.asarray(data.contracted_max_mb, float)), n)
-    upper[col["fill_capacity_mbd"]] = bound(np.array([data.fill_rate_max_mbd]))
-    upper[col["release_capacity_mbd"]] = bound(np.array([data.release_rate_max_mbd]))
-    upper[col["inventory_mb"][-1]] = bound(np.array([data.end_inventory_max_mb]))[0]
+    upper[col["contracted_mb"]] = np.repeat(np.asarray(data.contracted_max_mb, float), n)
+    upper[col["fill_capacity_mbd"]] = data.fill_rate_max_mbd
+    upper[col["release_capacity_mbd"]] = data.release_rate_max_mbd
+    upper[col["inventory_mb"][-1]] = data.end_inventory_max_mb
     if premium:
         lower[col["net_mbd"]] = -inf
     integer = np.zeros(n_cols, bool)
@@ -268,25 +265,55 @@ def size_form(data: ProblemData) -> SizeForm:
         "rows:net_band": ("row_bounds", band),
     })
 
-    # column-wise (CSC) by hand: scipy's import alone would cost 0.3 s
-    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    lp = highs_lp(first_row, n_cols, (np.concatenate(rows), np.concatenate(cols),
+                                       np.concatenate(vals)),
+                  (lower, upper), (np.concatenate(row_lower), np.concatenate(row_upper)),
+                  integer=integer)
+    return SizeForm(lp, {g: c for g, c in columns.items() if g != "net_mbd"}, slots,
+                    col["net_mbd"] if premium else None)
+
+
+# -- HiGHS's model from numpy arrays ----------------------------------------------------
+
+def highs_lp(n_rows: int, n_cols: int, entries, col_bounds, row_bounds,
+             cost=None, integer=None, offset: float = 0.0) -> highspy.HighsLp:
+    """A HighsLp from matrix ``entries`` (rows, columns, values: equal-length
+    arrays, one a nonzero), column and row (lower, upper) bounds and the
+    column costs; infinite bounds become HiGHS's infinity, ``integer`` (bool
+    per column) marks integer columns. The matrix is stored by column,
+    sorted with numpy (scipy's import alone would cost 0.3 s)."""
+    r, c, v = (np.asarray(x) for x in entries)
     order = np.lexsort((r, c))
     r, c, v = r[order], c[order], v[order]
     start = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=n_cols))])
+    inf = highspy.kHighsInf
+
+    def clean(x, sign):
+        x = np.asarray(x, float)
+        return np.where(np.isinf(x), sign * inf, x)
+
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, first_row
-    lp.col_cost_ = np.zeros(n_cols)
-    lp.col_lower_, lp.col_upper_ = lower, upper
-    low, high = np.concatenate(row_lower), np.concatenate(row_upper)
-    lp.row_lower_ = np.where(np.isinf(low), -inf, low)
-    lp.row_upper_ = np.where(np.isinf(high), inf, high)
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_ = np.zeros(n_cols) if cost is None else np.asarray(cost, float)
+    lp.offset_ = float(offset)
+    lp.col_lower_, lp.col_upper_ = clean(col_bounds[0], -1), clean(col_bounds[1], 1)
+    lp.row_lower_, lp.row_upper_ = clean(row_bounds[0], -1), clean(row_bounds[1], 1)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, first_row
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
     lp.a_matrix_.start_ = start.astype(np.int32)
     lp.a_matrix_.index_ = r.astype(np.int32)
     lp.a_matrix_.value_ = v.astype(float)
-    if integer.any():
+    if integer is not None and np.any(integer):
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in integer]
-    return SizeForm(lp, {g: c for g, c in columns.items() if g != "net_mbd"}, slots,
-                    col["net_mbd"] if premium else None)
+    return lp
+
+
+def lp_entries(lp: highspy.HighsLp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A HighsLp's matrix as (rows, columns, values), whichever way HiGHS stores it."""
+    a = lp.a_matrix_
+    start, index, value = (np.asarray(x) for x in (a.start_, a.index_, a.value_))
+    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    if a.format_ == highspy.MatrixFormat.kRowwise:
+        return outer, index, value
+    return index, outer, value
