@@ -46,8 +46,10 @@ def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
       om*(Delta/365)*sum of delta over its term plus capex*delta_tau;
       Delta*delta_t*tc per mb/d moved, Delta*delta_t*hc/365 per mb held;
     - oil ("cost"): Delta*P_t*(delta_t - delta_H) per mb/d of net fill, delta_H*P_t
-      per mb lost in storage; ("market"): Delta*delta_t*P_t per mb/d of net fill,
-      opening stock at P_first, closing stock credited at delta_H*P_last.
+      per mb lost in storage; ("market", "baseline"): Delta*delta_t*P_t per mb/d
+      of net fill, opening stock at P_first, closing stock credited at
+      delta_H*P_last; ("sale"): Delta*delta_t*P_t per mb/d of net fill in every
+      period, the liquidation's included.
     """
     cached = data.__dict__.get("_cost_vectors")
     if cached is not None:   # data never changes once built; sweeps ask often
@@ -56,7 +58,7 @@ def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
     k = len(data.options)
     inventory_oil = np.zeros(n)
     inventory_oil[:-1] = data.oil_loss_musd_per_mb[1:]   # s_t loses oil in period t+1
-    inventory_oil[-1] += data.oil_closing_musd_per_mb
+    inventory_oil[data.n_horizon - 1] += data.oil_closing_musd_per_mb   # the horizon's end
     milp = [i for i, o in enumerate(data.options) if o.build_or_not]
     leases = np.asarray(data.leases, dtype=int)
     costs = {

@@ -105,7 +105,8 @@ def limits_of(s: Scenario, baseline=None) -> tuple[list[Limit], list[str]]:
                                 short=f"{o.name} takes {o.build_days} days {what}"))
     if s.sign < 0:
         volume = abs(s.target_impact_usd_per_bbl) * s.hold_days * 100.0  # ample stock
-        in_window = build_problem(s, baseline).in_window
+        data = build_problem(s, baseline)
+        in_window = data.in_window[:data.n_horizon]
         step = s.time_step_days
 
         def more_stock(sc: Scenario) -> Scenario:

@@ -15,10 +15,15 @@ dp_t [USD/bbl], discounted like the costs (delta_t, periods of Delta days):
 - ``breakeven_net_exports_mbd``: the E at which the net benefit of this
   schedule is 0, (cost - GDP gain) / (sum_t delta_t * Delta * dp_t).
 
+The sums run over the horizon and, with ``oil_valuation = "sale"`` (the
+default), over the days after it in which the closing stock is sold: what
+that sale takes off the price it takes off the owner's trade too
+(``liquidation_export_gain_musd`` and ``liquidation_gdp_gain_musd``, the
+part of each gain after the horizon, are reported apart).
+
 The reserve's own barrels are not part of E: they are valued in the costs,
 at the price they move when ``own_price_effect`` is set, so nothing is
-counted twice. Without an unwind the closing stock is valued as if it could
-be sold without moving the price, which the answer's notes say.
+counted twice.
 
 References: Leiby, P. N., Jones, D. W., Curlee, T. R. and Lee, R. (1997),
 *Oil Imports: An Assessment of Benefits and Costs*, ORNL-6851, Oak Ridge
@@ -37,7 +42,9 @@ from .problem import DAYS_PER_YEAR
 #: Output names of the ledger, in report order, with units and labels.
 LEDGER_OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("export_gain_musd", "musd", "Gain on the owner's net exports"),
+    ("liquidation_export_gain_musd", "musd", "  of which while the stock is sold"),
     ("gdp_gain_musd", "musd", "Gain in the owner's GDP"),
+    ("liquidation_gdp_gain_musd", "musd", "  of which while the stock is sold"),
     ("net_benefit_musd", "musd", "Net benefit to the owner"),
     ("breakeven_net_exports_mbd", "mb/d", "Net exports at which it breaks even"),
 )
@@ -54,16 +61,21 @@ def ledger(answer) -> dict[str, float]:
     s, d, sol = answer.scenario, answer.data, answer.solution
     if not has_ledger(s):
         return {}
-    dp = sol.impact_usd_per_bbl
+    dp = np.concatenate([sol.impact_usd_per_bbl, sol.liquidation_impact_usd_per_bbl])
     price = d.baseline_price_usd_per_bbl
     weight = d.discount * d.step_days                       # delta_t * Delta [d]
-    trade = float(np.dot(weight, dp))                       # [USD/bbl * d]
-    export_gain = s.net_exports_mbd * trade                 # [mb/d * USD/bbl * d = musd]
-    gdp_gain = float(np.dot(weight / DAYS_PER_YEAR * 1000.0 * s.gdp_usd_bn
-                            * s.gdp_oil_elasticity / price, dp))
+    after = ~d.in_horizon
+    trade = weight * dp                                     # [USD/bbl * d] a period
+    gdp = weight / DAYS_PER_YEAR * 1000.0 * s.gdp_usd_bn * s.gdp_oil_elasticity / price * dp
+    export_gain = s.net_exports_mbd * float(trade.sum())    # [mb/d * USD/bbl * d = musd]
+    gdp_gain = float(gdp.sum())
     cost = sol.total_cost_musd
-    breakeven = (cost - gdp_gain) / trade if abs(trade) > 1e-9 else math.nan
-    return {"export_gain_musd": export_gain, "gdp_gain_musd": gdp_gain,
+    total_trade = float(trade.sum())
+    breakeven = (cost - gdp_gain) / total_trade if abs(total_trade) > 1e-9 else math.nan
+    return {"export_gain_musd": export_gain,
+            "liquidation_export_gain_musd": s.net_exports_mbd * float(trade[after].sum()),
+            "gdp_gain_musd": gdp_gain,
+            "liquidation_gdp_gain_musd": float(gdp[after].sum()),
             "net_benefit_musd": export_gain + gdp_gain - cost,
             "breakeven_net_exports_mbd": breakeven}
 
@@ -78,12 +90,19 @@ def ledger_words(answer, values: dict[str, float]) -> str:
     owner = s.owner
     parts = []
     gain, exports = values["export_gain_musd"], s.net_exports_mbd
-    if exports > 0:
-        parts.append(f"{'earns' if gain >= 0 else 'costs'} {owner} {_bn(abs(gain))} on its "
-                     f"net exports of {exports:g} mb/d")
-    elif exports < 0:
-        parts.append(f"{'saves' if gain >= 0 else 'costs'} {owner} {_bn(abs(gain))} on its "
-                     f"net imports of {-exports:g} mb/d")
+    after = values.get("liquidation_export_gain_musd", 0.0)
+    during = gain - after
+    if exports != 0:
+        trade = (f"net exports of {exports:g} mb/d" if exports > 0
+                 else f"net imports of {-exports:g} mb/d")
+        good = "earns" if exports > 0 else "saves"
+        text = f"{good if during >= 0 else 'costs'} {owner} {_bn(abs(during))} on its {trade}"
+        if abs(after) >= 0.005:
+            sold = "sold" if answer.solution.liquidation_mbd.sum() < 0 else "bought back"
+            back = "gives back" if (after < 0) == (during >= 0) else "gains"
+            text += (f" while it moves the price, and {back} {_bn(abs(after))} while the "
+                     f"stock is {sold} after ({_bn(gain)} in all)")
+        parts.append(text)
     gdp = values["gdp_gain_musd"]
     if gdp != 0:
         parts.append(f"{'adds' if gdp >= 0 else 'takes'} {_bn(abs(gdp))} "
@@ -99,8 +118,16 @@ def ledger_words(answer, values: dict[str, float]) -> str:
 
 def _pays_when(answer, breakeven: float) -> str:
     """When the schedule pays, in words: the side of the break-even it is on."""
+    sol = answer.solution
     trade = float(np.dot(answer.data.discount * answer.data.step_days,
-                         answer.solution.impact_usd_per_bbl))
+                         np.concatenate([sol.impact_usd_per_bbl,
+                                         sol.liquidation_impact_usd_per_bbl])))
+    world = answer.scenario.demand_mbd
+    if abs(breakeven) > world:   # no owner trades so much
+        side = "exports" if breakeven > 0 else "imports"
+        return (f"it would pay only an owner with net {side} of more than "
+                f"{abs(breakeven):.2f} mb/d, more than the world's demand of {world:g} mb/d: "
+                "it pays no one")
     if trade > 0:   # the benefit grows with net exports
         return (f"it pays only if net exports exceed {breakeven:.2f} mb/d" if breakeven >= 0
                 else f"it pays unless net imports exceed {-breakeven:.2f} mb/d")

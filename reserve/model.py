@@ -22,6 +22,7 @@ symbol                  in the model                    unit
 :math:`F, R`            ``fill_capacity_mbd`` ...       mb/d
 :math:`f_t, r_t`        ``fill_mbd[t]``, ``release_mbd``  mb/d
 :math:`s_t`             ``inventory_mb[t]``             mb, end of period
+:math:`q`               ``pace_mbd``                    mb/d, the liquidation
 :math:`z`               ``window_level``                USD/bbl held
 :math:`\Delta p_t`      ``impact_usd_per_bbl[t]``       USD/bbl (dynamic)
 :math:`m_t`             ``memory[t]``                   1 (dynamic)
@@ -160,6 +161,17 @@ def release_limit(m, t):
 def net_flow(m, t):
     r"""Net fill [mb/d], for the own-price premium: :math:`n_t = f_t - r_t`."""
     return m.net_mbd[t] == m.fill_mbd[t] - m.release_mbd[t]
+
+
+def liquidation_pace(m, t):
+    r"""After the horizon the closing stock is sold at one even pace [mb/d].
+
+    .. math:: f_t - r_t = q, \quad t \ge T_H
+
+    (q < 0 sells, q > 0 buys back what a release drew), and the stock ends
+    where it began: :math:`s_{T-1} = s_{-1}` (a bound on the last stock).
+    """
+    return m.fill_mbd[t] - m.release_mbd[t] - m.pace_mbd == 0
 
 
 # -- price, size form --------------------------------------------------------------------
@@ -308,8 +320,10 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
     m = pyo.ConcreteModel(name="reserve")
     m.data = data
     m.form = form
-    n = data.n_periods
+    n, horizon = data.n_periods, data.n_horizon
     m.T = pyo.RangeSet(0, n - 1)
+    m.H = pyo.RangeSet(0, horizon - 1)            # the horizon; then the liquidation
+    m.LIQ = pyo.Set(initialize=list(range(horizon, n)), ordered=True)
     m.W = pyo.Set(initialize=[int(t) for t in data.window], ordered=True)
     m.OFF = pyo.Set(initialize=[int(t) for t in np.flatnonzero(data.bounded)], ordered=True)
     m.K = pyo.RangeSet(0, len(data.options) - 1)
@@ -334,9 +348,9 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
     m.fill_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     m.release_mbd = pyo.Var(m.T, domain=pyo.NonNegativeReals,
                             bounds=lambda m, t: (0, None if _may_release(data, t) else 0))
-    m.inventory_mb = pyo.Var(m.T, domain=pyo.NonNegativeReals,
-                             bounds=lambda m, t: (0, _bound(data.end_inventory_max_mb)
-                                                  if t == n - 1 else None))
+    m.inventory_mb = pyo.Var(m.T, domain=pyo.NonNegativeReals, bounds=_inventory_bounds)
+    if len(m.LIQ):
+        m.pace_mbd = pyo.Var(domain=pyo.Reals)
 
     # -- storage and flows ------------------------------------------------------
     m.inventory_balance = pyo.Constraint(m.T, rule=inventory_balance)
@@ -344,8 +358,9 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
     m.lease_balance = pyo.Constraint(m.LEASE, m.T, rule=lease_balance)
     if data.initial_inventory_mb > m.existing_total_mb:
         m.initial_fits = pyo.Constraint(rule=initial_fits)
-    m.fill_limit = pyo.Constraint(m.T, rule=fill_limit)
-    m.release_limit = pyo.Constraint(m.T, rule=release_limit)
+    m.fill_limit = pyo.Constraint(m.H, rule=fill_limit)
+    m.release_limit = pyo.Constraint(m.H, rule=release_limit)
+    m.liquidation_pace = pyo.Constraint(m.LIQ, rule=liquidation_pace)
     m.build_or_not_max = pyo.Constraint(m.MILP, rule=build_or_not_max)
     m.build_or_not_min = pyo.Constraint(m.MILP, rule=build_or_not_min)
 
@@ -361,13 +376,29 @@ def build_model(data: ProblemData, form: str | None = None) -> pyo.ConcreteModel
         # Own-price effect: the reserve pays (receives) the price it moves,
         # Delta*delta_t*(f_t - r_t)*dp_t = Delta*delta_t*c_t*n_t^2 >= 0, a convex QP.
         # n_t = f_t - r_t as its own variable keeps HiGHS's Hessian diagonal.
-        m.net_mbd = pyo.Var(m.T, domain=pyo.Reals)
-        m.net_flow = pyo.Constraint(m.T, rule=net_flow)
+        m.net_mbd = pyo.Var(m.H, domain=pyo.Reals)
+        m.net_flow = pyo.Constraint(m.H, rule=net_flow)
     m.least_cost = pyo.Objective(expr=_least_cost(m, data), sense=pyo.minimize)
     if form == "general" and data.has_target:
         m.most_impact = pyo.Objective(expr=m.window_level, sense=pyo.maximize)
         m.most_impact.deactivate()
     return m
+
+
+def _inventory_bounds(m, t):
+    """0 <= s_t; the horizon's last stock at most end_inventory_max_mb; after a
+    liquidation, the opening stock again."""
+    d = m.data
+    upper = _bound(d.end_inventory_max_mb) if t == d.n_horizon - 1 else None
+    if t == d.n_periods - 1 and d.liquidation_periods:
+        return (d.initial_inventory_mb, d.initial_inventory_mb)
+    return (0, upper)
+
+
+def quadratic_columns(m: pyo.ConcreteModel) -> list:
+    """The variables the quadratic weights (ProblemData.quadratic_weights) multiply."""
+    out = [m.net_mbd[t] for t in m.H] if hasattr(m, "net_mbd") else []
+    return out + ([m.pace_mbd] if m.data.pace_premium_musd_per_mbd2 is not None else [])
 
 
 def _add_general_price(m: pyo.ConcreteModel, data: ProblemData) -> None:
@@ -404,9 +435,8 @@ def _least_cost(m: pyo.ConcreteModel, data: ProblemData):
         for group, vector in costs.get(part, {}).items():
             objective = objective + sum(float(c) * v for c, v in zip(vector, groups[group])
                                         if c != 0)
-    if data.premium_musd_per_mbd2 is not None:
-        objective = objective + sum(float(w) * m.net_mbd[t] ** 2
-                                    for t, w in enumerate(data.premium_musd_per_mbd2))
+    for w, v in zip(data.quadratic_weights(), quadratic_columns(m), strict=True):
+        objective = objective + float(w) * v ** 2
     return objective
 
 
@@ -437,7 +467,7 @@ def slot_components(m: pyo.ConcreteModel) -> dict[str, tuple[str, list]]:
         "bounds:release_mbd": ("col_bounds", groups["release_mbd"]),
         "bounds:contract_mb": ("col_bounds", groups["contract_mb"]),
         "bounds:contracted_mb": ("col_bounds", groups["contracted_mb"]),
-        "bounds:end_inventory": ("col_bounds", [m.inventory_mb[T[-1]]]),
+        "bounds:end_inventory": ("col_bounds", [m.inventory_mb[data.n_horizon - 1]]),
         "rows:inventory_start": ("row_bounds", [m.inventory_balance[0]]),
         "rows:storage_limit": ("row_bounds", [m.storage_limit[t] for t in T]),
         "coef:inventory_keep": ("coef", [(m.inventory_balance[t], m.inventory_mb[t - 1])
@@ -449,8 +479,10 @@ def slot_components(m: pyo.ConcreteModel) -> dict[str, tuple[str, list]]:
         slots["rows:initial_fits"] = ("row_bounds", [m.initial_fits])
         slots["coef:initial_usable"] = ("coef", [(m.initial_fits, m.new_capacity_mb[k])
                                                  for k in m.OWN])
-    if hasattr(m, "net_mbd"):   # the own-price premium's weights, HiGHS's Hessian diagonal
-        slots["hessian:premium"] = ("hessian", [m.net_mbd[t] for t in T])
+    if data.quadratic:   # the quadratic weights, HiGHS's Hessian diagonal
+        slots["hessian:premium"] = ("hessian", quadratic_columns(m))
+    if len(m.LIQ):
+        slots["bounds:liquidated"] = ("col_bounds", [m.inventory_mb[T[-1]]])
     if len(m.MILP):
         slots["coef:build_or_not_max"] = ("coef", [(m.build_or_not_max[k], m.built[k])
                                                    for k in m.MILP])

@@ -43,7 +43,7 @@ def answer_figure(answer: Answer):
         3, 1, sharex=True, figsize=(10, 8.5), gridspec_kw={"height_ratios": [3, 2, 2]})
 
     # the window only means something when a target holds there (not for a band)
-    window = np.flatnonzero(d.in_window) if d.has_target else np.array([], dtype=int)
+    window = np.flatnonzero(d.in_window[:d.n_horizon]) if d.has_target else np.array([], dtype=int)
     for ax in (ax_price, ax_flow, ax_stock):
         if window.size:
             ax.axvspan(x(sch["day"][window[0]]), x(sch["day"][window[-1]] + d.step_days),

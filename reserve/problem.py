@@ -23,6 +23,18 @@ impact dp_t of a period [USD/bbl] (:func:`impact_bounds`):
   holds P_t + dp_t <= C and P_t + dp_t >= min(P_t, C) - b, b the band
   margin (``off_window_impact_max_usd_per_bbl``, default 0).
 
+The closing stock (``oil_valuation = "sale"``, the default). What the
+reserve holds at the horizon beyond its opening stock is sold after it,
+at an even pace over ``liquidation_days`` (a shortfall after a release is
+bought back the same way). The model carries on for those days as
+*liquidation periods*, appended after the horizon's: no price condition
+and no rate cap applies there, the net flow is one pace q for all of
+them, and the stock ends where it began. Each barrel sold there is paid
+the price its own pace moves, the storage it sits in is paid until it
+leaves, and the owner's ledger counts what the sale's price move costs
+its trade. Outputs are read over the horizon; the liquidation is reported
+apart.
+
 A static market turns each bound on dp_t into a bound on the period's net
 flow f_t - r_t (:func:`net_flow_band`): the linear curve divides by
 c_t = beta_t*(1 - offset_share), the isoelastic one maps the price through
@@ -58,7 +70,8 @@ class ProblemData:
 
     scenario: Scenario
     step_days: int
-    n_periods: int
+    n_periods: int                        # periods of the model: horizon + liquidation
+    n_horizon: int                        # periods of the horizon (the question's own)
     period_start_day: np.ndarray          # [d]
     in_window: np.ndarray                 # bool per period
     sign: int                             # +1 raise (absorb), -1 lower (release)
@@ -79,7 +92,8 @@ class ProblemData:
     band_margin_usd_per_bbl: float        # b: how far a band's defence may push past
     window_cap_usd_per_bbl: float | None  # constant cap on sign*dp in the window; None: v*w_t
     off_window_max_usd_per_bbl: float | None  # constant |dp| bound off the window; None: v
-    premium_musd_per_mbd2: np.ndarray | None  # own-price premium weight per (mb/d)^2
+    premium_musd_per_mbd2: np.ndarray | None  # own-price premium weight per (mb/d)^2, horizon
+    pace_premium_musd_per_mbd2: float | None  # the liquidation pace's premium weight
     net_benefit: bool                     # maximize the owner's net benefit (no target)
     gain_musd_per_mbd: np.ndarray | None  # the owner's gain per mb/d of net fill in t
     end_inventory_max_mb: float           # stock allowed at the horizon's end (inf: any)
@@ -117,12 +131,47 @@ class ProblemData:
 
     @property
     def horizon_days(self) -> int:
-        return self.n_periods * self.step_days
+        return self.n_horizon * self.step_days
+
+    @property
+    def liquidation_periods(self) -> int:
+        """Periods after the horizon in which the closing stock is sold (module doc)."""
+        return self.n_periods - self.n_horizon
+
+    @property
+    def in_horizon(self) -> np.ndarray:
+        return np.arange(self.n_periods) < self.n_horizon
 
     @property
     def bounded(self) -> np.ndarray:
-        """Periods held by the off-window bound: off the window, or all without a target."""
-        return ~self.in_window if self.has_target else np.ones(self.n_periods, bool)
+        """Periods held by the off-window bound: off the window, or all without a
+        target; never a liquidation period."""
+        return (~self.in_window if self.has_target else np.ones(self.n_periods, bool)) \
+            & self.in_horizon
+
+    @property
+    def quadratic(self) -> bool:
+        """Whether the objective has a quadratic part (the premium, the sale's price move)."""
+        return self.premium_musd_per_mbd2 is not None or self.pace_premium_musd_per_mbd2 is not None
+
+    def quadratic_weights(self) -> np.ndarray:
+        """Weights w of the quadratic part, sum w_i n_i^2 [musd per (mb/d)^2]: one per
+        horizon period's net flow with the own-price premium, then the liquidation pace's."""
+        parts = []
+        if self.premium_musd_per_mbd2 is not None:
+            parts.append(np.asarray(self.premium_musd_per_mbd2, float))
+        if self.pace_premium_musd_per_mbd2 is not None:
+            parts.append(np.array([self.pace_premium_musd_per_mbd2]))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def quadratic_flows(self, net_mbd: np.ndarray) -> np.ndarray:
+        """The flows the quadratic weights multiply, from every period's net flow f_t - r_t."""
+        parts = []
+        if self.premium_musd_per_mbd2 is not None:
+            parts.append(net_mbd[:self.n_horizon])
+        if self.pace_premium_musd_per_mbd2 is not None:
+            parts.append(net_mbd[self.n_horizon:self.n_horizon + 1])
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def impact_usd_per_bbl(self, net_flow_mbd: np.ndarray) -> np.ndarray:
         """Price impact dp_t [USD/bbl] of a schedule's net flow f_t - r_t (static models)."""
@@ -148,7 +197,8 @@ def impact_bounds(d: ProblemData, impact: float | None = None,
     v = d.target_level if impact is None else impact
     n = d.n_periods
     lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
-    w, off = d.in_window, ~d.in_window
+    # the liquidation after the horizon answers to no price condition
+    w, off = d.in_window, ~d.in_window & d.in_horizon
     if d.net_benefit:   # no target: only the bounds the user set, both ways
         if d.window_cap_usd_per_bbl is not None:
             lo[w], hi[w] = -d.window_cap_usd_per_bbl, d.window_cap_usd_per_bbl
@@ -176,16 +226,17 @@ def impact_bounds(d: ProblemData, impact: float | None = None,
         # static market's increasing curve makes dp_t >= 0 (a dynamic model
         # bounds r_t itself: its price remembers, so dp_t could not say it)
         lo[~d.release_allowed] = np.maximum(lo[~d.release_allowed], 0.0)
-    price = d.baseline_price_usd_per_bbl
+    h = d.n_horizon
+    price = d.baseline_price_usd_per_bbl[:h]
     b = d.band_margin_usd_per_bbl
     if d.floor_usd_per_bbl is not None:
         gap = d.floor_usd_per_bbl - price
-        lo = np.maximum(lo, gap)
-        hi = np.minimum(hi, np.maximum(gap, 0.0) + b)
+        lo[:h] = np.maximum(lo[:h], gap)
+        hi[:h] = np.minimum(hi[:h], np.maximum(gap, 0.0) + b)
     if d.ceiling_usd_per_bbl is not None:
         gap = d.ceiling_usd_per_bbl - price
-        hi = np.minimum(hi, gap)
-        lo = np.maximum(lo, np.minimum(gap, 0.0) - b)
+        hi[:h] = np.minimum(hi[:h], gap)
+        lo[:h] = np.maximum(lo[:h], np.minimum(gap, 0.0) - b)
     return lo, hi
 
 
@@ -238,18 +289,35 @@ def _long_run_shift(s: Scenario) -> float:
     return (supply - s.supply_elasticity) - (demand - s.demand_elasticity)
 
 
+def liquidation_days(s: Scenario) -> int:
+    """Days over which the closing stock is sold after the horizon (0: none).
+
+    Only ``oil_valuation = "sale"`` sells it; ``liquidation_days`` unset
+    takes ``hold_days``, the days over which a target's stock is built (or
+    drawn), so the sale mirrors the build.
+    """
+    if s.oil_valuation != "sale":
+        return 0
+    days = s.params.get("liquidation_days")
+    return s.hold_days if days is None else int(days)
+
+
 def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = None) -> ProblemData:
     """Compute :class:`ProblemData` from a validated scenario.
 
-    ``baseline_price_usd_per_bbl`` (one value per period) replaces the
-    constant baseline price when given.
+    ``baseline_price_usd_per_bbl`` (one value per horizon period) replaces
+    the constant baseline price when given. The liquidation periods after
+    the horizon (module doc) take the horizon's last baseline price.
     """
     step = s.time_step_days
-    n = s.horizon_days // step
+    horizon = s.horizon_days // step
+    n = horizon + liquidation_days(s) // step
     start = np.arange(n) * step
-    in_window = (start >= s.lead_days) & (start < s.lead_days + s.hold_days)
-    price = (np.full(n, s.price_usd_per_bbl) if baseline_price_usd_per_bbl is None
+    in_horizon = np.arange(n) < horizon
+    in_window = (start >= s.lead_days) & (start < s.lead_days + s.hold_days) & in_horizon
+    price = (np.full(horizon, s.price_usd_per_bbl) if baseline_price_usd_per_bbl is None
              else np.asarray(baseline_price_usd_per_bbl, float))
+    price = np.concatenate([price, np.full(n - horizon, price[-1])])
     keep_share = 1.0 - s.offset_share
     band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
     net_benefit = s.objective == "net-benefit"
@@ -271,7 +339,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
 
     # Discounting: daily factors (1+r)^(-d/365); a period takes the mean of its
     # days, so a constant weekly flow costs what the same daily flows cost. The
-    # factors run past the horizon for leases that end after it.
+    # factors run past the model's end for leases that end after it.
     rate = s.discount_rate
     options = s.storage
     leases = tuple(k for k, o in enumerate(options) if o.leased)
@@ -280,16 +348,19 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     daily = (1.0 + rate) ** (-np.arange((n + longest) * step) / DAYS_PER_YEAR)
     discount_long = daily.reshape(n + longest, step).mean(axis=1)
     discount = discount_long[:n]
-    discount_end = (1.0 + rate) ** (-n * step / DAYS_PER_YEAR)
-    horizon_yr = n * step / DAYS_PER_YEAR
+    discount_end = (1.0 + rate) ** (-horizon * step / DAYS_PER_YEAR)
 
-    def capital_share(lifetime_yr: float) -> float:
+    def capital_share(lifetime_yr: float, periods: int) -> float:
+        """The share of a capital cost the run carries: all of it, or the
+        annuity for the years it is used."""
         if s.capital_charge == "full":
             return 1.0
-        return capital_recovery_factor(rate, lifetime_yr) * horizon_yr
+        return capital_recovery_factor(rate, lifetime_yr) * periods * step / DAYS_PER_YEAR
 
     # An owned option is usable from the first period that starts on or after
-    # build_days; a lease's contracts may start from then on.
+    # build_days; a lease's contracts may start from then on. Storage serves
+    # until the closing stock has left (the liquidation included); fill and
+    # release equipment serves the horizon.
     owned = np.array([not o.leased for o in options])
     ready = np.array([(start >= o.build_days).astype(float) for o in options])
     usable = ready * owned[:, None]
@@ -298,7 +369,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     existing = np.array([o.existing_mb for o in options])
 
     # A contract of mb started in period tau is paid om * step/365 per period
-    # for L periods (discounted, the last ones past the horizon if it runs
+    # for L periods (discounted, the last ones past the model's end if it runs
     # on) plus the mobilization fee once, at its start.
     running = np.cumsum(np.concatenate([[0.0], discount_long * step / DAYS_PER_YEAR]))
     lease_cost = np.zeros((len(leases), n))
@@ -307,25 +378,33 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         years = running[np.arange(n) + term[j]] - running[np.arange(n)]
         lease_cost[j] = o.om_usd_per_bbl_yr * years + o.capex_usd_per_bbl * discount
 
-    # Oil. "cost": a barrel bought in t costs delta_t*P_t and is
-    # worth delta_H*P_t at the end; a barrel lost in storage is not there at the
-    # end, so it costs delta_H*P_t once more (exact for a constant price).
-    # "market": bought and sold at delta_t*P_t, opening stock at P_first, closing
-    # stock credited at delta_H*P_last.
+    # Oil (docs: "Valuing the closing stock").
+    # "cost": a barrel bought in t costs delta_t*P_t and is worth delta_H*P_t at
+    # the end; a barrel lost in storage is not there at the end, so it costs
+    # delta_H*P_t once more (exact for a constant price).
+    # "market", "baseline": bought and sold at delta_t*P_t, opening stock at
+    # P_first, closing stock credited at delta_H*P_last.
+    # "sale": bought and sold at delta_t*P_t in every period, the liquidation's
+    # included; the stock ends where it began, so nothing is left to value.
+    # The premium each trade pays on the price it moves is apart (quadratic).
     loss_per_period = s.loss_rate_per_yr * step / DAYS_PER_YEAR
+    oil_loss = np.zeros(n)
+    closing = constant = 0.0
     if s.oil_valuation == "cost":
         oil = step * price * (discount - discount_end)
         oil_loss = discount_end * price * loss_per_period
-        closing = 0.0
         constant = oil_loss[0] * s.initial_inventory_mb
     else:
         oil = step * price * discount
-        oil_loss = np.zeros(n)
-        closing = -discount_end * price[-1]
-        constant = price[0] * s.initial_inventory_mb
+        if s.oil_valuation != "sale":
+            closing = -discount_end * price[horizon - 1]
+            constant = price[0] * s.initial_inventory_mb
+    weights = step * discount * coef      # premium per (mb/d)^2 of net flow in t
+    own = s.own_price_effect and s.oil_valuation != "baseline"
+    gain = owner_gain_per_impact(s, price, discount, step) * coef
 
     return ProblemData(
-        scenario=s, step_days=step, n_periods=n, period_start_day=start,
+        scenario=s, step_days=step, n_periods=n, n_horizon=horizon, period_start_day=start,
         in_window=in_window, sign=s.sign, baseline_price_usd_per_bbl=price,
         has_price_path=baseline_price_usd_per_bbl is not None,
         response_coef=coef, target_level=target_level, target_scale=target_scale,
@@ -339,10 +418,11 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         response_adjust=_long_run_shift(s),
         keep_share=keep_share, floor_usd_per_bbl=s.floor_usd_per_bbl,
         ceiling_usd_per_bbl=s.ceiling_usd_per_bbl,
-        premium_musd_per_mbd2=(step * discount * coef) if s.own_price_effect else None,
+        premium_musd_per_mbd2=weights[:horizon] if own else None,
+        # the liquidation's one pace q pays sum over its periods of w_t q^2
+        pace_premium_musd_per_mbd2=(float(weights[horizon:].sum()) if n > horizon else None),
         net_benefit=net_benefit,
-        gain_musd_per_mbd=(owner_gain_per_impact(s, price, discount, step) * coef
-                           if net_benefit else None),
+        gain_musd_per_mbd=gain if net_benefit else None,
         end_inventory_max_mb=(math.inf if s.end_inventory_max_mb is None
                               else s.end_inventory_max_mb),
         discount=discount, discount_end=discount_end,
@@ -352,29 +432,29 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         release_rate_max_mbd=s.release_rate_max_mbd,
         # stock reaches the market no earlier than the window
         release_allowed=(np.ones(n, bool) if s.pre_window_release
-                         else start >= s.lead_days),
+                         else (start >= s.lead_days)),
         options=options, usable=usable,
         new_capacity_max_mb=np.where(owned, np.array([o.capacity_max_mb for o in options])
                                      - existing, 0.0),
         # a build-or-not row needs a finite bound: the cap, or all the oil the
         # reserve could ever hold (validation requires one of them finite)
         build_bound_mb=np.array([min(o.capacity_max_mb - o.existing_mb,
-                                     s.initial_inventory_mb + n * step * s.fill_rate_max_mbd)
+                                     s.initial_inventory_mb + horizon * step * s.fill_rate_max_mbd)
                                  for o in options]),
         capital_musd_per_mb=np.array([0.0 if o.leased else
-                                      o.capex_usd_per_bbl * capital_share(o.lifetime_yr)
+                                      o.capex_usd_per_bbl * capital_share(o.lifetime_yr, n)
                                       for o in options]),
-        fixed_charge_musd=np.array([o.fixed_cost_musd * capital_share(o.lifetime_yr)
+        fixed_charge_musd=np.array([o.fixed_cost_musd * capital_share(o.lifetime_yr, n)
                                     for o in options]),
         om_musd_per_mb_new=np.where(owned, om_rate * (usable @ years_discounted), 0.0),
-        om_existing_musd=om_rate * existing * years_discounted.sum(),
+        om_existing_musd=om_rate * existing * years_discounted[:horizon].sum(),
         leases=leases, lease_term_periods=term,
         contract_allowed=ready[list(leases)] if leases else np.zeros((0, n)),
         contracted_max_mb=np.array([options[k].capacity_max_mb - options[k].existing_mb
                                     for k in leases]),
         lease_musd_per_mb=lease_cost,
         rate_capital_musd_per_mbd=(s.rate_capex_usd_per_bbl_per_day
-                                   * capital_share(s.rate_lifetime_yr)),
+                                   * capital_share(s.rate_lifetime_yr, horizon)),
         oil_musd_per_mbd=oil, oil_loss_musd_per_mb=oil_loss,
         oil_closing_musd_per_mb=closing, oil_constant_musd=constant,
         transaction_musd_per_mbd=(s.transaction_cost_usd_per_bbl * step * discount),

@@ -15,6 +15,7 @@ import numpy as np
 
 from .ledger import LEDGER_OUTPUTS, ledger, ledger_words
 from .solve import Answer
+from .valuation import full_capital_musd, oil_words, sale_value_musd, valuation_notes
 
 #: Output names in report order, each with its unit and a label for the table.
 OUTPUTS: tuple[tuple[str, str, str], ...] = (
@@ -36,9 +37,13 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("floor_usd_per_bbl", "USD/bbl", "Price floor"),
     ("ceiling_usd_per_bbl", "USD/bbl", "Price ceiling"),
     ("capital_cost_musd", "musd", "Capital cost"),
+    ("capital_cost_full_musd", "musd", "  the same capital written off whole"),
     ("operating_cost_musd", "musd", "Operating cost (O&M, leases, fees)"),
-    ("oil_cost_musd", "musd", "Oil cost (carrying the stock)"),
+    ("oil_cost_musd", "musd", "Oil cost (bought less sold, or carried)"),
     ("total_cost_musd", "musd", "Total cost, present value"),
+    ("closing_stock_mb", "mb", "Stock at the end beyond the opening one"),
+    ("liquidation_days", "d", "Days over which it is sold after"),
+    ("sale_value_musd", "musd", "What selling it fetches, present value"),
     ("marginal_cost_musd_per_usd", "musd per USD/bbl", "Cost of 1 USD/bbl more"),
     *LEDGER_OUTPUTS,
     ("days_of_world_demand", "d", "Storage capacity, in days of world demand"),
@@ -55,20 +60,21 @@ def schedule(answer: Answer) -> dict[str, np.ndarray]:
     """The schedule, one value per period, by the column names of SCHEDULE_COLUMNS,
     then ``capacity_<option>_mb`` (capacity under contract) per leased option."""
     d, sol = answer.data, answer.solution
+    h = d.n_horizon   # the horizon's periods (the sale after it is reported apart)
     net = sol.fill_mbd - sol.release_mbd
     impact = sol.impact_usd_per_bbl
     leased = {f"capacity_{d.options[k].name}_mb": sol.contracted_mb[j]
               for j, k in enumerate(d.leases)}
     return {
-        "day": d.period_start_day,
+        "day": d.period_start_day[:h],
         "fill_mbd": sol.fill_mbd,
         "release_mbd": sol.release_mbd,
         "net_absorption_mbd": (1.0 - d.scenario.offset_share) * net,
         "inventory_mb": sol.inventory_mb,
-        "baseline_price_usd_per_bbl": d.baseline_price_usd_per_bbl,
+        "baseline_price_usd_per_bbl": d.baseline_price_usd_per_bbl[:h],
         "price_impact_usd_per_bbl": impact,
-        "price_usd_per_bbl": d.baseline_price_usd_per_bbl + impact,
-        "in_window": d.in_window.astype(int),
+        "price_usd_per_bbl": d.baseline_price_usd_per_bbl[:h] + impact,
+        "in_window": d.in_window[:h].astype(int),
         **leased,
     }
 
@@ -80,11 +86,12 @@ def outputs(answer: Answer) -> dict[str, object]:
     or the scenario's caps); the peak flows are what its schedule uses.
     """
     d, sol, s = answer.data, answer.solution, answer.scenario
-    impact = sol.impact_usd_per_bbl[d.in_window]
+    h = d.n_horizon
+    impact = sol.impact_usd_per_bbl[d.in_window[:h]]
     weakest = math.nan
     if d.has_target:
         weakest = float(impact.min()) if d.sign > 0 else float(impact.max())
-    supported = d.baseline_price_usd_per_bbl + sol.impact_usd_per_bbl
+    supported = d.baseline_price_usd_per_bbl[:h] + sol.impact_usd_per_bbl
     # the most storage held at once: owned capacity once built plus leases
     # under contract (each option's own peak is its capacity_mb_<option>)
     total_capacity = float(sol.usable_capacity_mb.max())
@@ -108,9 +115,13 @@ def outputs(answer: Answer) -> dict[str, object]:
         "min_price_usd_per_bbl": float(supported.min()),
         "max_price_usd_per_bbl": float(supported.max()),
         "capital_cost_musd": sol.capital_cost_musd,
+        "capital_cost_full_musd": full_capital_musd(answer),
         "operating_cost_musd": sol.operating_cost_musd,
         "oil_cost_musd": sol.oil_cost_musd,
         "total_cost_musd": sol.total_cost_musd,
+        "closing_stock_mb": float(sol.inventory_mb[-1]) - s.initial_inventory_mb,
+        "liquidation_days": d.liquidation_periods * d.step_days,
+        "sale_value_musd": sale_value_musd(answer),
         "marginal_cost_musd_per_usd": answer.marginal_cost_musd_per_usd,
         **ledger(answer),
         "days_of_world_demand": total_capacity / s.demand_mbd,
@@ -178,7 +189,7 @@ def _what_it_takes(answer: Answer) -> str:
     base = "the baseline path" if d.has_price_path else f"${s.price_usd_per_bbl:.2f}"
     impact = abs(answer.target_impact_usd_per_bbl)
     # the window's own average flow (what is traded before it is optional)
-    window_rate = abs(float((sol.fill_mbd - sol.release_mbd)[d.in_window].mean()))
+    window_rate = abs(float((sol.fill_mbd - sol.release_mbd)[d.in_window[:d.n_horizon]].mean()))
     window_volume = window_rate * s.hold_days
     if raising:
         flow = f"absorb {window_rate:.2f} mb/d"
@@ -186,10 +197,10 @@ def _what_it_takes(answer: Answer) -> str:
         stock = (f" from a stock of {s.initial_inventory_mb:,.0f} mb"
                  if s.initial_inventory_mb > 0 else "")
         flow = f"release {window_rate:.2f} mb/d, {window_volume:,.0f} mb in all{stock}"
-    gain = " (a gain: oil sold early earns interest)" if out["total_cost_musd"] < 0 else ""
+    gain = " (a gain)" if out["total_cost_musd"] < 0 else ""
     cost = (f"at a present cost of {_bn(out['total_cost_musd'])}{gain} "
             f"({_bn(out['capital_cost_musd'])} capital, {_bn(out['operating_cost_musd'])} "
-            f"operating, {_bn(out['oil_cost_musd'])} carrying the oil)")
+            f"storage and fees, {_bn(out['oil_cost_musd'])} {oil_words(answer)})")
     if s.objective == "net-benefit":
         return _best_for_owner(answer, out)
     if answer.mode == "size" and not d.has_target:
@@ -255,16 +266,9 @@ def why_none(answer: Answer) -> str:
 
 def notes(answer: Answer) -> list[str]:
     """What a reader needs to read the numbers right, in words."""
-    out = []
-    values = ledger(answer)
-    bought = answer.solution.inventory_mb[-1] - answer.scenario.initial_inventory_mb
-    if values and answer.scenario.end_inventory_max_mb is None and bought > 0.5:
-        out.append(
-            f"The reserve ends holding {bought:,.0f} mb more than it started with, valued "
-            "as if they could be sold without moving the price; selling them would lower "
-            "the price as buying raised it, and --unwind (end_inventory_max_mb) counts that.")
+    out = [*answer.scenario.remarks, *valuation_notes(answer)]
     marginal = answer.marginal_cost_musd_per_usd
-    if answer.mode == "size" and marginal < 0:
+    if answer.mode == "size" and marginal < 0 and answer.scenario.oil_valuation == "cost":
         out.append(
             f"The cost of 1 USD/bbl more is negative ({marginal:,.2f} musd): with "
             "oil_valuation = cost the reserve's oil is valued at the price it was traded "

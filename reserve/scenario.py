@@ -86,6 +86,8 @@ class Scenario:
     #: baseline prices over time (a reserve.pricepath.PricePath), or None for
     #: the constant price_usd_per_bbl; set by reserve.load_scenario
     price_path: object = field(default=None, compare=False)
+    #: what resolving the layers decided for the user, in words (the answer's notes)
+    remarks: tuple = field(default=(), compare=False)
 
     def __getattr__(self, name: str):
         try:
@@ -356,6 +358,12 @@ def build_scenario(path: str | Path | None = None,
             storage_edits.setdefault(option, {})[field] = value
         else:
             set_flat[name] = value
+    # --set target_impact_usd_per_bbl= (empty) clears a target the file gave
+    cleared = isinstance(set_flat.get(TARGET), str) and not set_flat[TARGET].strip()
+    if cleared:
+        del set_flat[TARGET]
+        flat = {k: v for k, v in flat.items() if k != TARGET}
+        layers[0] = flat
     layers.append(set_flat)
     layers.append({k: v for k, v in (options or {}).items() if v is not None})
 
@@ -384,6 +392,7 @@ def build_scenario(path: str | Path | None = None,
     # the default scenario's own values are not the user's
     explicit = {name for i, layer in enumerate(layers) for name in layer
                 if i > 0 or path is not None}
+    remarks = _later_layer_wins(params, explicit, given_layer)
 
     tables = storage_tables if storage_tables is not None else default_storage()
     storage = [_coerce_option(t, f"storage.{t.get('name', i)}") for i, t in enumerate(tables)]
@@ -398,9 +407,43 @@ def build_scenario(path: str | Path | None = None,
     _settle(params)
     scenario = Scenario(params=params,
                         storage=tuple(StorageOption(**opt) for opt in storage),
-                        explicit=frozenset(explicit), target_percent=target_percent)
+                        explicit=frozenset(explicit), target_percent=target_percent,
+                        remarks=remarks)
     validate(scenario)
     return scenario
+
+
+BAND = ("floor_usd_per_bbl", "ceiling_usd_per_bbl")
+
+
+def _later_layer_wins(params: dict, explicit: set, given_layer: dict) -> tuple:
+    """A target and a band given in different layers: the later one replaces
+    the other (a band typed on the command line over a scenario file's
+    target, or the reverse), and the answer says so. In one layer both stay,
+    and validation refuses them together."""
+    band = [name for name in BAND if params[name] is not None]
+    if TARGET not in explicit or not band:
+        return ()
+    target_layer = given_layer.get(TARGET, 0)
+    band_layer = max(given_layer.get(name, 0) for name in band)
+    if target_layer == band_layer:
+        return ()
+    words = {0: "the scenario file", 1: "--set", 2: "the command line"}
+    if band_layer > target_layer:
+        explicit.discard(TARGET)
+        return (f"The band given on {words[band_layer]} ({_band_words(params, band)}) "
+                f"replaces the target of {words[target_layer]} "
+                f"({params[TARGET]:g} USD/bbl): a band holds in every period.",)
+    for name in band:
+        params[name] = None
+        explicit.discard(name)
+    return (f"The target given on {words[target_layer]} replaces the band of "
+            f"{words[band_layer]}.",)
+
+
+def _band_words(params: dict, band: list) -> str:
+    return " and ".join(f"{'floor' if n.startswith('floor') else 'ceiling'} "
+                        f"{params[n]:g} USD/bbl" for n in band)
 
 
 # -- consistency ---------------------------------------------------------------
@@ -408,8 +451,8 @@ def build_scenario(path: str | Path | None = None,
 def validate(s: Scenario) -> None:
     """Check what single values cannot: day counts, target, storage options."""
     step = s.time_step_days
-    for name in ("hold_days", "lead_days", "tail_days"):
-        if s[name] % step:
+    for name in ("hold_days", "lead_days", "tail_days", "liquidation_days"):
+        if s[name] is not None and s[name] % step:
             raise InputError(name, s[name], f"a whole multiple of time_step_days = {step}")
     if s.horizon_days > MAX_DAYS:
         raise InputError("lead_days + hold_days + tail_days", s.horizon_days,
@@ -497,11 +540,18 @@ MODEL_SIZE_MAX = 400_000
 SLOW_PERIODS_MAX = 15_000
 
 
+def model_days(s: Scenario) -> int:
+    """Days the model runs: the horizon, and the closing stock's sale after it."""
+    if s.oil_valuation != "sale":
+        return s.horizon_days
+    return s.horizon_days + (s.hold_days if s.liquidation_days is None else s.liquidation_days)
+
+
 def model_size(s: Scenario) -> tuple[int, int]:
     """About how many rows and columns the scenario's model has, and its slow
     periods (see SLOW_PERIODS_MAX)."""
     leases = sum(o.leased for o in s.storage)
-    periods = s.horizon_days // s.time_step_days
+    periods = model_days(s) // s.time_step_days
     per_period = 9 + 3 * leases + (4 if s.dynamic else 0) + (17 if s.own_price_effect else 0)
     return periods * per_period, periods * (leases + (2 if s.dynamic else 0))
 
@@ -509,13 +559,16 @@ def model_size(s: Scenario) -> tuple[int, int]:
 def check_model_size(s: Scenario) -> None:
     """Refuse a model too big or too slow for one run, naming the largest hold that fits."""
     size, slow = model_size(s)
-    periods = s.horizon_days // s.time_step_days
+    periods = model_days(s) // s.time_step_days
     if size <= MODEL_SIZE_MAX and slow <= SLOW_PERIODS_MAX:
         return
     step = s.time_step_days
     ratio = max(size / MODEL_SIZE_MAX, slow / SLOW_PERIODS_MAX)
     fitting = int(periods / ratio)
     longest = fitting * step - s.lead_days - s.tail_days
+    if s.oil_valuation == "sale":   # and the sale after the horizon
+        longest = (longest - s.liquidation_days if s.liquidation_days is not None
+                   else longest // 2)   # the sale takes hold_days too
     coarser = int(-(-ratio // 1)) * step
     why = (f"about {size:,} rows and columns, more than one run can build here "
            f"({MODEL_SIZE_MAX:,})" if size / MODEL_SIZE_MAX >= slow / SLOW_PERIODS_MAX else
@@ -531,26 +584,18 @@ def _check_market_model(s: Scenario) -> None:
     """Features a price model cannot carry, and a band that makes sense.
 
     The isoelastic model answers targets and bands (each period's condition
-    is a constant absorption); it has no memory of past prices and no
-    quadratic premium, so long-run adjustment and the own-price effect need
-    the linear model.
+    is a constant absorption); it has no memory of past prices, so long-run
+    adjustment needs the linear model. The own-price premium is priced on
+    the short-run tangent in the isoelastic and adjusting markets (the
+    answer says so), which keeps it convex.
     """
     linear_only = [name for name, on in (
         ("demand_elasticity_long_run", s.demand_elasticity_long_run is not None),
-        ("supply_elasticity_long_run", s.supply_elasticity_long_run is not None),
-        ("own_price_effect", s.own_price_effect)) if on]
+        ("supply_elasticity_long_run", s.supply_elasticity_long_run is not None)) if on]
     if s.price_model != "linear" and linear_only:
-        why = ("the premium a reserve pays on its own price move is quadratic only on a "
-               "linear curve" if linear_only[0] == "own_price_effect" else
-               "the market's adjustment toward long-run elasticities is written for the "
-               "linear curve")
         raise InputError(linear_only[0], s[linear_only[0]],
-                         f"only with price_model = linear ({why})")
-    if s.own_price_effect and s.dynamic:
-        raise InputError("own_price_effect", True,
-                         "false with long-run elasticities: the premium on a price that "
-                         "remembers past flows is not convex, so no QP solver can "
-                         "guarantee the answer")
+                         "only with price_model = linear (the market's adjustment toward "
+                         "long-run elasticities is written for the linear curve)")
     floor, ceiling = s.floor_usd_per_bbl, s.ceiling_usd_per_bbl
     if floor is not None and ceiling is not None and floor >= ceiling:
         raise InputError("ceiling_usd_per_bbl", ceiling, f"> floor_usd_per_bbl = {floor:g}")

@@ -158,8 +158,14 @@ def _to_number(value: object, label: str, param: Parameter) -> float:
             raise InputError(label, value, param.allowed()) from None
     if isinstance(value, str):
         text = value.strip().replace("_", "")
+        scale = 1.0
+        if text.endswith("%"):   # "8%": a share or a rate in percent
+            if param.unit not in PERCENT_UNITS:
+                raise InputError(label, value, param.allowed() + "; a percent only for a "
+                                 "share or a rate (this one is in " + param.unit + ")")
+            text, scale = text[:-1].strip(), 0.01
         try:
-            return float(text)
+            return float(text) * scale
         except ValueError:
             raise InputError(label, value, param.allowed()) from None
     raise InputError(label, value, param.allowed())
@@ -171,7 +177,10 @@ def _p(name, unit, default, kind, description, group, **limits) -> Parameter:
 
 
 PRICE_MODELS = ("linear", "isoelastic")
+#: Units of the values a percent may give ("8%" = 0.08): shares and rates.
+PERCENT_UNITS = ("1", "1/yr")
 OBJECTIVES = ("least-cost", "net-benefit")
+OIL_VALUATIONS = ("sale", "market", "baseline", "cost")
 #: Longest free text (an owner's name) accepted.
 TEXT_MAX = 60
 #: Longest day count accepted (100 years): no reserve question needs more;
@@ -289,13 +298,24 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("capital_charge", "", "annuity", "choice",
        "annuity: capital charged for the share of its life the horizon uses; "
        "full: charged whole.", "money", choices=("annuity", "full")),
-    _p("oil_valuation", "", "cost", "choice",
-       "cost: oil kept is an asset at the price paid (only carrying costs "
-       "count); market: bought and sold at market prices.", "money",
-       choices=("cost", "market")),
-    _p("own_price_effect", "", False, "bool",
+    _p("oil_valuation", "", "sale", "choice",
+       "sale: the stock held at the horizon beyond the opening one is sold "
+       "after it, over liquidation_days, at the price that sale moves, paying "
+       "its storage until it leaves (a release is bought back the same way); "
+       "market: traded at market prices, the closing stock credited at the "
+       "last baseline price; baseline: as market, but every barrel at the "
+       "baseline price (no own-price premium); cost: oil kept is an asset at "
+       "the price paid (only carrying costs count).", "money",
+       choices=OIL_VALUATIONS),
+    _p("liquidation_days", "d", None, "int",
+       "Days over which oil_valuation = sale sells the closing stock after "
+       "the horizon, at an even pace; empty: hold_days (the days a target's "
+       "stock takes to build).", "money", lower=1, upper=MAX_DAYS),
+    _p("own_price_effect", "", True, "bool",
        "Charge purchases and sales at the price the reserve itself moves "
-       "(a convex QP; static linear model only).", "money"),
+       "(a convex QP); false leaves that premium out. In the isoelastic and "
+       "adjusting markets the premium is priced on the short-run tangent.",
+       "money"),
     # -- the owner's ledger -------------------------------------------------------
     _p("owner", "", "Russia", "text",
        "Who holds the reserve, for the answer's sentences (e.g. Russia).", "ledger"),

@@ -20,7 +20,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -145,6 +145,10 @@ class Solution:
     capital_cost_musd: float
     operating_cost_musd: float
     oil_cost_musd: float
+    #: after the horizon: the closing stock's sale, a net flow and an impact a
+    #: period (empty unless oil_valuation = "sale")
+    liquidation_mbd: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    liquidation_impact_usd_per_bbl: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def total_cost_musd(self) -> float:
@@ -166,37 +170,39 @@ def price_solution(data: ProblemData, values: dict[str, np.ndarray]) -> dict[str
     for part in COST_PARTS:
         parts[part] = constants.get(part, 0.0) + sum(
             float(np.dot(vector, values[group])) for group, vector in costs[part].items())
-    if data.premium_musd_per_mbd2 is not None:
+    if data.quadratic:
         net = values["fill_mbd"] - values["release_mbd"]
-        parts["oil"] += float(np.dot(data.premium_musd_per_mbd2, net ** 2))
+        parts["oil"] += float(np.dot(data.quadratic_weights(), data.quadratic_flows(net) ** 2))
     return parts
 
 
 def solution_from_values(data: ProblemData, values: dict[str, np.ndarray], window_level: float,
                          impact_usd_per_bbl: np.ndarray | None = None) -> Solution:
     """A :class:`Solution` from variable values by group."""
+    h = data.n_horizon
     fill, release = _clean(values["fill_mbd"]), _clean(values["release_mbd"])
     existing = np.array([o.existing_mb for o in data.options])
     if impact_usd_per_bbl is None:
         impact_usd_per_bbl = data.impact_usd_per_bbl(fill - release)
     contracted = _clean(values["contracted_mb"].reshape(len(data.leases), data.n_periods))
-    contracted = contracted + existing[list(data.leases)][:, None]
+    contracted = contracted[:, :h] + existing[list(data.leases)][:, None]
     capacity = existing + values["new_capacity_mb"]
     for j, k in enumerate(data.leases):
         capacity[k] = contracted[j].max()
     owned = np.array([not o.leased for o in data.options])
     new_owned = np.where(owned, values["new_capacity_mb"], 0.0)
-    usable = (existing * owned).sum() + new_owned @ data.usable + contracted.sum(axis=0)
+    usable = (existing * owned).sum() + new_owned @ data.usable[:, :h] + contracted.sum(axis=0)
     parts = price_solution(data, values)
     return Solution(
-        fill_mbd=fill, release_mbd=release, impact_usd_per_bbl=impact_usd_per_bbl,
-        inventory_mb=_clean(values["inventory_mb"]), capacity_mb=_clean(capacity),
+        fill_mbd=fill[:h], release_mbd=release[:h], impact_usd_per_bbl=impact_usd_per_bbl[:h],
+        inventory_mb=_clean(values["inventory_mb"])[:h], capacity_mb=_clean(capacity),
         contracted_mb=contracted, usable_capacity_mb=_clean(usable),
         fill_capacity_mbd=float(_clean(values["fill_capacity_mbd"])[0]),
         release_capacity_mbd=float(_clean(values["release_capacity_mbd"])[0]),
         window_level=window_level,
         capital_cost_musd=parts["capital"], operating_cost_musd=parts["operating"],
-        oil_cost_musd=parts["oil"])
+        oil_cost_musd=parts["oil"], liquidation_mbd=(fill - release)[h:],
+        liquidation_impact_usd_per_bbl=np.asarray(impact_usd_per_bbl)[h:])
 
 
 class Session:
@@ -234,8 +240,7 @@ class Session:
         self.structure = structure(data, self.form)
         self.data = data
         self.cuts = (PremiumCuts(self.highs, net, data)
-                     if data.premium_musd_per_mbd2 is not None and premium_by == "cuts"
-                     else None)
+                     if data.quadratic and premium_by == "cuts" else None)
         self.n_columns = self.highs.getNumCol()
         self._written = slot_values(data, self.slots)
         for name in self.slots:   # the objective (costs, the premium's Hessian) and
@@ -285,9 +290,9 @@ class Session:
         self.z_column = column(m.window_level) if hasattr(m, "window_level") else None
         self.impact_columns = (np.array([column(m.impact_usd_per_bbl[t]) for t in m.T],
                                         dtype=np.int32) if data.dynamic else None)
-        if not hasattr(m, "net_mbd"):
+        if "hessian:premium" not in self.slots:
             return None
-        return np.array([column(m.net_mbd[t]) for t in m.T], dtype=np.int32)
+        return self.slots["hessian:premium"][1]
 
     # -- changing numbers ---------------------------------------------------------------
     def load(self, data: ProblemData) -> None:
@@ -351,8 +356,9 @@ class Session:
             return
         h = self.highs
         if which == "most_impact":
-            if self.z_column is None or self.data.premium_musd_per_mbd2 is not None:
-                raise ValueError("most_impact needs a linear model in the general form")
+            if self.z_column is None or (self.data.quadratic and self.cuts is None):
+                raise ValueError("most_impact needs the general form, and the quadratic "
+                                 "part as cuts")
             costs = np.zeros(self.n_columns)
             costs[self.z_column] = 1.0
             h.changeColsCost(self.n_columns, np.arange(self.n_columns, dtype=np.int32), costs)
@@ -508,7 +514,7 @@ class PremiumCuts:
         self.premium = np.arange(first, first + n, dtype=np.int32)
         highs.changeColsCost(n, self.premium, np.ones(n))
         self.first_cut_row = highs.getNumRow()
-        self.weight = np.asarray(data.premium_musd_per_mbd2, float)
+        self.weight = data.quadratic_weights()
         self.rounds = 0
         self._seed()
 
@@ -517,11 +523,22 @@ class PremiumCuts:
         if np.array_equal(weight, self.weight):
             return
         self.weight = weight
+        self.reset()
+
+    def reset(self) -> None:
+        """Drop every tangent but the first ones (at 0 and +-1 mb/d)."""
         extra = self.highs.getNumRow() - self.first_cut_row
         if extra:
             self.highs.deleteRows(extra, np.arange(self.first_cut_row, self.first_cut_row + extra,
                                                    dtype=np.int32))
         self._seed()
+
+    def add_tangents(self, points: np.ndarray) -> None:
+        """Tangents at each of ``points`` [mb/d] on every quadratic column (an outer
+        approximation fixed in advance, for a model solved once, such as a MILP)."""
+        n = len(self.net)
+        for a in points:
+            self._add(np.full(n, float(a)), np.ones(n, bool))
 
     def _seed(self) -> None:
         """Tangents at 0 (p >= 0) and at +-1 mb/d in every period."""

@@ -17,11 +17,13 @@ for new data writes only the slots whose values changed.
 Columns, in order: :math:`N_k` (``new_capacity_mb``), :math:`y_k` (``built``,
 build-or-not options), :math:`c_{j,t}` (``contract_mb``), :math:`C_{j,t}`
 (``contracted_mb``), :math:`F`, :math:`R`, :math:`f_t`, :math:`r_t`,
-:math:`s_t`, then :math:`n_t` (``net_mbd``) with the own-price premium.
+:math:`s_t`, then the liquidation's pace :math:`q` (``pace_mbd``), then
+:math:`n_t` (``net_mbd``, horizon periods) with the own-price premium.
 Rows, in order (the equations are those of :mod:`reserve.model`):
 inventory balance, storage limit, lease balance, the opening stock's fit
-(when it exceeds existing storage), fill limit, release limit,
-build-or-not (max, then min), the net-flow band, and :math:`n_t = f_t - r_t`.
+(when it exceeds existing storage), fill limit and release limit (horizon
+periods), the liquidation's pace, build-or-not (max, then min), the
+net-flow band, and :math:`n_t = f_t - r_t`.
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ def structure(data: ProblemData, form: str | None = None) -> tuple:
     """What fixes the model's rows, columns and sparsity; equal structures share a model."""
     form = form or static_form(data)
     milp = tuple(o.build_or_not for o in data.options)
-    return (form, data.n_periods, data.step_days, data.in_window.tobytes(), data.has_target,
-            data.dynamic, data.premium_musd_per_mbd2 is None, milp, len(data.options),
+    return (form, data.n_periods, data.n_horizon, data.step_days, data.in_window.tobytes(),
+            data.has_target, data.dynamic, data.premium_musd_per_mbd2 is None,
+            data.pace_premium_musd_per_mbd2 is None, milp, len(data.options),
             data.leases, data.lease_term_periods.tobytes(),
             data.off_window_max_usd_per_bbl is None, data.window_cap_usd_per_bbl is None,
             data.sign, data.initial_inventory_mb > sum(o.existing_mb for o in data.options),
@@ -91,6 +94,7 @@ def slot_values(data: ProblemData, names) -> dict[str, object]:
         "bounds:contracted_mb": (np.zeros(len(data.leases) * n),
                                  np.repeat(finite(data.contracted_max_mb), n)),
         "bounds:end_inventory": ([0.0], [min(data.end_inventory_max_mb, inf)]),
+        "bounds:liquidated": ([data.initial_inventory_mb], [data.initial_inventory_mb]),
         "rows:inventory_start": ([keep * data.initial_inventory_mb],
                                  [keep * data.initial_inventory_mb]),
         "rows:storage_limit": (np.full(n, -inf), np.full(n, existing)),
@@ -103,9 +107,9 @@ def slot_values(data: ProblemData, names) -> dict[str, object]:
         "coef:off_window_lower_fill": coef[off], "coef:off_window_lower_release": -coef[off],
         "coef:level_bounds_fill": coef, "coef:level_bounds_release": -coef,
     })
-    if data.premium_musd_per_mbd2 is not None:
+    if data.quadratic:
         # HiGHS minimizes c'x + x'Qx/2: the diagonal of Q is twice the weight
-        values["hessian:premium"] = 2.0 * data.premium_musd_per_mbd2
+        values["hessian:premium"] = 2.0 * data.quadratic_weights()
     if "rows:net_band" in names:
         values["rows:net_band"] = tuple(finite(b) for b in net_flow_band(data))
     if "rows:level_bounds" in names or "bounds:impact" in names:
@@ -132,7 +136,7 @@ class SizeForm:
     lp: highspy.HighsLp
     columns: dict          # group -> column indices (np.int32)
     slots: dict            # slot name -> (kind, index), as Session keeps them
-    net: np.ndarray | None  # columns of n_t (the own-price premium), or None
+    net: np.ndarray | None  # columns the quadratic weights multiply (n_t, q), or None
 
 
 def size_form(data: ProblemData) -> SizeForm:
@@ -140,18 +144,22 @@ def size_form(data: ProblemData) -> SizeForm:
     as a Session writes them from the cost table."""
     if data.dynamic:
         raise ValueError("no size form for a dynamic market")
-    n, k = data.n_periods, len(data.options)
+    n, k, horizon = data.n_periods, len(data.options), data.n_horizon
     t = np.arange(n)
+    h = np.arange(horizon)
+    liq = np.arange(horizon, n)
     leases = len(data.leases)
     milp = np.array([i for i, o in enumerate(data.options) if o.build_or_not], dtype=int)
     own = np.array([i for i, o in enumerate(data.options) if not o.leased], dtype=int)
     premium = data.premium_musd_per_mbd2 is not None
+    liquidating = liq.size > 0
 
     # -- columns ------------------------------------------------------------------
     sizes = [("new_capacity_mb", k), ("built", len(milp)), ("contract_mb", leases * n),
              ("contracted_mb", leases * n), ("fill_capacity_mbd", 1),
              ("release_capacity_mbd", 1), ("fill_mbd", n), ("release_mbd", n),
-             ("inventory_mb", n)] + ([("net_mbd", n)] if premium else [])
+             ("inventory_mb", n)] + ([("pace_mbd", 1)] if liquidating else []) \
+        + ([("net_mbd", horizon)] if premium else [])
     columns, first = {}, 0
     for group, size in sizes:
         columns[group] = np.arange(first, first + size, dtype=np.int32)
@@ -167,7 +175,10 @@ def size_form(data: ProblemData) -> SizeForm:
     upper[col["contracted_mb"]] = np.repeat(np.asarray(data.contracted_max_mb, float), n)
     upper[col["fill_capacity_mbd"]] = data.fill_rate_max_mbd
     upper[col["release_capacity_mbd"]] = data.release_rate_max_mbd
-    upper[col["inventory_mb"][-1]] = data.end_inventory_max_mb
+    upper[col["inventory_mb"][horizon - 1]] = data.end_inventory_max_mb
+    if liquidating:   # the stock ends where it began
+        lower[col["inventory_mb"][-1]] = upper[col["inventory_mb"][-1]] = data.initial_inventory_mb
+        lower[col["pace_mbd"]] = -inf
     if premium:
         lower[col["net_mbd"]] = -inf
     integer = np.zeros(n_cols, bool)
@@ -175,7 +186,8 @@ def size_form(data: ProblemData) -> SizeForm:
 
     # -- rows: (row, column, value) triples, block by block --------------------------
     rows, cols, vals, row_lower, row_upper = [], [], [], [], []
-    slots: dict = {f"cost:{g}": ("col_cost", c) for g, c in columns.items() if g != "net_mbd"}
+    slots: dict = {f"cost:{g}": ("col_cost", c) for g, c in columns.items()
+                   if g not in ("net_mbd", "pace_mbd")}
     first_row = 0
 
     def add(count: int, entries, lo, hi) -> np.ndarray:
@@ -226,11 +238,15 @@ def size_form(data: ProblemData) -> SizeForm:
         slots["rows:initial_fits"] = ("row_bounds", fits)
         slots["coef:initial_usable"] = ("coef", (np.repeat(fits, len(own)),
                                                  col["new_capacity_mb"][own]))
-    # fill_limit f_t - F <= 0, release_limit r_t - R <= 0
-    add(n, [(t, col["fill_mbd"], 1.0), (t, np.full(n, col["fill_capacity_mbd"][0]), -1.0)],
-        -inf, 0.0)
-    add(n, [(t, col["release_mbd"], 1.0),
-            (t, np.full(n, col["release_capacity_mbd"][0]), -1.0)], -inf, 0.0)
+    # fill_limit f_t - F <= 0, release_limit r_t - R <= 0 (the horizon's periods)
+    add(horizon, [(h, col["fill_mbd"][:horizon], 1.0),
+                  (h, np.full(horizon, col["fill_capacity_mbd"][0]), -1.0)], -inf, 0.0)
+    add(horizon, [(h, col["release_mbd"][:horizon], 1.0),
+                  (h, np.full(horizon, col["release_capacity_mbd"][0]), -1.0)], -inf, 0.0)
+    if liquidating:   # liquidation_pace: f_t - r_t - q = 0 after the horizon
+        i = np.arange(liq.size)
+        add(liq.size, [(i, col["fill_mbd"][liq], 1.0), (i, col["release_mbd"][liq], -1.0),
+                       (i, np.full(liq.size, col["pace_mbd"][0]), -1.0)], 0.0, 0.0)
     m = len(milp)
     if m:   # build_or_not_max N_k - bound_k y_k <= 0, build_or_not_min N_k - min_k y_k >= 0
         most = add(m, [(np.arange(m), col["new_capacity_mb"][milp], 1.0),
@@ -245,10 +261,15 @@ def size_form(data: ProblemData) -> SizeForm:
     lo, hi = values["rows:net_band"]
     band = add(n, [(t, col["fill_mbd"], 1.0), (t, col["release_mbd"], -1.0)],
                np.minimum(lo, hi), hi)
-    if premium:   # net_flow: n_t - f_t + r_t = 0
-        add(n, [(t, col["net_mbd"], 1.0), (t, col["fill_mbd"], -1.0),
-                (t, col["release_mbd"], 1.0)], 0.0, 0.0)
-        slots["hessian:premium"] = ("hessian", col["net_mbd"])
+    if premium:   # net_flow: n_t - f_t + r_t = 0 (the horizon's periods)
+        add(horizon, [(h, col["net_mbd"], 1.0), (h, col["fill_mbd"][:horizon], -1.0),
+                      (h, col["release_mbd"][:horizon], 1.0)], 0.0, 0.0)
+    quadratic = np.concatenate([col["net_mbd"] if premium else np.zeros(0, np.int32),
+                                col["pace_mbd"] if liquidating else np.zeros(0, np.int32)])
+    if quadratic.size:
+        slots["hessian:premium"] = ("hessian", quadratic.astype(np.int32))
+    if liquidating:
+        slots["bounds:liquidated"] = ("col_bounds", col["inventory_mb"][-1:])
 
     slots.update({
         "bounds:new_capacity_mb": ("col_bounds", col["new_capacity_mb"]),
@@ -257,7 +278,7 @@ def size_form(data: ProblemData) -> SizeForm:
         "bounds:release_mbd": ("col_bounds", col["release_mbd"]),
         "bounds:contract_mb": ("col_bounds", col["contract_mb"]),
         "bounds:contracted_mb": ("col_bounds", col["contracted_mb"]),
-        "bounds:end_inventory": ("col_bounds", col["inventory_mb"][-1:]),
+        "bounds:end_inventory": ("col_bounds", col["inventory_mb"][horizon - 1:horizon]),
         "rows:inventory_start": ("row_bounds", balance[:1]),
         "rows:storage_limit": ("row_bounds", storage),
         "coef:inventory_keep": ("coef", (balance[1:], col["inventory_mb"][:-1])),
@@ -269,8 +290,8 @@ def size_form(data: ProblemData) -> SizeForm:
                                        np.concatenate(vals)),
                   (lower, upper), (np.concatenate(row_lower), np.concatenate(row_upper)),
                   integer=integer)
-    return SizeForm(lp, {g: c for g, c in columns.items() if g != "net_mbd"}, slots,
-                    col["net_mbd"] if premium else None)
+    return SizeForm(lp, {g: c for g, c in columns.items() if g not in ("net_mbd", "pace_mbd")},
+                    slots, quadratic.astype(np.int32) if quadratic.size else None)
 
 
 # -- HiGHS's model from numpy arrays ----------------------------------------------------

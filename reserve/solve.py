@@ -124,7 +124,7 @@ def feasible_least_cost(session: Session, scenario: Scenario, baseline) -> bool:
         return session.least_cost()
     except SolverFailure:
         timed_out = session.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-        if session.data.premium_musd_per_mbd2 is None or timed_out:
+        if not session.data.quadratic or timed_out:
             raise
         lp = Session(build_problem(scenario.with_params(own_price_effect=False), baseline),
                      time_limit_s=session.time_limit_s)
@@ -399,7 +399,7 @@ def calibration_warnings(answer: Answer, baseline=None,
     d, sol = answer.data, answer.solution
     if not d.level_is_price:
         return []
-    share = np.abs(sol.impact_usd_per_bbl) / d.baseline_price_usd_per_bbl
+    share = np.abs(sol.impact_usd_per_bbl) / d.baseline_price_usd_per_bbl[:d.n_horizon]
     worst = int(np.argmax(share))
     if share[worst] <= FAR_FROM_CALIBRATION:
         return []

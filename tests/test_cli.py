@@ -90,6 +90,39 @@ def test_shipped_scenarios_answer(cli, model):
     del s
 
 
+@pytest.mark.parametrize("model, band, words", [
+    ("sechin-2008", ["--floor", "60"], "floor 60 USD/bbl) replaces the target"),
+    ("us-spr-2022", ["--ceiling", "110"], "ceiling 110 USD/bbl) replaces the target"),
+])
+def test_a_band_on_the_command_line_replaces_the_files_target(cli, model, band, words):
+    r = cli("size", "-s", model, *band, "-f", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert any(words in note for note in data["notes"]), data["notes"]
+    # the band holds: nothing to do at a baseline of $66.75 (sechin) or $100 (us-spr)
+    assert data["min_price_usd_per_bbl"] >= 60.0 - 1e-9
+    assert data["max_price_usd_per_bbl"] <= 110.0 + 1e-9
+
+
+def test_an_empty_set_clears_a_target(cli, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("target_impact_usd_per_bbl = 5.0\nfloor_usd_per_bbl = 68.0\n")
+    assert cli("size", "-s", path).returncode == 2      # a target and a band in one file
+    r = cli("size", "-s", path, "--set", "target_impact_usd_per_bbl=",
+            "--set", "storage.leased_tanks.build_days=0", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    # a $68 floor over $66.75 is $1.25 of lift for every one of 210 days
+    assert data["min_price_usd_per_bbl"] == pytest.approx(68.0, rel=1e-9)
+    assert data["fill_capacity_mbd"] == pytest.approx(1.25 * 86 * 0.15 / 66.75, rel=1e-7)
+
+
+def test_a_rate_takes_a_percent(cli):
+    as_percent = json.loads(cli("size", "--set", "discount_rate=8%", "-f", "json").stdout)
+    as_share = json.loads(cli("size", "--set", "discount_rate=0.08", "-f", "json").stdout)
+    assert as_percent == as_share
+
+
 def test_impact_command_inverts_size(cli):
     r = cli("impact", "--capacity-mb", 180 * Q, "--fill-rate-mbd", Q, "-f", "json")
     assert r.returncode == 0, r.stderr
@@ -114,6 +147,7 @@ def test_impact_lower_direction(cli):
     (["size", "--time-limit", "-1"], "--time-limit"),
     (["impact", "--capacity-mb", "-5"], "capacity_mb = -5.0"),
     (["size", "--format", "xml"], "xml"),
+    (["size", "--set", "hold_days=10%"], "a percent only for a share or a rate"),
 ])
 def test_bad_input_exits_2_naming_the_parameter(cli, args, words):
     r = cli(*args)
@@ -160,8 +194,9 @@ def test_readme_commands_are_what_ci_runs():
 
 
 def test_solver_time_limit_exits_4(cli):
+    # cost valuation: no sale after the horizon, so ten years stay in the size limit
     r = cli("size", "--time-limit", "0.000001", "--set", "hold_days=3650",
-            "--set", "storage.new_salt_caverns.build_days=0")
+            "--set", "oil_valuation=cost", "--set", "storage.new_salt_caverns.build_days=0")
     assert r.returncode == 4
     assert "time limit" in r.stderr and "Traceback" not in r.stderr
 

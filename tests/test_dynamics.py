@@ -43,7 +43,7 @@ def test_absorption_follows_the_memory_recursion():
     for _ in range(180):
         memory = lam * memory + (1 - lam) * pi
         need.append(86.0 * (short * pi + adjust * memory))
-    window = ans.data.in_window
+    window = ans.data.in_window[:ans.data.n_horizon]
     assert np.allclose(ans.solution.fill_mbd[window], need, rtol=1e-7)
     assert np.allclose(ans.solution.fill_mbd[~window], 0.0, atol=1e-9)
     assert outputs(ans)["storage_capacity_mb"] == pytest.approx(sum(need), rel=1e-7)
@@ -172,7 +172,7 @@ def test_unreachable_floor_names_the_highest_floor():
 def test_own_price_premium_by_hand():
     """In the window the flows are pinned, so the QP pays exactly the premium
     of buying q mb/d at $5 above the baseline: sum_W delta_t * 5 * q."""
-    lp = size(scenario())
+    lp = size(scenario(own_price_effect="false"))
     qp = size(scenario(own_price_effect="true"))
     q = 5 / beta(lp.scenario)
     premium = float(np.sum(lp.data.discount[lp.data.in_window]) * 5 * q)
@@ -209,15 +209,17 @@ def test_qp_spreads_the_pre_fill_evenly_by_hand():
     indifferent when (its tie-breaks trade a smaller fill capacity against
     filling late: it bunches); the convex premium sum c n_t^2 is least with
     equal fills, q/3 a day."""
+    # the stock booked at cost: no buy-back after, whose price would swamp
+    # the premium and the cuts' 1e-8 tolerance with it
     common = dict(target_impact_usd_per_bbl=-5, discount_rate=0, transaction_cost_usd_per_bbl=0,
-                  rate_capex_usd_per_bbl_per_day=0,
+                  rate_capex_usd_per_bbl_per_day=0, oil_valuation="cost",
                   **{"storage.leased_tanks.existing_mb": 60,
                      "storage.leased_tanks.capacity_max_mb": 300,
                      "storage.leased_tanks.build_days": 0,
                      "storage.leased_tanks.lease_term_days": 0})   # owned: no lease to time
     q = 5 / beta(scenario())
     qp = size(scenario(own_price_effect="true", initial_inventory_mb=170 * q, **common))
-    lead = ~qp.data.in_window
+    lead = ~qp.data.in_window[:qp.data.n_horizon]
     fills = qp.solution.fill_mbd[lead]
     # equal to 1e-3: with no costs but the premium, the tie-breaking cost on
     # inventory (1e-7 musd per mb-day) tilts them by ~1e-4, and the premium's
@@ -225,13 +227,27 @@ def test_qp_spreads_the_pre_fill_evenly_by_hand():
     # the LP does, would be off by 200 %
     assert fills.mean() == pytest.approx(q / 3, rel=1e-3)   # the stock balance
     assert np.allclose(fills, q / 3, rtol=1e-3)
-    lp = size(scenario(initial_inventory_mb=170 * q, **common))
+    lp = size(scenario(initial_inventory_mb=170 * q, own_price_effect="false", **common))
     assert lp.solution.fill_mbd[lead].max() > 2 * q / 3
 
 
-def test_own_price_needs_the_static_linear_model():
-    with pytest.raises(InputError, match="not convex"):
-        scenario(own_price_effect="true", demand_elasticity_long_run=-0.3)
+def test_own_price_in_a_market_with_memory_is_priced_on_the_short_run_tangent():
+    """With long-run elasticities the flows in the window are pinned by the
+    memory recursion, so the premium is exactly sum_t delta_t * c * f_t^2,
+    c = P / (Q0 (eps_s - eps_d)) the short-run slope, and the answer says so."""
+    from reserve.results import notes
+    common = dict(demand_elasticity_long_run=-0.3, supply_elasticity_long_run=0.15,
+                  adjustment_half_life_days=180, **ROOMY)
+    with_premium = size(scenario(own_price_effect="true", **common))
+    without = size(scenario(own_price_effect="false", **common))
+    f = with_premium.solution.fill_mbd
+    assert np.allclose(f, without.solution.fill_mbd, rtol=1e-9, atol=1e-12)
+    c = 66.75 / (86 * 0.15)
+    h = with_premium.data.n_horizon
+    premium = float(np.sum(with_premium.data.discount[:h] * c * f ** 2))
+    assert (outputs(with_premium)["oil_cost_musd"] - outputs(without)["oil_cost_musd"]
+            == pytest.approx(premium, rel=1e-7))
+    assert any("short-run tangent" in n for n in notes(with_premium))
 
 
 # -- other producers' reaction ------------------------------------------------------------
@@ -323,7 +339,10 @@ def test_the_premium_by_tangent_cuts_is_the_qp(extra):
     cuts, qp = found["cuts"], found["hessian"]
     # the objective: the cost, less the owner's gain when that is maximized
     gain = data.gain_musd_per_mbd if data.gain_musd_per_mbd is not None else 0.0
-    objective = {how: sol.total_cost_musd - float(np.sum(gain * (sol.fill_mbd - sol.release_mbd)))
+    def net(sol):   # the horizon's flows, then the closing stock's sale
+        return np.concatenate([sol.fill_mbd - sol.release_mbd, sol.liquidation_mbd])
+
+    objective = {how: sol.total_cost_musd - float(np.sum(gain * net(sol)))
                  for how, sol in found.items()}
     assert objective["cuts"] == pytest.approx(objective["hessian"], rel=1e-7, abs=1e-6)
     assert cuts.usable_capacity_mb.max() == pytest.approx(qp.usable_capacity_mb.max(),

@@ -52,18 +52,21 @@ def test_a_one_day_lease_is_paying_for_the_storage_used():
                             "storage.leased_tanks.om_usd_per_bbl_yr": 0.0}))
     for name in ("total_cost_musd", "operating_cost_musd", "storage_capacity_mb"):
         assert outputs(leased)[name] == pytest.approx(outputs(held)[name], rel=1e-9), name
-    # and by hand: sum over days of 6/365 * delta_t * s_t
+    # and by hand: sum over days of 6/365 * delta_t * s_t, the stock held
+    # until it is sold, evenly over the 180 days after the horizon
     stock = leased.solution.inventory_mb
-    by_hand = float(np.sum(6.0 / 365 * _daily_discount(210) * stock))
+    sold = stock[-1] * (1 - np.arange(1, 181) / 180)
+    by_hand = float(np.sum(6.0 / 365 * _daily_discount(390) * np.concatenate([stock, sold])))
     assert outputs(leased)["operating_cost_musd"] == pytest.approx(by_hand, rel=1e-9)
 
 
 def test_a_lease_as_long_as_the_horizon_is_owning_the_capacity():
     # without discounting when a contract starts does not change its price
-    # (with it, starting later pushes payments past the horizon: cheaper)
+    # (with it, starting later pushes payments past the horizon: cheaper);
+    # the storage serves the horizon's 210 days and the 180 of the sale after
     common = dict(**ONLY, discount_rate=0, **{"storage.leased_tanks.build_days": 0,
                              "storage.leased_tanks.om_usd_per_bbl_yr": 6.0})
-    leased = outputs(size(scenario(**common, **{"storage.leased_tanks.lease_term_days": 210})))
+    leased = outputs(size(scenario(**common, **{"storage.leased_tanks.lease_term_days": 390})))
     owned = outputs(size(scenario(**common, **{"storage.leased_tanks.lease_term_days": 0})))
     for name in ("total_cost_musd", "operating_cost_musd", "storage_capacity_mb"):
         assert leased[name] == pytest.approx(owned[name], rel=1e-9), name

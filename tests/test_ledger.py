@@ -11,15 +11,17 @@ import numpy as np
 import pytest
 
 from reserve.errors import InputError, TargetUnreachable
-from reserve.results import outputs, sentence
+from reserve.results import outputs, schedule, sentence
 from reserve.scenario import build_scenario
 from reserve.solve import impact, size
 
 from conftest import beta, scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-#: free storage and trade: one owned option usable at once, no costs, no caps
-FREE = {"discount_rate": 0, "transaction_cost_usd_per_bbl": 0, "rate_capex_usd_per_bbl_per_day": 0,
+#: free storage and trade: one owned option usable at once, no costs, no caps;
+#: the stock kept, booked at its cost (the sale after the horizon is priced in
+#: test_a_free_reserve_sold_after_is_none and tests/test_valuation.py)
+FREE = {"oil_valuation": "cost", "discount_rate": 0, "transaction_cost_usd_per_bbl": 0, "rate_capex_usd_per_bbl_per_day": 0,
         "fill_rate_max_mbd": "inf", "release_rate_max_mbd": "inf", "lead_days": 0,
         "storage.leased_tanks.lease_term_days": 0, "storage.leased_tanks.build_days": 0,
         "storage.leased_tanks.om_usd_per_bbl_yr": 0, "storage.leased_tanks.capacity_max_mb": "inf"}
@@ -29,25 +31,47 @@ def _delta(days: int, rate: float) -> np.ndarray:
     return (1 + rate) ** (-np.arange(days) / 365.0)
 
 
+def _gain(exports: float, rate: float) -> float:
+    """E * 5 over the window's 180 days (days 30-209), less E * 5 over the
+    180 days after (days 210-389), when the stock bought at the pace that
+    held +$5 is sold at that pace: discounted day by day."""
+    delta = _delta(390, rate)
+    return exports * 5 * (delta[30:210].sum() - delta[210:].sum())
+
+
 def test_the_export_gain_of_a_constant_hold():
-    """E * target * sum over the window of delta_t * Delta (no price move off it)."""
+    """E * target * sum over the window of delta_t * Delta, less the same over
+    the sale after it, which lowers the price by as much for as long."""
     ans = size(scenario(net_exports_mbd=7))
     out = outputs(ans)
-    expected = 7 * 5 * _delta(210, 0.08)[30:].sum()
-    assert out["export_gain_musd"] == pytest.approx(expected, rel=1e-9)
+    assert out["export_gain_musd"] == pytest.approx(_gain(7, 0.08), rel=1e-9)
+    assert out["liquidation_export_gain_musd"] == pytest.approx(
+        -7 * 5 * _delta(390, 0.08)[210:].sum(), rel=1e-9)
     assert out["gdp_gain_musd"] == 0
-    assert out["net_benefit_musd"] == pytest.approx(expected - out["total_cost_musd"], rel=1e-12)
+    assert out["net_benefit_musd"] == pytest.approx(
+        out["export_gain_musd"] - out["total_cost_musd"], rel=1e-12)
 
 
 def test_an_importers_gdp_gain_by_hand():
     """The 2022 release: GDP 25,460 bn, elasticity -0.024, the price $10 lower on
-    $100 for the 180 window days (3 %/yr discounting)."""
+    $100 for the 180 window days (3 %/yr discounting). The stock bought back
+    after counts apart (liquidation_*), so the window's part is the same with
+    the stock booked at cost."""
     s = build_scenario(ROOT / "models" / "us-spr-2022.toml")
-    out = outputs(size(s))
     window = _delta(193, 0.03)[13:]
     gdp = float(np.sum(window / 365 * 1000 * 25460 * -0.024 * (-10 / 100)))
+    out = outputs(size(s.with_params(oil_valuation="cost")))
     assert out["gdp_gain_musd"] == pytest.approx(gdp, rel=1e-9)
     assert out["export_gain_musd"] == pytest.approx(-6 * -10 * window.sum(), rel=1e-9)
+    # sold after: the horizon's part by the same formula on the schedule's
+    # impacts (buying back is cheaper spread out, so some starts in the lead days)
+    ans = size(s)
+    out = outputs(ans)
+    impact_usd = schedule(ans)["price_impact_usd_per_bbl"]
+    horizon = float(np.sum(_delta(193, 0.03) / 365 * 1000 * 25460 * -0.024 * impact_usd / 100))
+    assert out["gdp_gain_musd"] - out["liquidation_gdp_gain_musd"] == pytest.approx(
+        horizon, rel=1e-9)
+    assert out["liquidation_gdp_gain_musd"] < 0 < out["gdp_gain_musd"]
 
 
 def test_an_unwound_reserve_earns_nothing_without_discounting():
@@ -76,7 +100,17 @@ def test_the_breakeven_exports_break_even_when_re_run():
     out = outputs(size(scenario(net_exports_mbd=7)))
     again = outputs(size(scenario(net_exports_mbd=out["breakeven_net_exports_mbd"])))
     assert abs(again["net_benefit_musd"]) < 1e-9 * out["total_cost_musd"]
-    assert "it pays only if net exports exceed 0.83 mb/d" in sentence(size(scenario()))
+    assert ("it would pay only an owner with net exports of more than 88.69 mb/d, more than "
+            "the world's demand of 86 mb/d: it pays no one") in sentence(size(scenario()))
+
+
+def test_a_free_reserve_sold_after_is_none():
+    """No free lunch: with free storage and no discounting, every reserve whose
+    stock is sold after loses its round trip, so the best for its owner is none."""
+    ans = size(scenario(objective="net-benefit", net_exports_mbd=7, hold_days=30,
+                        **{**FREE, "oil_valuation": "sale"}))
+    assert outputs(ans)["storage_capacity_mb"] == pytest.approx(0, abs=1e-6)
+    assert outputs(ans)["net_benefit_musd"] == pytest.approx(0, abs=1e-6)
 
 
 def test_none_is_an_answer_and_says_why():
@@ -129,8 +163,8 @@ def test_the_cli_unwinds_and_reports_the_ledger_everywhere(cli, tmp_path):
     r = cli("size", "-t", "5", "--objective", "net-benefit")
     assert r.returncode == 2 and "target_impact_usd_per_bbl" in r.stderr
     sweep = cli("sensitivity", "--vary", "net_exports_mbd=2,7")
-    for row in csv.DictReader(io.StringIO(sweep.stdout)):   # E * 5 * the window's discounting
-        expected = float(row["net_exports_mbd"]) * 5 * _delta(210, 0.08)[30:].sum()
+    for row in csv.DictReader(io.StringIO(sweep.stdout)):   # held, then given back
+        expected = _gain(float(row["net_exports_mbd"]), 0.08)
         assert float(row["export_gain_musd"]) == pytest.approx(expected, rel=1e-9)
     sheet = tmp_path / "in.csv"
     sheet.write_text("id,net_exports_mbd\na,7\nb,-3\n")

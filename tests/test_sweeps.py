@@ -215,11 +215,15 @@ def test_uncertainty_quantiles_match_the_closed_form():
     """Capacity is affine in the demand elasticity (hold * target * Q0 (eps_s -
     eps_d) / P0), so its quantiles are the affine map of the sample's quantiles,
     and near those of the uniform distribution."""
+    # the stock booked at cost and no premium: the capacity is the same, and
+    # each of the 2,000 solves an LP of the horizon alone
     result = runner.invoke(app, ["uncertainty", "--samples", "2000", "--seed", "7",
                                  "--dist", "demand_elasticity=uniform:-0.35:-0.03",
                                  "--format", "json", "--set",
                                  "storage.floating_storage.capacity_max_mb=inf",
-                                 "--set", "fill_rate_max_mbd=inf"])
+                                 "--set", "fill_rate_max_mbd=inf",
+                                 "--set", "oil_valuation=cost",
+                                 "--set", "own_price_effect=false"])
     assert result.exit_code == 0, result.output
     q = json.loads(result.stdout)
     capacity = lambda eps_d: 180 * 5 * 86 * (0.05 - eps_d) / 66.75  # noqa: E731
