@@ -144,7 +144,8 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
     causal rule's share and, with ``foresight``, the share with each path
     known, by the names ``reserve risk --format json`` uses, and the rule's
     day-by-day result as ``"rule"``. Like ``reserve risk``."""
-    from .risk import assess, check_design, read_paths
+    from .pathfile import read_paths
+    from .risk import assess, check_design
     s = _scenario(scenario, overrides)
     fill, release, opening = check_design(
         s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
@@ -165,7 +166,7 @@ def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
     :class:`reserve.reliability.ReliableDesign` with ``outputs()``,
     ``schedule_rows()`` and ``sentence()``. Like ``reserve size --reliability``."""
     from .reliability import size_reliable as solve_reliable
-    from .risk import read_paths
+    from .pathfile import read_paths
     s = _scenario(scenario, overrides)
     if isinstance(prices, (str, Path)):
         prices = read_paths(prices)

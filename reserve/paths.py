@@ -26,7 +26,13 @@ does in the scenario's static linear market: by a share
 lost_mbd / (Q0 (eps_s - eps_d)) of the day's price (:class:`Disruptions`).
 
 The history is ``models/brent-daily.csv`` (EIA, "Europe Brent Spot Price
-FOB", public domain; trading days, each taken as one day).
+FOB", public domain). Its moves are trading days, about 253 a year, while
+the paths run on calendar days, as the model does: each drawn move is
+rescaled so that a calendar year of a path has the history's yearly drift
+and volatility. With a trading days per calendar day (a = 253/365 or so),
+a move r of the history becomes a*m + sqrt(a)*(r - m), m the history's mean
+move (:func:`calendar_moves`); the mean-reverting model's rate and
+volatility are rescaled the same way (kappa*a, sigma*sqrt(a)).
 """
 
 from __future__ import annotations
@@ -101,6 +107,20 @@ def simulate_mean_reversion(model: OrnsteinUhlenbeck, start_usd_per_bbl: float, 
     return np.exp(x)
 
 
+def trading_days_per_day(dates: np.ndarray) -> float:
+    """Trading days of the history per calendar day (about 253/365)."""
+    span = int((dates[-1] - dates[0]).astype(int))
+    return (dates.size - 1) / span if span > 0 else 1.0
+
+
+def calendar_moves(log_returns: np.ndarray, per_day: float) -> np.ndarray:
+    """Trading-day log moves rescaled to calendar days (module docstring):
+    ``per_day`` of them a calendar day, so a calendar year keeps the
+    history's yearly drift and variance."""
+    mean = float(log_returns.mean())
+    return per_day * mean + math.sqrt(per_day) * (log_returns - mean)
+
+
 def block_bootstrap(log_returns: np.ndarray, start_usd_per_bbl: float, days: int,
                     n_paths: int, block_days: float, rng: np.random.Generator) -> np.ndarray:
     """Stationary block bootstrap paths [n_paths, days + 1] (module docstring).
@@ -153,13 +173,20 @@ def generate(method: str, start_usd_per_bbl: float, days: int, n_paths: int,
         if keep.sum() < 30:
             raise InputError(name("--since"), since_year, f"a year with 30 or more prices after it "
                              f"(the history runs {dates[0]} to {dates[-1]})")
-        prices = prices[keep]
+        dates, prices = dates[keep], prices[keep]
     rng = np.random.default_rng(seed)
+    per_day = trading_days_per_day(dates)
     if method == "bootstrap":
-        return block_bootstrap(np.diff(np.log(prices)), start_usd_per_bbl, days, n_paths,
-                               block_days, rng)
-    return simulate_mean_reversion(fit_mean_reversion(prices), start_usd_per_bbl, days,
-                                   n_paths, rng)
+        moves = calendar_moves(np.diff(np.log(prices)), per_day)
+        return block_bootstrap(moves, start_usd_per_bbl, days, n_paths, block_days, rng)
+    return simulate_mean_reversion(on_calendar_days(fit_mean_reversion(prices), per_day),
+                                   start_usd_per_bbl, days, n_paths, rng)
+
+
+def on_calendar_days(model: "OrnsteinUhlenbeck", per_day: float) -> "OrnsteinUhlenbeck":
+    """A model fitted on trading days, per calendar day (module docstring)."""
+    return OrnsteinUhlenbeck(model.kappa_per_day * per_day, model.mu_log_usd,
+                             model.sigma_per_sqrt_day * math.sqrt(per_day))
 
 
 @dataclass(frozen=True)

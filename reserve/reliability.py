@@ -132,7 +132,6 @@ class ReliableDesign:
                                             else float(d.capacity_mb[k]))
         return out
 
-
     def schedule_rows(self) -> tuple[list[dict], list[str]]:
         """Every path's schedule, one row a path-period: ``path``, ``held``, then
         the columns of `reserve size --schedule`."""
@@ -194,16 +193,41 @@ def path_baselines(s: Scenario, prices: np.ndarray, option: str = "--paths") -> 
     return prices[:, :n * step].reshape(prices.shape[0], n, step).mean(axis=2)
 
 
-def _check_scenario(s: Scenario) -> None:
+#: Tangents a path on the closing stock's sale: the pace's premium W q^2
+#: enters the MILP as the largest of them (HiGHS takes no quadratic cost in a
+#: MILP). Spaced h apart, they miss W q^2 by at most W h^2/4 a path; every
+#: reported cost is the schedule's exact one.
+SALE_TANGENTS = 64
+
+
+def _check_scenario(s: Scenario) -> tuple[Scenario, list[str]]:
+    """The scenario a design for many paths can take, and what it leaves out."""
     if s.objective == "net-benefit":
         raise InputError("--objective", "net-benefit", "least-cost with --reliability (one "
                          "design held on a share of paths at least expected cost)")
     if s.dynamic:
         raise InputError("demand_elasticity_long_run", "set", "a static market (no long-run "
                          "elasticities) with --reliability")
-    if s.own_price_effect:
-        raise InputError("own_price_effect", True, "false with --reliability (the premium "
-                         "would make a mixed-integer QP)")
+    if not s.own_price_effect:
+        return s, []
+    return s.with_params(own_price_effect=False), [
+        "the premium the reserve pays on the price its own trades move is left out of each "
+        "path's schedule (own_price_effect): a design for many paths is a MILP, and HiGHS "
+        "takes no quadratic cost in a MILP; the closing stock's sale still pays the price "
+        "it moves"]
+
+
+def _sale_tangents(s: Scenario, data) -> np.ndarray:
+    """Paces [mb/d] at which the closing stock's sale gets a tangent (SALE_TANGENTS)."""
+    if data.liquidation_periods == 0:
+        return np.zeros(0)
+    capacity = sum(o.capacity_max_mb for o in s.storage)
+    most = min(capacity, s.initial_inventory_mb + s.horizon_days * s.fill_rate_max_mbd)
+    most = max(most, s.initial_inventory_mb) + s.initial_inventory_mb
+    if not np.isfinite(most):
+        most = 100.0 * data.liquidation_periods * data.step_days
+    pace = most / (data.liquidation_periods * data.step_days)
+    return np.linspace(-pace, pace, SALE_TANGENTS)
 
 
 def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
@@ -223,7 +247,7 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     argument names there).
     """
     check_reliability(reliability, names[0])
-    _check_scenario(s)
+    s, left_out = _check_scenario(s)
     baselines = path_baselines(s, prices, names[1])
     n_paths = baselines.shape[0]
     allowed_failures = math.floor((1.0 - reliability) * n_paths + 1e-9)
@@ -238,11 +262,15 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     design = np.sort(np.concatenate([session.columns[g] for g in DESIGN_GROUPS]))
     private = np.setdiff1d(np.arange(n_cols), design)
     band_rows = session.slots["rows:net_band"][1]
+    tangents = _sale_tangents(s, data[0])
 
     blocks = []
     for p, d in enumerate(data):
         session.load(d)
         session.pin_level(d.target_level)
+        if session.cuts is not None:   # the same tangents on every path
+            session.cuts.reset()
+            session.cuts.add_tangents(tangents)
         blocks.append(_block(session.highs.getLp()))
         if progress is not None:
             progress(p + 1, n_paths, f"path {p + 1} written")
@@ -283,13 +311,20 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
         solutions.append(solution_from_values(d, values, d.target_level))
     let_go = (x[layout.u_columns] > 0.5) if binaries else np.zeros(n_paths, bool)
     held = ~let_go
-    if let_go.any():   # a path let go to save cost may still be one the design holds
-        held = held | _holds_alone(session, data, x[:len(design)], design, let_go, progress)
+    if let_go.any():
+        # a path let go to save cost may still be one the design holds: an
+        # agency defends it then, so its schedule and cost are the defence's
+        alone = _holds_alone(session, data, x[:len(design)], design, let_go, progress)
+        for p, solution in alone.items():
+            solutions[p] = solution
+        held[list(alone)] = True
+        let_go[list(alone)] = False
     answer = ReliableDesign(
         s, reliability, data, solutions, held, let_go,
         "optimal" if status == highspy.HighsModelStatus.kOptimal else "time limit",
         gap, seconds, binaries)
     answer.causal = _causal(s, prices, answer)
+    answer.warnings += left_out
     if 0 < reliability < 1 and allowed_failures == 0:
         answer.warnings.append(
             f"with {n_paths} paths, reliability {reliability:g} lets no path go: the design "
@@ -395,10 +430,11 @@ def _combined(blocks: list, design: np.ndarray, private: np.ndarray, band_rows: 
 
 
 def _holds_alone(session: Session, data: list, design_values: np.ndarray,
-                 design: np.ndarray, which: np.ndarray, progress=None) -> np.ndarray:
-    """Whether the design holds each path in ``which`` with that path known in
-    advance: the path's own model, the design's capacities as limits, feasible."""
-    held = np.zeros(len(data), bool)
+                 design: np.ndarray, which: np.ndarray, progress=None) -> dict:
+    """The paths in ``which`` the design holds with the path known in advance
+    (the path's own model, the design's capacities as limits, feasible), each
+    with its least-cost schedule under the design."""
+    held = {}
     upper = design_values * (1 + DESIGN_SLACK) + DESIGN_SLACK
     kinds = session.highs.getLp().integrality_
     integer = np.array([len(kinds) > 0 and kinds[j] == highspy.HighsVarType.kInteger
@@ -409,7 +445,8 @@ def _holds_alone(session: Session, data: list, design_values: np.ndarray,
     for i, p in enumerate(todo):
         session.load(data[p])
         session.highs.changeColsBounds(len(design), design.astype(np.int32), lower, upper)
-        held[p] = session.least_cost()
+        if session.least_cost():
+            held[p] = session.solution()
         if progress is not None:
             progress(i + 1, len(todo), f"path {p + 1} checked")
     return held

@@ -95,31 +95,6 @@ def causal_rule(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_m
     return RuleResult(failed_on < 0, failed_on, alive, spend, stock)
 
 
-def read_paths(path) -> np.ndarray:
-    """Paths [paths, days] from a `reserve paths` file (day, path_1, ... columns)."""
-    from .files import read_text
-    from .scenario import read_csv_rows
-    rows = read_csv_rows(read_text(path, "--paths", "CSV file"), "--paths")
-    if len(rows) < 3 or not rows[0] or rows[0][0].lower() != "day" or len(rows[0]) < 2:
-        raise InputError("--paths", str(path), "a `reserve paths` file: a header day, "
-                         "path_1, ... and two or more day rows")
-    width = len(rows[0])
-    values = np.empty((len(rows) - 1, width))
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != width:
-            raise InputError("--paths", f"row {number}", f"{width} cells, as the header")
-        try:
-            values[number - 2] = [float(c) for c in row]
-        except ValueError:
-            raise InputError("--paths", f"row {number}", "numbers only") from None
-    days, prices = values[:, 0], values[:, 1:].T
-    if not np.all(np.diff(days) == 1) or days[0] != 0:
-        raise InputError("--paths", str(path), "rows for days 0, 1, 2, ... in order")
-    if not np.all(np.isfinite(prices)) or not np.all(prices > 0):
-        raise InputError("--paths", str(path), "finite prices > 0")
-    return prices
-
-
 #: The design's inputs by their command-line names (the Python API passes its own).
 CLI_NAMES = {"band": "--floor", "capacity_mb": "--capacity-mb", "initial_mb": "--initial-mb",
              "fill_rate_mbd": "--fill-rate-mbd", "release_rate_mbd": "--release-rate-mbd"}
@@ -192,10 +167,13 @@ def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_ra
     from .solve import design_storage
     from .workers import solve_all
     # the design as impact mode reads it (one storage usable from day 0, its
-    # rates as caps), the band kept as the thing to hold
+    # rates as caps), the band kept as the thing to hold. Only whether a
+    # schedule exists is asked, and costs do not change that: the oil is
+    # priced without the premium or the closing sale, so each path is an LP.
     design = replace(s.with_params(initial_inventory_mb=initial_mb, fill_rate_max_mbd=fill_rate_mbd,
                                    release_rate_max_mbd=release_rate_mbd,
-                                   rate_capex_usd_per_bbl_per_day=0.0),
+                                   rate_capex_usd_per_bbl_per_day=0.0,
+                                   own_price_effect=False, oil_valuation="market"),
                      storage=design_storage(s, capacity_mb))
     held = np.zeros(prices.shape[0], bool)
     done = 0

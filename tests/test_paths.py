@@ -55,6 +55,20 @@ def test_the_bootstrap_keeps_the_historys_volatility():
     assert drawn.std() == pytest.approx(returns.std(), rel=0.05)
 
 
+def test_a_calendar_year_of_paths_has_the_historys_yearly_volatility():
+    """Paths are laid on calendar days: the history's moves are on trading
+    days (about 253 a year), so a year of paths must spread as a year of the
+    history does, sigma_daily * sqrt(trading days a year), not more."""
+    dates, prices = history()
+    returns = np.diff(np.log(prices))
+    years = (dates[-1] - dates[0]).astype(int) / 365.0
+    yearly = returns.std() * math.sqrt(returns.size / years)
+    assert yearly == pytest.approx(0.406, abs=0.01)     # the issue's 40.6 %
+    paths = generate("bootstrap", 66.75, 365, 4_000, seed=2)
+    spread = np.log(paths[:, -1] / paths[:, 0]).std()
+    assert spread == pytest.approx(yearly, rel=0.05)
+
+
 def test_the_fit_recovers_a_known_mean_reversion():
     """A path simulated from known parameters gives them back within sampling
     error (the AR(1) estimate of b over N steps has sd about sqrt((1-b^2)/N))."""

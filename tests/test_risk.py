@@ -119,10 +119,12 @@ def test_paths_from_a_file(tmp_path):
     (["--capacity-mb", "100", "--floor", "60", "--ceiling", "80"], None, "ceiling"),
     (["--capacity-mb", "-1", "--floor", "60"], None, "--capacity-mb"),
     (["--capacity-mb", "100", "--floor", "60", "--initial-mb", "200"], None, "--initial-mb"),
-    (["--capacity-mb", "100", "--floor", "60"], "day,path_1\n0,60\n1,nan\n", "finite prices"),
+    (["--capacity-mb", "100", "--floor", "60"], "day,path_1\n0,60\n1,nan\n",
+     "row 3: a price in USD/bbl from 0.01 to 10000"),
     (["--capacity-mb", "100", "--floor", "60"], "day,path_1,path_2\n0,60,61\n1,60\n",
      "3 cells"),
-    (["--capacity-mb", "100", "--floor", "60"], "day,path_1\n0,60\n2,61\n", "days 0, 1, 2"),
+    (["--capacity-mb", "100", "--floor", "60"], "day,path_1\n0,60\n0,61\n",
+     "row 3: rows in increasing day order"),
 ])
 def test_bad_risk_input_exits_2(tmp_path, args, content, words):
     if content is not None:

@@ -91,7 +91,7 @@ def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutput
     """`reserve size --reliability R --paths FILE`: one design for many paths."""
     from ..errors import InputError
     from ..reliability import check_reliability, size_reliable
-    from ..risk import read_paths
+    from ..pathfile import read_paths
     from .common import err, print_values, write_results, write_table
     if paths_file is None or reliability is None:
         missing = "--paths" if paths_file is None else "--reliability"

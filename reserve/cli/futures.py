@@ -103,7 +103,8 @@ def risk(
     by a causal rule (today's price only) and with perfect foresight, side by side."""
     def body():
         from .. import results as res
-        from ..risk import assess, check_design, read_paths
+        from ..pathfile import read_paths
+        from ..risk import assess, check_design
         check_plot_path(plot)
         s = source.build(floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
         fill, release, opening = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
