@@ -4,9 +4,10 @@ Each input row is one run. Its columns are any parameter names of the
 schema (flat names or ``storage.NAME.FIELD``) plus, optionally:
 
 - ``id``: any label, copied through;
-- ``scenario``: a base scenario: a TOML or CSV file in the sheet's own
-  folder, or a shipped scenario's name (``us-spr-2022``); empty: the
-  default (October 2008);
+- ``scenario``: a base scenario: a TOML, CSV or .xlsx file in the sheet's
+  folder tree (``high.toml``, ``scen/high.toml``; links are followed, then
+  the file must still lie inside the tree), or a shipped scenario's name
+  (``us-spr-2022``); empty: the default (October 2008);
 - columns whose name starts with ``#``: notes, copied through unread;
 - ``mode``: ``size`` (default) or ``impact``;
 - ``capacity_mb``, ``fill_rate_mbd``, ``release_rate_mbd``, ``direction``:
@@ -128,21 +129,33 @@ class BatchSolver:
         return self.bases[name]
 
     def _scenario_path(self, name: str) -> Path | str | None:
-        """The file a ``scenario`` cell names: a file in the sheet's own folder
-        or a shipped scenario's name; nothing else, so a sheet cannot read
-        files elsewhere on the machine."""
+        """The file a ``scenario`` cell names: a scenario file anywhere in the
+        sheet's folder tree (``high.toml``, ``scen/high.toml``, or an absolute
+        path into it), links resolved first, or a shipped scenario's name;
+        nothing outside the tree, so a sheet cannot read files elsewhere on the
+        machine."""
         if name == "":
             return None
-        allowed = ("the name of a .toml, .csv or .xlsx scenario in the sheet's folder, or of a "
-                   "shipped scenario: " + ", ".join(shipped_scenarios()))
-        if Path(name).name != name or name in (".", ".."):
-            raise InputError("scenario", name, allowed + " (no folders)")
-        local = self.folder / name
-        if local.exists() and Path(name).suffix.lower() in (".toml", ".csv", ".xlsx"):
-            return local
-        if shipped_name(name) is not None:
-            return name
-        raise InputError("scenario", name, allowed)
+        allowed = ("a .toml, .csv or .xlsx scenario inside the sheet's folder or a folder "
+                   "below it (links are followed, then the file must still lie inside), or "
+                   "a shipped scenario: " + ", ".join(shipped_scenarios()))
+        if Path(name).suffix.lower() not in (".toml", ".csv", ".xlsx"):
+            if shipped_name(name) is not None:
+                return name
+            raise InputError("scenario", name, allowed)
+        root = self.folder.resolve()
+        try:
+            real = (self.folder / name).resolve(strict=True)
+        except (OSError, RuntimeError):   # missing, or a loop of links
+            if shipped_name(name) is not None:
+                return name
+            raise InputError("scenario", name, allowed + " (no such file)") from None
+        if not real.is_relative_to(root):
+            raise InputError("scenario", name, allowed + " (this one lies outside the sheet's "
+                             "folder)")
+        if not real.is_file():
+            raise InputError("scenario", name, allowed + " (not a file)")
+        return real
 
     def solve(self, header: list[str], cells: list[str]) -> PointResult:
         from .results import outputs

@@ -148,12 +148,18 @@ def _xlsx_cell(value, inert, numeric: bool = True):
     return inert(text)         # text never becomes a formula
 
 
-def _text_of(value, number_text) -> str:
+def _text_of(value, number_text, number_format: str = "General") -> str:
+    """A cell as the text a CSV would hold. A number shown as a percent (a
+    ``10%`` typed in Excel or LibreOffice is stored as 0.1 with a percent
+    format) is written as it shows, ``10%``."""
     import datetime as dt
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in (number_format or "").replace('"%"', "").replace("\\%", "")):
+        return number_text(round(value * 100.0, 10)) + "%"
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
@@ -174,9 +180,11 @@ def read_xlsx_rows(data: bytes, path: str | Path, what: str) -> list[list[str]]:
             from None
     try:
         sheet = book.worksheets[0]
+        sheet.reset_dimensions()   # read the real extent, not the file's <dimension> tag
         rows = []
-        for values in sheet.iter_rows(values_only=True):
-            cells = [_text_of(v, number_text) for v in values]
+        for row in sheet.iter_rows():
+            cells = [_text_of(c.value, number_text, getattr(c, "number_format", "General"))
+                     for c in row]
             while cells and cells[-1] == "":
                 cells.pop()
             rows.append([c.strip() for c in cells])

@@ -132,3 +132,37 @@ def test_bad_sheets_exit_2(tmp_path, cli, content, words):
     sheet.write_text(content)
     r = cli("batch", sheet)
     assert r.returncode == 2 and words in r.stderr
+
+
+def test_scenarios_anywhere_in_the_sheets_folder_tree_and_nowhere_else(tmp_path):
+    """A ``scenario`` cell reads a file in the sheet's folder or any folder
+    below it, by a relative or an absolute path, links resolved first; a file
+    outside the tree is refused with the rule, its contents never quoted."""
+    sheet_dir = tmp_path / "sheet"
+    (sheet_dir / "scen").mkdir(parents=True)
+    (sheet_dir / "scen" / "short.toml").write_text("hold_days = 90\n")
+    outside = tmp_path / "secret.toml"
+    outside.write_text("hold_days = 30 # password=hunter2\n")
+    (sheet_dir / "link.toml").symlink_to(outside)
+    (sheet_dir / "inner.toml").symlink_to(sheet_dir / "scen" / "short.toml")
+    inside_abs = sheet_dir / "scen" / "short.toml"
+    (sheet_dir / "in.csv").write_text(
+        "id,scenario\n"
+        "rel,scen/short.toml\n"
+        f"abs,{inside_abs}\n"
+        "inner_link,inner.toml\n"
+        "up,../secret.toml\n"
+        f"abs_out,{outside}\n"
+        "link_out,link.toml\n")
+    _, rows, _ = run_batch(sheet_dir / "in.csv")
+    by_id = {r["id"]: r for r in rows}
+    want = 90 * 5.0 / (66.75 / (86 * 0.15))
+    for name in ("rel", "abs", "inner_link"):
+        assert by_id[name]["status"] == "ok", by_id[name]["message"]
+        assert by_id[name]["storage_capacity_mb"] == pytest.approx(want, rel=1e-7)
+    for name in ("up", "abs_out", "link_out"):
+        row = by_id[name]
+        assert row["status"] == "error"
+        assert "inside the sheet's folder" in row["message"]
+        assert "outside" in row["message"]
+        assert "hunter2" not in row["message"]

@@ -84,6 +84,29 @@ def test_a_workbook_batch_answers_as_the_same_sheet_in_csv(tmp_path):
                                                          rel=1e-9)
 
 
+def test_a_percent_typed_in_a_cell_is_read_as_a_percent(tmp_path):
+    """Excel and LibreOffice store a typed 10% as 0.1 with a percent format:
+    it is a 10 % target (of the $66.75 baseline: $6.675/bbl), never $0.10;
+    a percent where the parameter takes none is refused, not guessed."""
+    book = Workbook()
+    book.active.append(["id", "hold_days", "target_impact_usd_per_bbl", "discount_rate"])
+    book.active.append(["pct", 90, 0.1, 0.05])
+    book.active.append(["days", 0.9, 5, 0.08])
+    book.active["C2"].number_format = "0%"
+    book.active["D2"].number_format = "0.0%"
+    book.active["B3"].number_format = "0%"
+    book.save(tmp_path / "in.xlsx")
+    _invoke("batch", tmp_path / "in.xlsx", "-o", tmp_path / "out.csv")
+    rows = list(csv.DictReader(open(tmp_path / "out.csv")))
+    assert rows[0]["status"] == "ok", rows[0]
+    # 90 days of a $6.675 move at 66.75/(86*0.15) USD/bbl per mb/d
+    assert float(rows[0]["storage_capacity_mb"]) == pytest.approx(
+        90 * 6.675 / (66.75 / (86 * 0.15)), rel=1e-6)
+    assert float(rows[0]["storage_capacity_mb"]) == pytest.approx(116.1, abs=0.05)
+    assert rows[1]["status"] == "error"
+    assert "hold_days" in rows[1]["message"] and "90%" in rows[1]["message"]
+
+
 def test_the_semicolon_dialect_is_the_comma_one_with_decimal_commas(tmp_path):
     comma = _invoke("size", "-f", "csv").stdout
     semicolon = _invoke("--csv-dialect", "semicolon", "size", "-f", "csv").stdout
