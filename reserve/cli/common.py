@@ -8,6 +8,7 @@ out of reach (with a diagnosis); 4 the solver failed or hit its time limit;
 from __future__ import annotations
 
 import math
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,9 +65,22 @@ def stdout_console():
     return Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
 
 
+#: Set RESERVE_PROGRESS=lines to have progress written to stderr as plain
+#: lines ("progress: batch: row 3/400") where no terminal shows a bar: for
+#: logs, and for scripts (and tests) that wait on evidence of work done.
+PROGRESS_LINES = os.environ.get("RESERVE_PROGRESS", "") == "lines"
+
+
+def progress_line(text: str) -> None:
+    """One line of progress on stderr, when RESERVE_PROGRESS=lines."""
+    if PROGRESS_LINES:
+        print(f"progress: {text}", file=sys.stderr, flush=True)
+
+
 def guarded(body: Callable[[], int | None]) -> None:
     """Run a command body, turning errors into one message and an exit code."""
     try:
+        progress_line("started")   # the signal handlers are in place by now
         code = body() or 0
     except ReserveError as error:
         if _state["debug"]:
@@ -108,6 +122,7 @@ def progress_bar(title: str):
 
     def update(done: int, total: int, what: str) -> None:
         nonlocal task
+        progress_line(f"{title}: {what} ({done}/{total})")
         if task is None:
             bar.start()
             task = bar.add_task(what, total=total)
