@@ -104,7 +104,9 @@ class Scenario:
         A target set here is in USD/bbl, so it drops a percent target.
         """
         percent = None if TARGET in changes else self.target_percent
-        return replace(self, params={**self.params, **changes}, target_percent=percent)
+        params = {**self.params, **changes}
+        _resolve_percent(params, percent)
+        return replace(self, params=params, target_percent=percent)
 
     @property
     def horizon_days(self) -> int:
@@ -190,8 +192,9 @@ def _parse_toml(text: str, path: Path) -> tuple[dict, list[dict] | None]:
         if not isinstance(storage, list) or not all(isinstance(s, dict) for s in storage):
             raise InputError("storage", storage, "[[storage]] tables")
     for key, value in data.items():
-        if isinstance(value, dict):
-            raise InputError(key, value, "a flat name = value key (only [[storage]] may be a table)")
+        if isinstance(value, dict):   # its contents may nest thousands deep: not quoted
+            raise InputError(key, "a table", "a flat name = value key (only [[storage]] may "
+                             "be a table; a dotted name makes one)")
     return data, storage
 
 
@@ -205,15 +208,20 @@ def _parse_rows(rows: list[list[str]], path: Path,
     """Flat values and storage tables from name,value rows (a CSV or a workbook)."""
     flat: dict = {}
     options: dict[str, dict] = {}
-    for row in rows:
+    workbook = path.suffix.lower() == ".xlsx"
+    for number, row in enumerate(rows, start=1):
         if decimal_commas and len(row) > 1 and DECIMAL_COMMA.match(row[1]):
             row = [row[0], row[1].replace(",", "."), *row[2:]]
         name = row[0]
         if name.lower() == "name" and len(row) > 1 and row[1].lower() == "value":
             continue  # header row
+        if len(row) == 1 and workbook:
+            raise InputError("scenario", str(path), f"row {number}: a name in column A and "
+                             f"its value in column B (cell B{number} is empty beside "
+                             f"{_shortened(name)!r}; a merged cell reads as empty)")
         if len(row) == 1:   # a tab- or space-separated file reads as one cell a row
             raise InputError("scenario", str(path), "name,value rows separated by a comma "
-                             "(or a semicolon); a row has one cell only: "
+                             f"(or a semicolon); row {number} has one cell only: "
                              f"{_shortened(name)!r}")
         value = row[1]
         if value == "":
@@ -388,7 +396,7 @@ def build_scenario(path: str | Path | None = None,
     target_percent = None
     if isinstance(params[TARGET], tuple):  # "N%" of the baseline price
         target_percent = params[TARGET][1]
-        params[TARGET] = target_percent / 100.0 * params["price_usd_per_bbl"]
+    _resolve_percent(params, target_percent)
     # the default scenario's own values are not the user's
     explicit = {name for i, layer in enumerate(layers) for name in layer
                 if i > 0 or path is not None}
@@ -622,6 +630,13 @@ def check_initial_inventory_fits(s: Scenario) -> None:
                          f"<= {usable_at_start:g}, the storage capacity usable at day 0")
 
 
+def _resolve_percent(params: dict, percent: float | None) -> None:
+    """A target of N % is N % of the scenario's price as it finally stands
+    (after every layer, column or swept value), never of an earlier one."""
+    if percent is not None:
+        params[TARGET] = percent / 100.0 * params["price_usd_per_bbl"]
+
+
 def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
     """``s`` with parameters changed by name, checked as ``--set`` would check them.
 
@@ -643,10 +658,7 @@ def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
             continue
         typed = _coerce_flat(name, value)
         if name == TARGET:
-            percent = None
-            if isinstance(typed, tuple):
-                percent = typed[1]
-                typed = percent / 100.0 * params["price_usd_per_bbl"]
+            percent = typed[1] if isinstance(typed, tuple) else None
         params[name] = typed
     preset = overrides.get("elasticity_preset")
     if preset:
@@ -656,6 +668,7 @@ def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
         for key in ("demand_elasticity", "supply_elasticity"):
             if key not in overrides:
                 params[key] = _coerce_flat(key, presets[preset][key])
+    _resolve_percent(params, percent)   # of the price the row ends with, in any column order
     _settle(params)
     result = Scenario(params=params, storage=tuple(storage.values()),
                       explicit=s.explicit | set(overrides), target_percent=percent,
