@@ -40,6 +40,8 @@ from .workers import solve_all
 
 RUN_COLUMNS = ("id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
                "direction")
+#: read only on impact rows; filled on a size row, they are refused, not ignored
+IMPACT_COLUMNS = ("capacity_mb", "fill_rate_mbd", "release_rate_mbd", "direction")
 
 
 def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
@@ -175,6 +177,10 @@ class BatchSolver:
             scenario = with_overrides(base, overrides)
             mode = row.get("mode", "").strip().lower() or "size"
             if mode == "size":
+                for name in IMPACT_COLUMNS:
+                    if row.get(name, "").strip():
+                        raise InputError(name, row[name], "empty on a size row (it is read "
+                                         "only with mode = impact)")
                 resolver = self.resolvers.get(base_name)
                 if resolver is None:
                     resolver = self.resolvers[base_name] = Resolver(scenario)

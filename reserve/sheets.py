@@ -63,11 +63,11 @@ def csv_text(rows: list[dict], columns: list[str], dialect: str = "comma") -> st
     """CSV in a dialect (module docstring); cells as :func:`reserve.results.number_text`."""
     import csv
 
-    from .results import number_text
+    from .results import inert, number_text
     semicolon = check_dialect(dialect) == "semicolon"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if semicolon else ",")
-    writer.writerow(columns)
+    writer.writerow([inert(str(c)) for c in columns])   # a header never becomes a formula
     for row in rows:
         cells = [number_text(row.get(c, "")) for c in columns]
         if semicolon:   # decimal commas, numbers only (text stays as written)
@@ -104,7 +104,7 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
-    sheet.append(columns)
+    sheet.append([inert(str(c)) for c in columns])   # a header never becomes a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     numeric = [c not in _TEXT_COLUMNS and not c.startswith("#") for c in columns]
@@ -116,7 +116,7 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     for cell in units[1]:
         cell.font = Font(bold=True)
     for column in columns:
-        units.append([column, *unit_of(column)])
+        units.append([inert(str(column)), *unit_of(column)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -167,27 +167,76 @@ def _text_of(value, number_text, number_format: str = "General") -> str:
     return number_text(value)
 
 
+#: The error values a spreadsheet cell can hold instead of a number.
+_CELL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                "#GETTING_DATA", "#SPILL!", "#CALC!")
+
+
+def _data_sheet(book, formulas, path, what: str):
+    """The sheet that holds the data, and its twin in the workbook read for
+    formulas: one named ``data`` (as reserve writes them), else the only one
+    with anything in it; several candidates are refused, naming them."""
+    filled = [k for k, sheet in enumerate(book.worksheets)
+              if any(c.value is not None for row in sheet.iter_rows() for c in row)]
+    names = [sheet.title for sheet in book.worksheets]
+    named = [k for k, name in enumerate(names) if name.strip().lower() == "data"]
+    if named:
+        k = named[0]
+    elif len(filled) <= 1:
+        k = filled[0] if filled else 0
+    else:
+        raise InputError(what, str(path), "a workbook with its data on one sheet, or on a "
+                         "sheet named 'data' (this one has data on the sheets "
+                         + ", ".join(repr(names[i]) for i in filled) + ")")
+    return book.worksheets[k], formulas.worksheets[k]
+
+
 def read_xlsx_rows(data: bytes, path: str | Path, what: str) -> list[list[str]]:
-    """The first worksheet of a workbook (its bytes, read from ``path`` by
-    :func:`reserve.files.read_text`) as rows of text cells."""
+    """The data sheet of a workbook (its bytes, read from ``path`` by
+    :func:`reserve.files.read_text`) as rows of text cells.
+
+    The cells are read as the workbook shows them (a percent as a percent);
+    the real extent is read, whatever the file's ``<dimension>`` tag says. A
+    formula with no saved value, or a cell holding an error value, is
+    refused by its cell name: nothing is taken as empty that was not.
+    """
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     from .results import number_text
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:   # noqa: BLE001 - a damaged or foreign file: say so
         raise InputError(what, str(path), f"a readable .xlsx workbook ({type(err).__name__})") \
             from None
+    name = Path(str(path)).name
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()   # read the real extent, not the file's <dimension> tag
+        for sheet in (*book.worksheets, *formulas.worksheets):
+            sheet.reset_dimensions()   # the real extent, not the file's <dimension> tag
+        sheet, twin = _data_sheet(book, formulas, path, what)
         rows = []
-        for row in sheet.iter_rows():
-            cells = [_text_of(c.value, number_text, getattr(c, "number_format", "General"))
-                     for c in row]
+        for r, (row, written) in enumerate(zip(sheet.iter_rows(), twin.iter_rows()), 1):
+            cells = []
+            for c, (cell, source) in enumerate(zip(row, written), 1):
+                _check_cell(cell.value, source.value, f"{name} sheet {sheet.title!r} cell "
+                            f"{get_column_letter(c)}{r}", what)
+                cells.append(_text_of(cell.value, number_text,
+                                      getattr(cell, "number_format", "General")))
             while cells and cells[-1] == "":
                 cells.pop()
             rows.append([c.strip() for c in cells])
     finally:
         book.close()
+        formulas.close()
     return rows
+
+
+def _check_cell(value, written, where: str, what: str) -> None:
+    """Refuse a cell whose value is not what it shows (module docstring)."""
+    if value is None and isinstance(written, str) and written.startswith("="):
+        raise InputError(what, written, f"{where}: a formula with no saved value (open and "
+                         "save the workbook in Excel or LibreOffice to compute it, or type "
+                         "the value)")
+    if isinstance(value, str) and value.strip() in _CELL_ERRORS:
+        raise InputError(what, value, f"{where}: an error value, not a number or a name")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from reserve.batch import run_batch
+from reserve.batches import run_batch
 from reserve.results import outputs
 from reserve.scenario import build_scenario, with_overrides
 from reserve.solve import impact, size

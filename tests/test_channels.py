@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from reserve.analysis import POINTS_MAX
-from reserve.batch import run_batch
+from reserve.batches import run_batch
 from reserve.cli import app
 from reserve.results import to_csv
 

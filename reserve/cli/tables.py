@@ -35,14 +35,12 @@ def batch(
     """A sheet of scenarios in, a sheet of answers out: every input column, then
     every result, status (ok, infeasible, error) and message, row for row."""
     def body():
-        from ..batch import run_batch
-        from ..files import same_file
+        from ..batches import run_batch
+        from ..files import check_distinct
         if workers < 1:
             raise InputError("--workers", workers, "a whole number >= 1")
         check_outputs(rows=output)
-        if output is not None and same_file(output, sheet):
-            raise InputError("--output", str(output), "another file than the input sheet "
-                             "(the answers would overwrite the questions)")
+        check_distinct({"the input sheet": sheet}, {"--output": output})
         with progress_bar("batch") as progress:
             columns, rows, interrupt = run_batch(
                 sheet, workers, lambda done, total: progress(done, total, f"row {done}"))
