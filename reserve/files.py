@@ -8,7 +8,8 @@ Writing (:func:`write_output`):
 - anything else that exists (a terminal, a pipe, a FIFO, ``/dev/stdout``, a
   device) is written directly, since renaming over it would replace it;
   ``-`` is standard output;
-- temporaries are named ``.NAME.reserve-PID.tmp``: one left behind by a
+- temporaries are named ``.NAME.reserve-PID.tmp`` (NAME cut short where the
+  whole would pass 255 bytes): one left behind by a
   process that was killed outright (``kill -9``) is recognised by its dead
   PID and removed by the next write to that folder; on SIGTERM or Ctrl-C the
   writer removes its own (the command line turns SIGTERM into an exception).
@@ -69,6 +70,35 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+def _one_file(a: str | Path, b: str | Path) -> bool:
+    """Two names of one file: the same existing file (links too), or, for a
+    file not there yet, the same absolute path once links are resolved."""
+    if same_file(a, b):
+        return True
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def check_distinct(inputs: dict, outputs: dict) -> None:
+    """Refuse a command whose outputs would overwrite one of its inputs or each
+    other: one rule for every command. ``inputs`` and ``outputs`` map an
+    option's name to the path given for it (None or ``-`` when not given)."""
+    given_out = [(k, v) for k, v in outputs.items() if v is not None and str(v) != "-"]
+    given_in = [(k, v) for k, v in inputs.items()
+                if v is not None and str(v) != "-" and Path(str(v)).suffix]
+    for i, (name, path) in enumerate(given_out):
+        for other, source in given_in:
+            if _one_file(path, source):
+                raise InputError(name, str(path), f"another file than {other} (the output "
+                                 "would overwrite the input)")
+        for other, earlier in given_out[:i]:
+            if _one_file(path, earlier):
+                raise InputError(name, str(path), f"another file than {other} (one output "
+                                 "would overwrite the other)")
+
+
 def write_output(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` as the module docstring says."""
     binary = isinstance(data, bytes)
@@ -90,7 +120,7 @@ def write_output(path: str | Path, data: str | bytes) -> None:
     target = Path(os.path.realpath(path))   # a link's target, written in its own folder
     folder = target.parent
     remove_stale_temporaries(folder)
-    temporary = folder / f".{target.name}.reserve-{os.getpid()}.tmp"
+    temporary = folder / _temporary_name(target.name)
     mode = (stat.S_IMODE(existing.st_mode) if existing is not None
             else 0o666 & ~_umask())   # a new file is for sharing, like any other
     try:
@@ -107,6 +137,21 @@ def write_output(path: str | Path, data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+#: Longest file name most file systems take (bytes).
+NAME_MAX = 255
+
+
+def _temporary_name(name: str) -> str:
+    """``.NAME.reserve-PID.tmp``, NAME cut short (keeping whole characters) when
+    the whole would pass NAME_MAX: any name a user may write gets a temporary."""
+    tail = f".reserve-{os.getpid()}.tmp"
+    room = NAME_MAX - len(tail.encode()) - 1
+    encoded = name.encode("utf-8")
+    if len(encoded) > room:
+        name = encoded[:room].decode("utf-8", errors="ignore")
+    return f".{name}{tail}"
 
 
 def remove_stale_temporaries(folder: Path) -> None:

@@ -13,7 +13,7 @@ from .common import (
     app, cell, dialect, err, guarded, interrupted, print_values, progress_bar,
     solve_points, stdout_console, write_rows, writing)
 from .options import (Cluster, FormatOpt, OutputFormat, PlotOpt, Question, ScenarioSource,
-                      check_outputs, check_plot_path, with_options)
+                      check_files, check_outputs, check_plot_path, with_options)
 
 
 @app.command()
@@ -45,6 +45,8 @@ def sensitivity(
         from .. import analysis
         check_plot_path(plot)
         check_outputs(rows=output)
+        check_files({"scenario": source.scenario, "price_path": question.price_path},
+                    {"output": output, "plot": plot})
         base = question.scenario(source)
         path = base.price_path
         if tornado:
@@ -116,6 +118,8 @@ def uncertainty(
         from .. import results as res
         check_plot_path(plot)
         check_outputs(rows=output)
+        check_files({"scenario": source.scenario, "price_path": question.price_path},
+                    {"output": output, "plot": plot})
         if samples < 1:
             raise InputError("--samples", samples, "a whole number >= 1")
         analysis.check_point_count(samples, "--samples")

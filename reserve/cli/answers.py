@@ -41,7 +41,7 @@ def size(
     def body():
         from ..pricepath import baseline_of
         from ..solve import size as solve_size
-        out.check()
+        out.check(scenario=source.scenario, price_path=question.price_path, paths=paths_file)
         if reliability is not None or paths_file is not None:
             return _size_reliable(question, source, out, objective, unwind, reliability,
                                   paths_file)
@@ -77,7 +77,7 @@ def impact(
     def body():
         from ..pricepath import baseline_of
         from ..solve import impact as solve_impact
-        out.check()
+        out.check(scenario=source.scenario, price_path=price_path)
         s = with_path(source.build(unwind, hold_days=hold_days, objective=objective), price_path)
         answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
                               direction.value, baseline_of(s.price_path, s),

@@ -77,11 +77,21 @@ def progress_line(text: str) -> None:
         print(f"progress: {text}", file=sys.stderr, flush=True)
 
 
+def _drop_stdout() -> None:
+    """Send what is left for stdout nowhere, so that the interpreter's last
+    flush does not fail a second time."""
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+
+
 def guarded(body: Callable[[], int | None]) -> None:
     """Run a command body, turning errors into one message and an exit code."""
     try:
         progress_line("started")   # the signal handlers are in place by now
         code = body() or 0
+        sys.stdout.flush()         # a full disk behind stdout shows here, not at exit
     except ReserveError as error:
         if _state["debug"]:
             raise
@@ -92,6 +102,14 @@ def guarded(body: Callable[[], int | None]) -> None:
         terminated = isinstance(error, Terminated)
         err("terminated" if terminated else "interrupted")
         code = 143 if terminated else 130
+    except OSError as error:
+        # files are written through writing(), which names them: what is left
+        # is standard output (a full disk, a closed pipe)
+        if _state["debug"]:
+            raise
+        _drop_stdout()
+        err(f"error: standard output could not be written ({error.strerror or error})")
+        code = 2
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if _state["debug"]:
             raise

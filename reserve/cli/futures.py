@@ -12,8 +12,8 @@ from ..errors import InputError
 from .common import (
     app, dialect, err, guarded, print_values, progress_bar, write_rows, writing)
 from .options import (CeilingOpt, Cluster, DisruptionOptions, FloorOpt, FormatOpt,
-                      OutputFormat, PlotOpt, ScenarioSource, check_outputs, check_plot_path,
-                      with_options)
+                      OutputFormat, PlotOpt, ScenarioSource, check_files, check_outputs,
+                      check_plot_path, with_options)
 
 
 @app.command()
@@ -45,7 +45,10 @@ def paths(
         from ..paths import fan_figure, generate, paths_rows
         check_plot_path(plot)
         check_outputs(rows=output)
-        s = source.build()
+        check_files({"scenario": source.scenario}, {"output": output, "plot": plot})
+        # paths use the scenario's price and market, never its target: a
+        # target in percent stays valid at any price
+        s = source.build(target_impact_usd_per_bbl="1%")
         regimes = disruptions.model()
         horizon = s.horizon_days if days is None else days
         drawn = regimes.apply(generate(method, s.price_usd_per_bbl, horizon, n_paths, seed,
@@ -84,8 +87,10 @@ def risk(
     paths_file: Optional[Path] = typer.Option(None, "--paths", metavar="FILE.csv",
                                               help="Paths from `reserve paths` (default: draw "
                                                    "them by --method)."),
-    n_paths: int = typer.Option(200, "--n-paths", "-n", help="Paths to draw without a file."),
-    days: int = typer.Option(365, "--days", help="Days of each path drawn [d]."),
+    n_paths: Optional[int] = typer.Option(None, "--n-paths", "-n",
+                                          help="Paths to draw without a file [default: 200]."),
+    days: Optional[int] = typer.Option(None, "--days",
+                                       help="Days of each path drawn [d] [default: 365]."),
     method: str = typer.Option("bootstrap", "--method", metavar="bootstrap|mean-reverting",
                                help="How to draw the paths (see `reserve paths`)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed of the draw."),
@@ -106,15 +111,22 @@ def risk(
         from ..pathfile import read_paths
         from ..risk import assess, check_design
         check_plot_path(plot)
+        check_files({"scenario": source.scenario, "paths": paths_file}, {"plot": plot})
         s = source.build(floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
         fill, release, opening = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
                                               initial_mb)
         if paths_file is not None:
+            for option, value in (("--n-paths", n_paths), ("--days", days),
+                                  ("--seed", seed)):
+                if value is not None:   # the file sets them: never dropped silently
+                    raise InputError(option, value, "not with --paths (the file's paths "
+                                     "are used as they are)")
             prices = read_paths(paths_file)
         else:
             from ..paths import generate
             prices = disruptions.model().apply(
-                generate(method, s.price_usd_per_bbl, days, n_paths, seed), s, seed)
+                generate(method, s.price_usd_per_bbl, 365 if days is None else days,
+                         200 if n_paths is None else n_paths, seed), s, seed)
         most = FORESIGHT_PATH_DAYS_MAX * cluster.workers
         if foresight and cluster.scheduler is None and prices.size > most:
             raise InputError("--foresight", f"{prices.shape[0]:,} paths of "

@@ -169,6 +169,18 @@ def check_plot_path(path: Optional[Path]) -> None:
         raise InputError("--plot", str(path), "a file name ending in .png, .svg or .pdf")
 
 
+def _option(name: str) -> str:
+    """An argument's name as its command-line option: price_path -> --price-path."""
+    return "--" + name.strip("_").replace("_", "-")
+
+
+def check_files(inputs: dict, outputs: dict) -> None:
+    """:func:`reserve.files.check_distinct` with the commands' option names."""
+    from ..files import check_distinct
+    check_distinct({_option(k): v for k, v in inputs.items()},
+                   {_option(k): v for k, v in outputs.items()})
+
+
 def check_outputs(schedule=None, output=None, rows=None) -> None:
     """Refuse output names reserve cannot write, before any solving."""
     from ..sheets import check_table_path
@@ -194,12 +206,17 @@ class AnswerOutputs:
     time_limit: Optional[float] = option(None, "--time-limit",
                                          help="HiGHS time limit [s] (exit 4 when hit).")
 
-    def check(self) -> None:
-        """Refuse what cannot be written or run, before any solving."""
+    def check(self, **inputs) -> None:
+        """Refuse what cannot be written or run, before any solving; ``inputs``
+        (option name to path) are files no output may overwrite."""
+        from ..files import check_distinct
         if self.time_limit is not None and not self.time_limit > 0:
             raise InputError("--time-limit", self.time_limit, "a number of seconds > 0")
         check_plot_path(self.plot)
         check_outputs(schedule=self.schedule, output=self.output)
+        check_distinct({_option(k): v for k, v in inputs.items()},
+                       {"--schedule": self.schedule, "--output": self.output,
+                        "--plot": self.plot})
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import InputError
 from .common import app, err, guarded, progress_bar, writing
-from .options import Question, ScenarioSource, with_options
+from .options import Question, ScenarioSource, check_files, with_options
 
 
 @app.command()
@@ -30,6 +30,8 @@ def report(
         from ..solve import size as solve_size
         if output.suffix.lower() not in (".html", ".htm"):
             raise InputError("--output", str(output), "a file name ending in .html")
+        check_files({"scenario": source.scenario, "price_path": question.price_path},
+                    {"output": output})
         s = question.scenario(source)
         path = s.price_path
         with progress_bar("target out of reach; diagnosing") as progress:
