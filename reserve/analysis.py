@@ -394,6 +394,9 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
                 for i, r in enumerate(results)
                 if r.status == "ok" or np.isfinite(r.outputs.get("needed_storage_mb", np.nan))}
     need = math.ceil(confidence * n - 1e-9)
+    if need < 1:
+        raise InputError("--confidence", confidence, f"at least 1/{n} = {1 / n:.4g}: a design "
+                         "must meet the target in one sample at least")
     if len(answered) < need:
         raise InputError("--confidence", confidence,
                          f"<= {len(answered) / n:.3f}: only {len(answered)} of {n} samples can "

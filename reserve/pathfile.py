@@ -37,9 +37,8 @@ import numpy as np
 from .errors import InputError
 from .files import read_text
 from .scenario import read_csv_rows
-from .schema import PARAMETER_BY_NAME
+from .schema import check_price
 
-PRICE = PARAMETER_BY_NAME["price_usd_per_bbl"]
 
 
 def _time(text: str, dated: bool, where: str, option: str):
@@ -55,17 +54,6 @@ def _time(text: str, dated: bool, where: str, option: str):
     if not math.isfinite(day):
         raise InputError(option, text, f"{where}: a day number")
     return day
-
-
-def _price(text: str, where: str, option: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and PRICE.lower <= value <= PRICE.upper):
-        raise InputError(option, text, f"{where}: a price in USD/bbl from {PRICE.lower:g} to "
-                         f"{PRICE.upper:g}")
-    return value
 
 
 def _days(times: list, dated: bool) -> np.ndarray:
@@ -101,7 +89,7 @@ def read_paths(path, option: str = "--paths") -> np.ndarray:
         if len(row) != width:
             raise InputError(option, f"{len(row)} cells", f"{where}: {width} cells, as the header")
         times.append(_time(row[0], dated, where, option))
-        values.append([_price(c, where, option) for c in row[1:]])
+        values.append([check_price(c, where, option) for c in row[1:]])
     _check_order(times, path, option, header[0], first_row=2)
     return _daily(_days(times, dated), np.array(values).T)
 
@@ -138,7 +126,7 @@ def _read_long(path: Path, rows: list, header: list, option: str) -> np.ndarray:
             raise InputError(option, f"{len(row)} cells",
                              f"{where}: {len(header)} cells, as the header")
         by_path.setdefault(row[i_path], []).append(
-            (_time(row[i_time], dated, where, option), _price(row[i_price], where, option),
+            (_time(row[i_time], dated, where, option), check_price(row[i_price], where, option),
              number))
     first = None
     prices = []

@@ -232,6 +232,9 @@ class Disruptions:
         its own: the same seed gives the same paths beneath)."""
         if self.lost_mbd == 0:
             return paths
+        if self.lost_mbd > scenario.demand_mbd:
+            raise InputError("--disruption-mbd", self.lost_mbd, "a loss of at most the "
+                             f"world's demand, demand_mbd = {scenario.demand_mbd:g} mb/d")
         rng = np.random.default_rng(None if seed is None else [seed, 1])
         share = self.price_share(scenario.demand_mbd, scenario.supply_elasticity,
                                  scenario.demand_elasticity)

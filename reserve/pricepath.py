@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .schema import check_price
 from .files import read_text
 from .scenario import read_csv_rows
 
@@ -97,13 +98,7 @@ def read_price_path(path: str | Path) -> PricePath:
             if not math.isfinite(day):
                 raise InputError(OPTION, row[0], f"{_where(path, number)}: a day number") from None
             times.append(day)
-        try:
-            price = float(row[1])
-        except ValueError:
-            raise InputError(OPTION, row[1], f"{_where(path, number)}: a price in USD/bbl") from None
-        if not (price > 0 and math.isfinite(price)):
-            raise InputError(OPTION, row[1], f"{_where(path, number)}: a price > 0")
-        prices.append(price)
+        prices.append(check_price(row[1], _where(path, number), OPTION))
     if len(prices) < 2:
         raise InputError(OPTION, str(path), "at least two price rows")
     for i in range(1, len(times)):

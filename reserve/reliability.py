@@ -250,6 +250,9 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     s, left_out = _check_scenario(s)
     baselines = path_baselines(s, prices, names[1])
     n_paths = baselines.shape[0]
+    if reliability * n_paths < 1 - 1e-9:
+        raise InputError(names[0], reliability, f"at least 1/{n_paths} = {1 / n_paths:.4g}: "
+                         "a design must hold one of the paths at least")
     allowed_failures = math.floor((1.0 - reliability) * n_paths + 1e-9)
     data = [build_problem(s, b) for b in baselines]
     session = Session(data[0], "size")

@@ -29,6 +29,7 @@ import numpy as np
 
 from .errors import InputError
 from .scenario import Scenario
+from .schema import check_design_value
 
 #: A day holds when the supported price misses the band by less than this [USD/bbl].
 TOLERANCE_USD_PER_BBL = 0.01
@@ -108,10 +109,11 @@ def check_design(s: Scenario, capacity_mb: float, fill_rate_mbd: float | None,
     ceiling), refused with the input's name in ``names`` when out of range."""
     if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
         raise InputError(names["band"], s.floor_usd_per_bbl, "a floor or a ceiling (one of them)")
-    if not capacity_mb >= 0 or not np.isfinite(capacity_mb):
-        raise InputError(names["capacity_mb"], capacity_mb, "a finite number >= 0")
-    fill = s.fill_rate_max_mbd if fill_rate_mbd is None else fill_rate_mbd
-    release = s.release_rate_max_mbd if release_rate_mbd is None else release_rate_mbd
+    capacity_mb = check_design_value(names["capacity_mb"], capacity_mb, volume=True)
+    fill = s.fill_rate_max_mbd if fill_rate_mbd is None else check_design_value(
+        names["fill_rate_mbd"], fill_rate_mbd, volume=False)
+    release = s.release_rate_max_mbd if release_rate_mbd is None else check_design_value(
+        names["release_rate_mbd"], release_rate_mbd, volume=False)
     opening = (initial_mb if initial_mb is not None
                else (0.0 if s.floor_usd_per_bbl is not None else capacity_mb))
     if not 0 <= opening <= capacity_mb:

@@ -371,6 +371,37 @@ STORAGE_FIELDS: tuple[Parameter, ...] = (
        "(a mobilization fee).", "storage", lower=0, upper=MAX_DAYS),
 )
 
+def check_price(text: str, where: str, option: str) -> float:
+    """A price read from a file's cell [USD/bbl], within the bounds of
+    ``price_usd_per_bbl``; ``where`` names the file and row for the message."""
+    from .errors import InputError
+    bounds = PARAMETER_BY_NAME["price_usd_per_bbl"]
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and bounds.lower <= value <= bounds.upper):
+        raise InputError(option, text, f"{where}: a price in USD/bbl from {bounds.lower:g} "
+                         f"to {bounds.upper:g}")
+    return value
+
+
+def check_design_value(name: str, value, volume: bool) -> float:
+    """A design's capacity [mb] (``volume``) or rate [mb/d], as ``reserve
+    params`` bounds storage and rates: a finite number from 0 to VOLUME_MAX
+    (or RATE_MAX). ``name`` is the option or argument the user typed."""
+    from .errors import InputError
+    top = VOLUME_MAX if volume else RATE_MAX
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not 0 <= number <= top:
+        raise InputError(name, value, f"a number from 0 to {top:g} "
+                         f"({'mb' if volume else 'mb/d'})")
+    return number
+
+
 PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 STORAGE_FIELD_BY_NAME: dict[str, Parameter] = {p.name: p for p in STORAGE_FIELDS}
 

@@ -21,6 +21,7 @@ import numpy as np
 from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import ProblemData, build_problem
 from .scenario import TARGET, Scenario, StorageOption, check_initial_inventory_fits
+from .schema import check_design_value
 from .session import Session, SessionCache, Solution, Timings
 
 MARGINAL_STEP_USD_PER_BBL = 0.1
@@ -314,12 +315,11 @@ def design_scenario(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float
 
     Rates not given take the scenario's caps; the design's rate capital is sunk.
     """
-    if capacity_mb is None or not capacity_mb >= 0 or math.isinf(capacity_mb):
-        raise InputError("capacity_mb", capacity_mb, "a finite number >= 0")
-    for name, value in (("fill_rate_mbd", fill_rate_mbd),
-                        ("release_rate_mbd", release_rate_mbd)):
-        if value is not None and not value >= 0:
-            raise InputError(name, value, "a number >= 0")
+    capacity_mb = check_design_value("capacity_mb", capacity_mb, volume=True)
+    fill_rate_mbd, release_rate_mbd = (
+        None if value is None else check_design_value(name, value, volume=False)
+        for name, value in (("fill_rate_mbd", fill_rate_mbd),
+                            ("release_rate_mbd", release_rate_mbd)))
     if direction not in ("raise", "lower"):
         raise InputError("direction", direction, "one of: raise, lower")
     if scenario.initial_inventory_mb > capacity_mb:
