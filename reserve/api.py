@@ -15,11 +15,11 @@ default October 2008 question) and parameter overrides by their schema names
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
+from . import arguments as arg
 from .errors import InputError
 from .scenario import Scenario, build_scenario, with_overrides
 
@@ -34,6 +34,8 @@ def load_scenario(source: str | Path | None = None, price_path: str | Path | Non
     ``date,price_usd_per_bbl``) becomes part of the scenario: every answer
     from it uses that baseline.
     """
+    arg.source("source", source)
+    arg.file_name("price_path", price_path, optional=True)
     scenario = build_scenario(source, {k: v for k, v in overrides.items()})
     if price_path is not None:
         from .pricepath import read_price_path
@@ -61,6 +63,7 @@ def size(scenario: Scenario | str | Path | None = None, *, time_limit_s: float |
     for its owner): an :class:`reserve.solve.Answer` with ``outputs``,
     ``schedule``, ``sentence`` and ``to_frame()``. Like ``reserve size``."""
     from .solve import size as solve_size
+    time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
     s = _scenario(scenario, overrides)
     return solve_size(s, _baseline(s), time_limit_s=time_limit_s)
 
@@ -70,6 +73,12 @@ def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
            direction: str = "raise", time_limit_s: float | None = None, **overrides):
     """The largest impact a given design holds over the window. Like ``reserve impact``."""
     from .solve import impact as solve_impact
+    from .schema import RATE_MAX, VOLUME_MAX
+    capacity_mb = arg.number("capacity_mb", capacity_mb, 0, VOLUME_MAX)
+    fill_rate_mbd = arg.number("fill_rate_mbd", fill_rate_mbd, 0, RATE_MAX, optional=True)
+    release_rate_mbd = arg.number("release_rate_mbd", release_rate_mbd, 0, RATE_MAX,
+                                  optional=True)
+    time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
     s = _scenario(scenario, overrides)
     return solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd, direction,
                         _baseline(s), time_limit_s=time_limit_s)
@@ -83,10 +92,14 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *,
     ``reserve sensitivity``; ``grid=True`` solves every combination."""
     from . import analysis
     from .sweep import run_points
+    varied = arg.sweep("vary", vary)
+    workers = arg.whole("workers", workers)
     s = _scenario(scenario, overrides)
-    varied = [(name, [float(v) for v in values]) for name, values in vary.items()]
     for name, _ in varied:
         analysis.check_name(name, "vary")   # as the command line checks it
+    count = (math.prod(len(v) for _, v in varied) if grid
+             else sum(len(v) for _, v in varied))
+    analysis.check_point_count(count, "vary")
     points = analysis.sweep_points(varied, grid, s, option="vary")
     results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
     return analysis.result_rows(points, results)
@@ -100,6 +113,13 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist: dict[str
     rows: ``{"quantiles": ..., "rows": [...]}``. Like ``reserve uncertainty``."""
     from . import analysis
     from .sweep import run_points
+    samples = arg.whole("samples", samples)
+    seed = arg.seed("seed", seed)
+    workers = arg.whole("workers", workers)
+    if not isinstance(dist, dict) or not dist or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in dist.items()):
+        raise InputError("dist", type(dist).__name__, 'a dict of parameter names to '
+                         'distributions, e.g. {"demand_elasticity": "uniform:-0.3:-0.1"}')
     s = _scenario(scenario, overrides)
     analysis.check_point_count(samples, "samples")
     dists = [analysis.parse_dist(f"{name}={spec}", option="dist") for name, spec in dist.items()]
@@ -111,7 +131,9 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist: dict[str
 
 def batch(sheet: str | Path, workers: int = 1) -> list[dict]:
     """One row of answers per row of a sheet (CSV or ``.xlsx``). Like ``reserve batch``."""
-    from .batch import run_batch
+    from .batches import run_batch
+    sheet = arg.file_name("sheet", sheet)
+    workers = arg.whole("workers", workers)
     _, rows, _ = run_batch(sheet, workers)
     return rows
 
@@ -125,6 +147,17 @@ def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 
     starting at the scenario's price (``days`` default: its horizon), with
     optional disruption regimes. Like ``reserve paths``."""
     from .paths import Disruptions, generate
+    n_paths = arg.whole("n_paths", n_paths)
+    days = arg.whole("days", days, optional=True)
+    seed = arg.seed("seed", seed)
+    since = arg.whole("since", since, 1900, optional=True)
+    block_days = arg.number("block_days", block_days, 1, what="a mean block length >= 1 day")
+    disruption_mbd, p_disrupt, p_recover = (
+        arg.number(name, value, what="a number") for name, value in
+        (("disruption_mbd", disruption_mbd), ("p_disrupt", p_disrupt),
+         ("p_recover", p_recover)))
+    if not isinstance(method, str):
+        raise InputError("method", method, "one of: bootstrap, mean-reverting")
     s = _scenario(scenario, overrides)
     regimes = Disruptions(disruption_mbd, p_disrupt, p_recover)
     regimes.check(("disruption_mbd", "p_disrupt", "p_recover"))
@@ -146,16 +179,23 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
     day-by-day result as ``"rule"``. Like ``reserve risk``."""
     from .pathfile import read_paths
     from .risk import assess, check_design
+    from .schema import RATE_MAX, VOLUME_MAX
+    capacity_mb = arg.number("capacity_mb", capacity_mb, 0, VOLUME_MAX)
+    fill_rate_mbd = arg.number("fill_rate_mbd", fill_rate_mbd, 0, RATE_MAX, optional=True)
+    release_rate_mbd = arg.number("release_rate_mbd", release_rate_mbd, 0, RATE_MAX,
+                                  optional=True)
+    initial_mb = arg.number("initial_mb", initial_mb, 0, VOLUME_MAX, optional=True)
+    workers = arg.whole("workers", workers)
+    prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
+        arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
     fill, release, opening = check_design(
         s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
         names={"band": "floor_usd_per_bbl", "capacity_mb": "capacity_mb",
                "initial_mb": "initial_mb", "fill_rate_mbd": "fill_rate_mbd",
                "release_rate_mbd": "release_rate_mbd"})
-    if isinstance(prices, (str, Path)):
-        prices = read_paths(prices)
-    values, rule = assess(s, np.asarray(prices, float), capacity_mb, fill, release, opening,
-                          foresight, workers=workers)
+    values, rule = assess(s, prices, capacity_mb, fill, release, opening, foresight,
+                          workers=workers)
     return {**values, "rule": rule}
 
 
@@ -167,8 +207,10 @@ def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
     ``schedule_rows()`` and ``sentence()``. Like ``reserve size --reliability``."""
     from .reliability import size_reliable as solve_reliable
     from .pathfile import read_paths
+    time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
+    reliability = arg.number("reliability", reliability, what="a share in (0, 1], e.g. 0.9")
+    prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
+        arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
-    if isinstance(prices, (str, Path)):
-        prices = read_paths(prices)
-    return solve_reliable(s, np.asarray(prices, float), reliability, time_limit_s,
+    return solve_reliable(s, prices, reliability, time_limit_s,
                           names=("reliability", "prices"))
