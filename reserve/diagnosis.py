@@ -20,6 +20,7 @@ the message says so, so that a diagnosis stays within seconds.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 from functools import reduce
 from typing import Callable
@@ -214,9 +215,22 @@ def _needs(limits: list[Limit], solution: Solution | None) -> list[str]:
             for limit in limits if limit.need is not None]
 
 
+#: Seconds the diagnosis spends lifting limits one at a time before it stops
+#: and names the ones it did not try (an out-of-reach answer comes within a
+#: minute on any input the size bounds allow).
+BUDGET_S = 40.0
+
+
 def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
-                 progress=None) -> TargetUnreachable:
-    """Why the target (or band) of ``s`` is out of reach, and how far it can go (module doc)."""
+                 progress=None, budget_s: float = BUDGET_S) -> TargetUnreachable:
+    """Why the target (or band) of ``s`` is out of reach, and how far it can go (module doc).
+
+    What is reachable does not depend on what it costs, so the diagnosis
+    solves the scenario with the oil at market prices, no premium and no sale
+    after the horizon: the same limits, an LP of the horizon alone.
+    """
+    s = _reach_only(s)
+    started = time.monotonic()
     cache = SessionCache(time_limit_s)
     goal = _goal(s, baseline, cache)
     unwind = _unwind_needs(s, baseline, goal)
@@ -225,12 +239,16 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
     limits, skipped = limits_of(s, baseline)
     total = len(limits) + 1
     reach, _ = goal.reach(s)
-    singles = []
+    singles, untried = [], []
     for done, limit in enumerate(limits):
+        if time.monotonic() - started > budget_s:
+            untried.append(limit.key)
+            continue
         if progress is not None:
             progress(done, total, f"lifting {limit.key}")
         value, solution = goal.reach(limit.lift(s))
         singles.append(_Lifted(limit, value, solution))
+    limits = [one.limit for one in singles]
     binding = [one for one in singles if one.value > reach + 1e-6 * max(1.0, abs(reach))]
     best = max(binding, key=lambda one: one.value) if binding else None
     if any(goal.reaches(one.value) for one in binding):
@@ -238,12 +256,23 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
     else:
         if progress is not None:
             progress(total - 1, total, "lifting limits together")
-        found = _reached_together(goal, reach, s, limits, best)
+        found = _reached_together(goal, reach, s, limits, best, started + 1.5 * budget_s,
+                                  tuple(untried))
+    if untried:
+        skipped.append(f"{', '.join(untried)} (the diagnosis stopped after {budget_s:g} s; "
+                       "a shorter hold_days or a coarser time_step_days answers sooner)")
     message = found.message + ("; not tried: " + "; ".join(skipped) if skipped else "")
     return TargetUnreachable(message, Diagnosis(
         s.target_impact_usd_per_bbl, goal.signed(reach), found.binding,
         goal.signed(best.value if best else reach), found.need, message,
         found.named or None, skipped or None))
+
+
+def _reach_only(s: Scenario) -> Scenario:
+    """``s`` as far as reaching its goal goes (diagnosis_of): costs aside."""
+    if not s.own_price_effect and s.oil_valuation != "sale":
+        return s
+    return s.with_params(own_price_effect=False, oil_valuation="market")
 
 
 def _unwind_needs(s: Scenario, baseline, goal: "_Goal") -> TargetUnreachable | None:
@@ -355,7 +384,8 @@ def _reached_alone(goal: _Goal, reach: float, binding: list[_Lifted]) -> _Found:
 
 
 def _reached_together(goal: _Goal, reach: float, s: Scenario, limits: list[Limit],
-                      best: _Lifted | None) -> _Found:
+                      best: _Lifted | None, deadline: float = math.inf,
+                      untried: tuple = ()) -> _Found:
     """Words when no limit lifted alone reaches the goal: every limit is lifted,
     then restored one by one while the goal stays reachable (the drastic lifts,
     waiting longer and building faster, are restored first), which leaves a
@@ -363,12 +393,17 @@ def _reached_together(goal: _Goal, reach: float, s: Scenario, limits: list[Limit
     value, solution = goal.reach(_lift_all(s, limits)) if limits else (reach, None)
     if not limits or not goal.reaches(value):
         keys = ", ".join(lim.key for lim in limits) or "none"
+        every = "every limit tried" if untried else "every limit"
         return _Found(f"{goal.what} is out of reach: the limits can hold {goal.holds(reach)}; "
-                      f"even with every limit lifted ({keys}) it reaches {goal.holds(value)} "
+                      f"even with {every} lifted ({keys}) it reaches {goal.holds(value)} "
                       "(look at hold_days, offset_share and the elasticities)")
     chosen = list(limits)
+    cut_short = False
     for limit in sorted(limits, key=lambda lim: (lim.key != "lead_days",
                                                  not lim.key.endswith("build_days"))):
+        if time.monotonic() > deadline:   # a set that binds, if not the smallest
+            cut_short = True
+            break
         trial = [lim for lim in chosen if lim is not limit]
         trial_value, trial_solution = goal.reach(_lift_all(s, trial))
         if goal.reaches(trial_value):
@@ -379,6 +414,8 @@ def _reached_together(goal: _Goal, reach: float, s: Scenario, limits: list[Limit
                + " does")
     if best is not None:
         message += f" (lifting {best.limit.key} alone reaches {goal.holds(best.value)})"
+    if cut_short:
+        message += " (the diagnosis's time ran out before it tried fewer of them)"
     needs = _needs(chosen, solution)
     if needs:
         message += "; it needs " + ", ".join(needs)
