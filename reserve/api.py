@@ -93,6 +93,7 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *,
     from . import analysis
     from .sweep import run_points
     varied = arg.sweep("vary", vary)
+    grid = arg.flag("grid", grid)
     workers = arg.whole("workers", workers)
     s = _scenario(scenario, overrides)
     for name, _ in varied:
@@ -185,6 +186,7 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
     release_rate_mbd = arg.number("release_rate_mbd", release_rate_mbd, 0, RATE_MAX,
                                   optional=True)
     initial_mb = arg.number("initial_mb", initial_mb, 0, VOLUME_MAX, optional=True)
+    foresight = arg.flag("foresight", foresight)
     workers = arg.whole("workers", workers)
     prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
         arg.prices("prices", prices)

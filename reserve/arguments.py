@@ -41,6 +41,13 @@ def seed(name: str, value) -> int | None:
     return whole(name, value, 0, SEED_MAX, optional=True)
 
 
+def flag(name: str, value) -> bool:
+    """True or False (a bool, not a truthy array or string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(name, value, "True or False")
+    return bool(value)
+
+
 def number(name: str, value, lowest: float = -math.inf, highest: float = math.inf,
            optional: bool = False, what: str = "") -> float | None:
     """A finite real number in [lowest, highest]."""

@@ -21,6 +21,7 @@ with a spreadsheet's byte-order mark dropped.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -39,6 +40,8 @@ def read_text(path: str | Path, name: str = "scenario", kind: str = "TOML or CSV
     """A user's file as text (or bytes, with ``binary``); problems are
     InputErrors naming ``name``."""
     path = Path(path)
+    if "\x00" in str(path):
+        raise InputError(name, str(path), f"a {kind}'s name without a NUL character")
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -108,6 +111,8 @@ def write_output(path: str | Path, data: str | bytes) -> None:
         stream.flush()
         return
     path = Path(path)
+    if "\x00" in str(path):   # the callers' writing() names the option
+        raise OSError(errno.EINVAL, "a file name without a NUL character")
     try:
         existing = path.stat()   # follows symbolic links
     except FileNotFoundError:

@@ -250,10 +250,8 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     s, left_out = _check_scenario(s)
     baselines = path_baselines(s, prices, names[1])
     n_paths = baselines.shape[0]
-    if reliability * n_paths < 1 - 1e-9:
-        raise InputError(names[0], reliability, f"at least 1/{n_paths} = {1 / n_paths:.4g}: "
-                         "a design must hold one of the paths at least")
-    allowed_failures = math.floor((1.0 - reliability) * n_paths + 1e-9)
+    # a design holds one path at least, however small the share asked
+    allowed_failures = min(math.floor((1.0 - reliability) * n_paths + 1e-9), n_paths - 1)
     data = [build_problem(s, b) for b in baselines]
     session = Session(data[0], "size")
     n_rows, n_cols = session.highs.getNumRow(), session.highs.getNumCol()

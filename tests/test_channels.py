@@ -66,8 +66,8 @@ def _expect_2(args, words):
     (["size", "--price-path", "nan_day.csv"], ["--price-path", "row 2", "a day number"]),
     (["size", "--price-path", "inf_day.csv"], ["row 3", "a day number"]),
     (["size", "--price-path", "minus_inf_day.csv"], ["row 2", "a day number"]),
-    (["size", "--price-path", "nan_price.csv"], ["row 3", "a price > 0"]),
-    (["size", "--price-path", "inf_price.csv"], ["row 3", "a price > 0"]),
+    (["size", "--price-path", "nan_price.csv"], ["row 3", "a price in USD/bbl from 0.01"]),
+    (["size", "--price-path", "inf_price.csv"], ["row 3", "a price in USD/bbl from 0.01"]),
     # sizes that would not fit in one run
     (["size", "--hold-days", "9" * 400], ["hold_days", "36500"]),
     (["size", "--set", "storage.new_steel_tanks.build_days=1e18"], ["build_days"]),

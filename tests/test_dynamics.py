@@ -97,7 +97,7 @@ def test_dated_and_day_paths_interpolate_alike(tmp_path):
     ("day,price_usd_per_bbl\n0,60\n5,\n", "row 3: a day and a price, neither missing"),
     ("date,price_usd_per_bbl\n2008-13-01,60\n2008-12-01,61\n", "an ISO date"),
     ("when,price\n0,60\n", "a header"),
-    ("day,price_usd_per_bbl\n0,60\n5,-1\n", "a price > 0"),
+    ("day,price_usd_per_bbl\n0,60\n5,-1\n", "a price in USD/bbl from 0.01"),
     ("day,price_usd_per_bbl\n0,60\n", "at least two price rows"),
 ])
 def test_bad_paths_are_named(tmp_path, text, words):

@@ -130,7 +130,9 @@ def test_bad_risk_input_exits_2(tmp_path, args, content, words):
     if content is not None:
         (tmp_path / "p.csv").write_text(content)
         args = [*args, "--paths", str(tmp_path / "p.csv")]
-    result = runner.invoke(app, ["risk", *args, "--n-paths", "3", "--days", "10"])
+    else:   # a draw's own options: refused beside a file
+        args = [*args, "--n-paths", "3", "--days", "10"]
+    result = runner.invoke(app, ["risk", *args])
     assert result.exit_code == 2, result.output
     assert words in result.output
 

@@ -260,8 +260,11 @@ def test_quantiles_cover_every_sample_with_their_needs():
     """The closed form of the test above, over every sample: out-of-reach
     samples count with what they need, so the quantiles are those of the
     unconstrained answer, not of the samples that happen to fit."""
+    # the stock booked at cost and no premium: the same capacities, each solve
+    # an LP of the horizon alone
     args = ["uncertainty", "--samples", "400", "--seed", "7", "--dist",
-            "demand_elasticity=uniform:-0.35:-0.03", "--format", "json"]
+            "demand_elasticity=uniform:-0.35:-0.03", "--format", "json",
+            "--set", "oil_valuation=cost", "--set", "own_price_effect=false"]
     capped = json.loads(runner.invoke(app, args).stdout)
     lifted = json.loads(runner.invoke(app, [*args, "--set", "fill_rate_max_mbd=inf", "--set",
                                             "storage.floating_storage.capacity_max_mb=inf"
