@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, TargetUnreachable
 from .scenario import Scenario, elasticity_presets, unknown_name, with_overrides
 from .schema import PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME
 from .sweep import PointResult, run_points
@@ -195,7 +195,7 @@ def make_point_scenario(base: Scenario) -> PointScenario:
 def result_rows(points: list[dict], results: list[PointResult]) -> list[dict]:
     """Rows for CSV: the point's values by name, every output, status and message."""
     rows = []
-    for point, result in zip(points, results):
+    for point, result in zip(points, results, strict=True):
         rows.append({**point, **result.outputs, "status": result.status,
                      "message": result.message})
     return rows
@@ -329,6 +329,19 @@ def quantiles(rows: list[dict], probabilities=(0.05, 0.5, 0.95)) -> dict[str, di
         out[name] = {f"p{round(p * 100)}": (float(np.quantile(values, p)) if values.size else math.nan)
                      for p in probabilities}
     return out
+
+
+def centre_outputs(base: Scenario, price_path=None) -> dict:
+    """The base scenario's answer by output name, the centre of a tornado; {}
+    when it is out of reach."""
+    from .pricepath import baseline_of
+    from .results import outputs
+    from .solve import size
+    try:
+        return outputs(size(base, baseline_of(price_path, base), diagnose=False,
+                            check_calibration=False))
+    except TargetUnreachable:
+        return {}
 
 
 # -- a design that holds with a given confidence -----------------------------------------

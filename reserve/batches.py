@@ -28,7 +28,7 @@ from functools import partial
 from pathlib import Path
 
 from .errors import InputError, ReserveError, TargetUnreachable
-from .results import OUTPUTS
+from .schema import OUTPUTS
 from .files import read_text
 from .sheets import read_xlsx_rows
 from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
@@ -243,7 +243,7 @@ def run_batch(path: str | Path, workers: int = 1, on_result=None):
                if any(c in r.outputs for r in results) and c not in header]
     columns = header + present + ["status", "message"]
     out = []
-    for cells, result in zip(rows, results):
+    for cells, result in zip(rows, results, strict=True):
         # the input columns stay as the user wrote them, outputs after them
         values = {**result.outputs, **dict(zip(header, cells or [""] * len(header))),
                   "status": result.status, "message": result.message}

@@ -1,7 +1,7 @@
 """Why a target (or band) is out of reach, and what is reachable, found by solving.
 
 The reachable impact (floor, ceiling) is the largest the scenario's limits
-hold (:func:`reserve.solve.max_impact`, :func:`reserve.solve.best_band`).
+hold (:func:`reserve.reach.max_impact`, :func:`reserve.reach.best_band`).
 Then every limit is lifted in turn: those whose lifting moves the reach are
 *binding*. When one of them, lifted alone, reaches the target, the answer
 names it and what the target needs of it (``fill capacity 0.50 mb/d can hold
@@ -30,7 +30,7 @@ from .problem import build_problem
 from .scenario import Scenario, StorageOption
 from .schema import MAX_DAYS
 from .session import SessionCache, Solution
-from .solve import best_band, max_impact
+from .reach import best_band, max_impact
 
 #: A lift may build a model of at most this many periods, or this many times
 #: the scenario's own, whichever is larger; beyond, it is skipped and said so.

@@ -38,16 +38,7 @@ import math
 import numpy as np
 
 from .problem import DAYS_PER_YEAR
-
-#: Output names of the ledger, in report order, with units and labels.
-LEDGER_OUTPUTS: tuple[tuple[str, str, str], ...] = (
-    ("export_gain_musd", "musd", "Gain on the owner's net exports"),
-    ("liquidation_export_gain_musd", "musd", "  of which while the stock is sold"),
-    ("gdp_gain_musd", "musd", "Gain in the owner's GDP"),
-    ("liquidation_gdp_gain_musd", "musd", "  of which while the stock is sold"),
-    ("net_benefit_musd", "musd", "Net benefit to the owner"),
-    ("breakeven_net_exports_mbd", "mb/d", "Net exports at which it breaks even"),
-)
+from .schema import LEDGER_OUTPUTS  # noqa: F401 - the ledger's output names, as before
 
 
 def has_ledger(s) -> bool:

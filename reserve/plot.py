@@ -254,15 +254,16 @@ def _mark_default(ax, base, names: list[str]) -> None:
         ax.legend(fontsize=8, loc="lower left")
 
 
-def plot_tornado(rows: list[dict], base, path: str | Path, grid: bool = False,
-                 price_path=None) -> None:
+def plot_tornado(rows: list[dict], centre: dict, path: str | Path) -> None:
     """Tornado: each input's low and high value, the swing of capacity and of cost,
-    largest swing first; the default answer is the centre line."""
-    figure_to(tornado_figure(rows, base, price_path), path)
+    largest swing first; the default answer (``centre``, its outputs by name,
+    {} when out of reach) is the centre line."""
+    figure_to(tornado_figure(rows, centre), path)
 
 
-def tornado_figure(rows: list[dict], base, price_path=None):
-    """The tornado chart as a matplotlib figure (see plot_tornado).
+def tornado_figure(rows: list[dict], centre_values: dict):
+    """The tornado chart as a matplotlib figure (see plot_tornado): drawn from
+    the answers it is given, never solving.
 
     A side out of reach within the scenario's limits is drawn hatched at what
     it needs with the caps lifted, so an input that pushes the answer past the
@@ -277,7 +278,7 @@ def tornado_figure(rows: list[dict], base, price_path=None):
     for ax, output, label in ((axes[0], "storage_capacity_mb", "storage capacity [mb]"),
                               (axes[1], "total_cost_musd",
                                "total cost, present value [million USD]")):
-        centre = _centre(base, output, price_path)
+        centre = float(centre_values.get(output, np.nan))
         bars = []
         for name, sides in by_name.items():
             low, high = sides.get("low", {}), sides.get("high", {})
@@ -306,17 +307,6 @@ def tornado_figure(rows: list[dict], base, price_path=None):
     axes[1].set_title("total cost", fontsize=10)
     fig.tight_layout()
     return fig
-
-
-def _centre(base, output: str, price_path=None) -> float:
-    from .pricepath import baseline_of
-    from .results import outputs as answer_outputs
-    from .solve import size
-    try:
-        return answer_outputs(size(base, baseline_of(price_path, base), diagnose=False,
-                                   check_calibration=False))[output]
-    except Exception:  # noqa: BLE001 - an unreachable default just has no centre line
-        return np.nan
 
 
 def plot_histograms(rows: list[dict], path: str | Path) -> None:

@@ -53,7 +53,7 @@ import numpy as np
 from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import build_problem
 from .scenario import Scenario
-from .session import Session, _solve_interruptibly, new_highs, solution_from_values
+from .session import Session, new_highs, solution_from_values, solve_interruptibly
 from .sizeform import highs_lp, lp_entries
 
 #: Variable groups of the design: one value for every path.
@@ -135,12 +135,10 @@ class ReliableDesign:
     def schedule_rows(self) -> tuple[list[dict], list[str]]:
         """Every path's schedule, one row a path-period: ``path``, ``held``, then
         the columns of `reserve size --schedule`."""
-        from types import SimpleNamespace
-
-        from .results import schedule
+        from .results import schedule_of
         rows, columns = [], None
-        for p, (d, sol) in enumerate(zip(self.data, self.solutions)):
-            table = schedule(SimpleNamespace(data=d, solution=sol))
+        for p, (d, sol) in enumerate(zip(self.data, self.solutions, strict=True)):
+            table = schedule_of(d, sol)
             columns = columns or ["path", "held", *table]
             for values in zip(*table.values()):
                 rows.append({"path": p + 1, "held": int(self.held[p]),
@@ -289,7 +287,7 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     start = time.perf_counter()
     if progress is not None:
         progress(0, 1, "solving")
-    _solve_interruptibly(highs)
+    solve_interruptibly(highs)
     seconds = time.perf_counter() - start
     status = highs.getModelStatus()
     binaries = n_paths if allowed_failures > 0 else 0

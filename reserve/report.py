@@ -15,9 +15,10 @@ import re
 import shlex
 from pathlib import Path
 
-from .results import OUTPUTS, notes, outputs, sentence
 from .files import read_text
+from .results import notes, outputs, sentence
 from .scenario import DEFAULT_SCENARIO, Scenario, packaged_file, shipped_name
+from .schema import OUTPUTS
 from .schema import PARAMETERS, STORAGE_FIELDS
 from .solve import Answer
 
@@ -151,7 +152,7 @@ def question(answer: Answer) -> str:
 
 
 def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path | None,
-                 overrides: dict, command: list[str], price_path=None) -> str:
+                 overrides: dict, command: list[str]) -> str:
     """The whole HTML document as a string."""
     from .plot import answer_figure, svg_text, tornado_figure
     values = outputs(answer)
@@ -167,7 +168,7 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
         f"<td class=src>{html.escape(r['source'])}</td></tr>"
         for r in assumptions(answer.scenario, scenario_path, overrides))
     schedule_svg = svg_text(answer_figure(answer))
-    tornado_svg = (svg_text(tornado_figure(tornado_rows, answer.scenario, price_path))
+    tornado_svg = (svg_text(tornado_figure(tornado_rows, values))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
     reproduce = " ".join(shlex.quote(c) for c in command)
     from . import __version__

@@ -10,46 +10,17 @@ from __future__ import annotations
 
 import json
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ledger import LEDGER_OUTPUTS, ledger, ledger_words
-from .solve import Answer
+from .ledger import ledger, ledger_words
+from .schema import LEDGER_OUTPUTS, OUTPUTS  # noqa: F401 - results.OUTPUTS, as before
+from .sheets import inert, number_text  # noqa: F401 - the cells' format, as before
 from .valuation import full_capital_musd, oil_words, sale_value_musd, valuation_notes
 
-#: Output names in report order, each with its unit and a label for the table.
-OUTPUTS: tuple[tuple[str, str, str], ...] = (
-    ("target_impact_usd_per_bbl", "USD/bbl", "Target price impact"),
-    ("max_impact_usd_per_bbl", "USD/bbl", "Largest impact held"),
-    ("hold_days", "d", "Window length"),
-    ("storage_capacity_mb", "mb", "Storage capacity, total"),
-    ("fill_capacity_mbd", "mb/d", "Fill capacity"),
-    ("release_capacity_mbd", "mb/d", "Release capacity"),
-    ("peak_fill_mbd", "mb/d", "Fastest fill in the schedule"),
-    ("peak_release_mbd", "mb/d", "Fastest release in the schedule"),
-    ("oil_absorbed_mb", "mb", "Oil absorbed"),
-    ("oil_released_mb", "mb", "Oil released"),
-    ("max_inventory_mb", "mb", "Largest stock held"),
-    ("end_inventory_mb", "mb", "Inventory at the end"),
-    ("min_window_impact_usd_per_bbl", "USD/bbl", "Weakest impact in the window"),
-    ("min_price_usd_per_bbl", "USD/bbl", "Lowest supported price"),
-    ("max_price_usd_per_bbl", "USD/bbl", "Highest supported price"),
-    ("floor_usd_per_bbl", "USD/bbl", "Price floor"),
-    ("ceiling_usd_per_bbl", "USD/bbl", "Price ceiling"),
-    ("capital_cost_musd", "musd", "Capital cost"),
-    ("capital_cost_full_musd", "musd", "  the same capital written off whole"),
-    ("operating_cost_musd", "musd", "Operating cost (O&M, leases, fees)"),
-    ("oil_cost_musd", "musd", "Oil cost (bought less sold, or carried)"),
-    ("total_cost_musd", "musd", "Total cost, present value"),
-    ("closing_stock_mb", "mb", "Stock at the end beyond the opening one"),
-    ("liquidation_days", "d", "Days over which it is sold after"),
-    ("sale_value_musd", "musd", "What selling it fetches, present value"),
-    ("marginal_cost_musd_per_usd", "musd per USD/bbl", "Cost of 1 USD/bbl more"),
-    *LEDGER_OUTPUTS,
-    ("days_of_world_demand", "d", "Storage capacity, in days of world demand"),
-    ("max_inventory_days_of_world_demand", "d", "Largest stock, in days of world demand"),
-    ("termination", "", "Solver result"),
-)
+if TYPE_CHECKING:   # annotations only: solve imports this module, not the reverse
+    from .solve import Answer
 
 SCHEDULE_COLUMNS = ("day", "fill_mbd", "release_mbd", "net_absorption_mbd", "inventory_mb",
                     "baseline_price_usd_per_bbl", "price_impact_usd_per_bbl",
@@ -59,7 +30,11 @@ SCHEDULE_COLUMNS = ("day", "fill_mbd", "release_mbd", "net_absorption_mbd", "inv
 def schedule(answer: Answer) -> dict[str, np.ndarray]:
     """The schedule, one value per period, by the column names of SCHEDULE_COLUMNS,
     then ``capacity_<option>_mb`` (capacity under contract) per leased option."""
-    d, sol = answer.data, answer.solution
+    return schedule_of(answer.data, answer.solution)
+
+
+def schedule_of(d, sol) -> dict[str, np.ndarray]:
+    """:func:`schedule` of a solution of the problem ``d`` (one path of many)."""
     h = d.n_horizon   # the horizon's periods (the sale after it is reported apart)
     net = sol.fill_mbd - sol.release_mbd
     impact = sol.impact_usd_per_bbl
@@ -276,51 +251,6 @@ def notes(answer: Answer) -> list[str]:
             "horizon's end; a deeper release sells more oil sooner and earns more than its "
             "extra costs.")
     return out
-
-
-# -- formats ---------------------------------------------------------------------
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(text: str) -> str:
-    if not text.startswith(_FORMULA_STARTS):
-        return text
-    try:
-        float(text[:-1] if text.endswith("%") else text)
-        return text
-    except ValueError:
-        return "'" + text
-
-
-def number_text(value: object) -> str:
-    """A cell for CSV: plain decimal point, no thousands separator; '' for NaN.
-
-    Text that a spreadsheet would run as a formula (it starts with ``=``,
-    ``+``, ``-``, ``@``, a tab or a carriage return and is not a number such
-    as ``-5`` or ``-5%``) gets a leading apostrophe, the spreadsheets' own
-    mark for "text", so a sheet echoed back never runs a cell it was given
-    (OWASP, "CSV Injection").
-    """
-    if value is None:   # a parameter not set (e.g. no long-run elasticity): an empty cell
-        return ""
-    if isinstance(value, str):
-        return inert(value)
-    if isinstance(value, (bool, np.bool_)):
-        return str(int(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    x = float(value)
-    if math.isnan(x):
-        return ""
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if abs(x) < 1e-9:
-        return "0"
-    text = f"{x:.10g}"
-    if "e" in text:  # spreadsheets read this too, but plain digits are plainer
-        text = f"{x:.12f}".rstrip("0").rstrip(".")
-    return text
 
 
 def to_csv(rows: list[dict[str, object]], columns: list[str] | None = None,

@@ -409,3 +409,50 @@ STORAGE_FIELD_BY_NAME: dict[str, Parameter] = {p.name: p for p in STORAGE_FIELDS
 def defaults() -> dict[str, object]:
     """The schema's default value of every flat parameter."""
     return {p.name: p.default for p in PARAMETERS}
+
+
+# -- outputs -------------------------------------------------------------------------
+
+#: Output names of the ledger, in report order, with units and labels.
+LEDGER_OUTPUTS: tuple[tuple[str, str, str], ...] = (
+    ("export_gain_musd", "musd", "Gain on the owner's net exports"),
+    ("liquidation_export_gain_musd", "musd", "  of which while the stock is sold"),
+    ("gdp_gain_musd", "musd", "Gain in the owner's GDP"),
+    ("liquidation_gdp_gain_musd", "musd", "  of which while the stock is sold"),
+    ("net_benefit_musd", "musd", "Net benefit to the owner"),
+    ("breakeven_net_exports_mbd", "mb/d", "Net exports at which it breaks even"),
+)
+
+#: Output names in report order, each with its unit and a label for the table.
+OUTPUTS: tuple[tuple[str, str, str], ...] = (
+    ("target_impact_usd_per_bbl", "USD/bbl", "Target price impact"),
+    ("max_impact_usd_per_bbl", "USD/bbl", "Largest impact held"),
+    ("hold_days", "d", "Window length"),
+    ("storage_capacity_mb", "mb", "Storage capacity, total"),
+    ("fill_capacity_mbd", "mb/d", "Fill capacity"),
+    ("release_capacity_mbd", "mb/d", "Release capacity"),
+    ("peak_fill_mbd", "mb/d", "Fastest fill in the schedule"),
+    ("peak_release_mbd", "mb/d", "Fastest release in the schedule"),
+    ("oil_absorbed_mb", "mb", "Oil absorbed"),
+    ("oil_released_mb", "mb", "Oil released"),
+    ("max_inventory_mb", "mb", "Largest stock held"),
+    ("end_inventory_mb", "mb", "Inventory at the end"),
+    ("min_window_impact_usd_per_bbl", "USD/bbl", "Weakest impact in the window"),
+    ("min_price_usd_per_bbl", "USD/bbl", "Lowest supported price"),
+    ("max_price_usd_per_bbl", "USD/bbl", "Highest supported price"),
+    ("floor_usd_per_bbl", "USD/bbl", "Price floor"),
+    ("ceiling_usd_per_bbl", "USD/bbl", "Price ceiling"),
+    ("capital_cost_musd", "musd", "Capital cost"),
+    ("capital_cost_full_musd", "musd", "  the same capital written off whole"),
+    ("operating_cost_musd", "musd", "Operating cost (O&M, leases, fees)"),
+    ("oil_cost_musd", "musd", "Oil cost (bought less sold, or carried)"),
+    ("total_cost_musd", "musd", "Total cost, present value"),
+    ("closing_stock_mb", "mb", "Stock at the end beyond the opening one"),
+    ("liquidation_days", "d", "Days over which it is sold after"),
+    ("sale_value_musd", "musd", "What selling it fetches, present value"),
+    ("marginal_cost_musd_per_usd", "musd per USD/bbl", "Cost of 1 USD/bbl more"),
+    *LEDGER_OUTPUTS,
+    ("days_of_world_demand", "d", "Storage capacity, in days of world demand"),
+    ("max_inventory_days_of_world_demand", "d", "Largest stock, in days of world demand"),
+    ("termination", "", "Solver result"),
+)

@@ -405,7 +405,7 @@ class Session:
     def _run_once(self):
         start = time.perf_counter()
         before = self.highs.getRunTime()
-        _solve_interruptibly(self.highs)
+        solve_interruptibly(self.highs)
         self.timings.highs_s += self.highs.getRunTime() - before
         self.timings.solve_call_s += time.perf_counter() - start
         self.timings.solves += 1
@@ -464,7 +464,7 @@ def total_cost_musd(data: ProblemData, values: dict[str, np.ndarray]) -> float:
 
 
 
-def _solve_interruptibly(highs: highspy.Highs) -> None:
+def solve_interruptibly(highs: highspy.Highs) -> None:
     """Run HiGHS in its own thread and wait for it in ours, so that Ctrl-C (or
     SIGTERM, which the command line raises as an interrupt) reaches Python at
     once: HiGHS is asked to stop at its next check and the interrupt goes on."""

@@ -23,6 +23,8 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
+
 from .errors import InputError
 
 DIALECTS = ("comma", "semicolon")
@@ -60,10 +62,9 @@ def table_file(rows: list[dict], columns: list[str], path: str | Path, option: s
 
 
 def csv_text(rows: list[dict], columns: list[str], dialect: str = "comma") -> str:
-    """CSV in a dialect (module docstring); cells as :func:`reserve.results.number_text`."""
+    """CSV in a dialect (module docstring); cells as :func:`number_text`."""
     import csv
 
-    from .results import inert, number_text
     semicolon = check_dialect(dialect) == "semicolon"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if semicolon else ",")
@@ -78,8 +79,7 @@ def csv_text(rows: list[dict], columns: list[str], dialect: str = "comma") -> st
 
 def unit_of(column: str) -> tuple[str, str]:
     """(unit, meaning) of a column: a named output, parameter or schedule column."""
-    from .results import OUTPUTS
-    from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
+    from .schema import OUTPUTS, PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
     for name, unit, label in OUTPUTS:
         if name == column:
             return unit, label
@@ -100,7 +100,6 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .results import inert
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
@@ -203,7 +202,6 @@ def read_xlsx_rows(data: bytes, path: str | Path, what: str) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    from .results import number_text
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -240,3 +238,48 @@ def _check_cell(value, written, where: str, what: str) -> None:
                          "the value)")
     if isinstance(value, str) and value.strip() in _CELL_ERRORS:
         raise InputError(what, value, f"{where}: an error value, not a number or a name")
+
+
+# -- cells ---------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    if not text.startswith(_FORMULA_STARTS):
+        return text
+    try:
+        float(text[:-1] if text.endswith("%") else text)
+        return text
+    except ValueError:
+        return "'" + text
+
+
+def number_text(value: object) -> str:
+    """A cell for CSV: plain decimal point, no thousands separator; '' for NaN.
+
+    Text that a spreadsheet would run as a formula (it starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return and is not a number such
+    as ``-5`` or ``-5%``) gets a leading apostrophe, the spreadsheets' own
+    mark for "text", so a sheet echoed back never runs a cell it was given
+    (OWASP, "CSV Injection").
+    """
+    if value is None:   # a parameter not set (e.g. no long-run elasticity): an empty cell
+        return ""
+    if isinstance(value, str):
+        return inert(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    x = float(value)
+    if math.isnan(x):
+        return ""
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if abs(x) < 1e-9:
+        return "0"
+    text = f"{x:.10g}"
+    if "e" in text:  # spreadsheets read this too, but plain digits are plainer
+        text = f"{x:.12f}".rstrip("0").rstrip(".")
+    return text

@@ -1,10 +1,10 @@
-"""The modes: size, impact, the largest reachable impact and the best reachable band.
+"""The modes: size and impact, and the answer they give.
 
 - :func:`size`: the least-cost reserve that holds the target (or band);
   when none can, :mod:`reserve.diagnosis` says what binds.
 - :func:`impact`: the largest impact a given reserve holds (the inverse).
-- :func:`max_impact` and :func:`best_band`: how far a scenario's limits can
-  go, for impact mode and for the diagnosis.
+- how far a scenario's limits can go (the largest impact, the best band) is
+  :mod:`reserve.reach`'s, below this module and the diagnosis.
 
 Every solve goes through :class:`reserve.session.Session`, so re-solves
 (the marginal cost, bisections) are warm.
@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import ProblemData, build_problem
+from .reach import band_of, max_impact, without_premium
 from .scenario import TARGET, Scenario, StorageOption, check_initial_inventory_fits
 from .schema import check_design_value
 from .session import Session, SessionCache, Solution, Timings
@@ -29,7 +30,6 @@ MARGINAL_STEP_USD_PER_BBL = 0.1
 #: is far from where the linear curve was calibrated: say so.
 FAR_FROM_CALIBRATION = 0.25
 #: Relative precision of the bisections (isoelastic impact, best band).
-BISECTION_TOLERANCE = 1e-8
 
 
 @dataclass
@@ -170,116 +170,6 @@ def marginal_cost(session: Session, solution: Solution) -> float:
     return (moved - solution.total_cost_musd) / step
 
 
-def band_of(data: ProblemData) -> tuple[str, float]:
-    """The band a marginal cost or diagnosis moves: the floor if there is one."""
-    if data.floor_usd_per_bbl is not None:
-        return "floor_usd_per_bbl", data.floor_usd_per_bbl
-    return "ceiling_usd_per_bbl", data.ceiling_usd_per_bbl
-
-
-# -- how far the limits go ----------------------------------------------------------
-
-def _lp(scenario: Scenario) -> Scenario:
-    """The scenario without the own-price premium: reach does not depend on the objective."""
-    return scenario.with_params(own_price_effect=False) if scenario.own_price_effect else scenario
-
-
-def no_cap(scenario: Scenario) -> float:
-    """A cap on impact searches that never binds for a sensible reserve [USD/bbl]."""
-    if scenario.price_model == "isoelastic" and scenario.sign < 0:
-        return 0.99 * scenario.price_usd_per_bbl   # a price cannot be pushed to zero
-    return 10.0 * max(scenario.price_usd_per_bbl, abs(scenario.target_impact_usd_per_bbl))
-
-
-def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
-               cap_usd_per_bbl: float | None = None, time_limit_s: float | None = None,
-               cache: SessionCache | None = None,
-               schedule: bool = True) -> tuple[float, Session | None]:
-    """Largest |impact| [USD/bbl] the scenario's limits can hold over its window.
-
-    The direction is the sign of the scenario's target. Returns the impact
-    (capped at ``cap_usd_per_bbl``) and a session holding the least-cost
-    schedule at that impact (None when the impact is 0, or when
-    ``schedule`` is False: the number alone, one solve fewer).
-
-    Linear model: one LP maximizing the window level z. Isoelastic model:
-    each impact's conditions are net-flow bands, so the largest feasible one
-    is found by bisection, each step a warm re-solve.
-    """
-    cache = cache or SessionCache(time_limit_s)
-    data = build_problem(_lp(scenario), baseline_price_usd_per_bbl)
-    cap = no_cap(scenario) if cap_usd_per_bbl is None else cap_usd_per_bbl
-    if data.level_is_price:
-        session = cache.session(data, "general")
-        level = session.most_impact(cap)
-        if level <= 1e-9:
-            return 0.0, None
-        if not schedule:
-            return level, None
-        # Re-solve at least cost a hair inside the maximum: at the maximum
-        # itself, HiGHS's feasibility tolerance can call the fixed level infeasible.
-        for shrink in (1e-9, 1e-7, 1e-5):
-            if session.least_cost(level * (1 - shrink)):
-                return level, session
-        raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
-    session = cache.session(data)
-    if session.least_cost(cap):
-        return cap, session
-    value = bisect(session.least_cost, 0.0, cap)
-    if value is None or value <= 1e-9:
-        return 0.0, None
-    if not schedule:
-        return value, None
-    session.least_cost(value)
-    return value, session
-
-
-def bisect(feasible, good: float, bad: float) -> float | None:
-    """The boundary between ``good`` (feasible) and ``bad`` (not), to BISECTION_TOLERANCE.
-
-    Returns None when ``good`` is not feasible either.
-    """
-    if not feasible(good):
-        return None
-    while abs(bad - good) > BISECTION_TOLERANCE * max(1.0, abs(good), abs(bad)):
-        mid = 0.5 * (good + bad)
-        if feasible(mid):
-            good = mid
-        else:
-            bad = mid
-    return good
-
-
-def best_band(scenario: Scenario, baseline_price_usd_per_bbl=None,
-              time_limit_s: float | None = None,
-              cache: SessionCache | None = None) -> tuple[float | None, Session | None]:
-    """The highest floor (lowest ceiling) [USD/bbl] the limits can hold, at most
-    (least) the one asked; a session holding its least-cost schedule.
-
-    Found by bisection on the band, each step a warm re-solve (a band's
-    defence bound moves with it, so it is not one LP). None when even the
-    baseline's own extreme cannot be held.
-    """
-    cache = cache or SessionCache(time_limit_s)
-    data = build_problem(_lp(scenario), baseline_price_usd_per_bbl)
-    session = cache.session(data)
-    name, asked = band_of(data)
-    price = data.baseline_price_usd_per_bbl
-
-    def feasible(value: float) -> bool:
-        session.load(replace(data, **{name: value}))
-        return session.least_cost()
-
-    easy = float(price.min() if name == "floor_usd_per_bbl" else price.max())
-    if feasible(asked):
-        return asked, session
-    value = bisect(feasible, easy, asked)
-    if value is None:
-        return None, None
-    feasible(value)
-    return value, session
-
-
 # -- impact mode -------------------------------------------------------------------
 
 def design_storage(scenario: Scenario, capacity_mb: float) -> tuple[StorageOption, ...]:
@@ -408,7 +298,7 @@ def calibration_warnings(answer: Answer, baseline=None,
     s = answer.scenario
     if s.dynamic:
         return [head + "; the isoelastic model has no market memory to compare with"]
-    iso = _lp(s).with_params(price_model="isoelastic")
+    iso = without_premium(s).with_params(price_model="isoelastic")
     try:
         if answer.mode == "size":
             other = size(iso, baseline, time_limit_s, diagnose=False, check_calibration=False)

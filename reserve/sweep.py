@@ -124,7 +124,7 @@ def lifted(scenario: Scenario) -> Scenario:
 
 def needs_of(resolver: Resolver, scenario: Scenario) -> dict:
     """The NEED_COLUMNS of a point out of reach (module docstring of NEED_COLUMNS)."""
-    from .solve import max_impact
+    from .reach import max_impact
     needs: dict = {"beyond_limits": 1, **{c: np.nan for c in NEED_COLUMNS}, "binding_limit": ""}
     baseline = baseline_of(resolver.path, scenario)
     band = scenario.floor_usd_per_bbl is not None or scenario.ceiling_usd_per_bbl is not None

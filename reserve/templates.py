@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import math
 
-from .results import number_text, to_csv
+from .results import to_csv
+from .sheets import number_text
 from .scenario import default_storage
 from .schema import PARAMETERS, STORAGE_FIELDS
 

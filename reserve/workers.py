@@ -202,13 +202,15 @@ def run_on_cluster(make_solver: Callable[[], Callable], items: list, scheduler: 
         futures = client.map(_solve_block, [(make_solver, [items[i] for i in b])
                                       for b in blocks], pure=False)
         try:
-            for block, future in zip(blocks, futures):   # in order: rows keep their order
-                for i, result in zip(block.tolist(), future.result()):
+            # in order: rows keep their order
+            for block, future in zip(blocks, futures, strict=True):
+                for i, result in zip(block.tolist(), future.result(), strict=True):
                     on_result(i, result)
         except KeyboardInterrupt:
-            for block, future in zip(blocks, futures):   # keep the blocks already done
+            # keep the blocks already done
+            for block, future in zip(blocks, futures, strict=True):
                 if future.done() and not future.cancelled() and future.exception() is None:
-                    for i, result in zip(block.tolist(), future.result()):
+                    for i, result in zip(block.tolist(), future.result(), strict=True):
                         on_result(i, result)
             client.cancel(futures)
             raise

@@ -73,7 +73,7 @@ def sensitivity(
             from ..plot import plot_sweep, plot_tornado
             with writing("--plot", plot):
                 if tornado:
-                    plot_tornado(rows, base, plot, price_path=path)
+                    plot_tornado(rows, analysis.centre_outputs(base, path), plot)
                 else:
                     plot_sweep(rows, base, plot, grid=grid)
             err(f"plot written to {plot}")

@@ -209,8 +209,9 @@ def print_table(answer, values: dict) -> None:
     from rich.table import Table
 
     from .. import results
-    units = {name: unit for name, unit, _ in results.OUTPUTS}
-    labels = {name: label for name, _, label in results.OUTPUTS}
+    from ..schema import OUTPUTS
+    units = {name: unit for name, unit, _ in OUTPUTS}
+    labels = {name: label for name, _, label in OUTPUTS}
     table = Table(title=f"reserve {answer.mode}", title_justify="left")
     table.add_column("output")
     table.add_column("value", justify="right")

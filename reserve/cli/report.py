@@ -40,7 +40,7 @@ def report(
         overrides = {**source.overrides(),
                      **{k: v for k, v in question.overrides().items() if v is not None}}
         command = _reproduce(["reserve", "size", *sys.argv[2:]])
-        text = build_report(answer, rows, source.scenario, overrides, command, path)
+        text = build_report(answer, rows, source.scenario, overrides, command)
         with writing("--output", output):
             write_output(output, text)
         err(f"report written to {output}")
