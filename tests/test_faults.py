@@ -244,7 +244,8 @@ def test_ctrl_c_during_a_long_solve_exits_130(tmp_path):
     stderr = _Stderr(process)
     stderr.wait_for(lambda line: line.startswith("progress: started"), "the command starting")
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate()
+    out = process.stdout.read()   # stderr is the reader thread's alone
+    process.wait()
     assert process.returncode == 130, stderr.text()
     assert "interrupted" in stderr.text()
     # HiGHS is stopped, not waited for: no answer comes out (how promptly is
