@@ -1,6 +1,6 @@
 """reserve: size a strategic crude-oil reserve that moves the world price.
 
-The Python API (:mod:`reserve.api`; the README's "Python API" section)::
+The Python API (:mod:`reserve.api`; docs/guide.md, "Python API")::
 
     import reserve
     sc = reserve.load_scenario("us-spr-2022")

@@ -1,4 +1,4 @@
-"""Errors a user can cause, each mapped to its exit code (README, "Exit codes").
+"""Errors a user can cause, each mapped to its exit code (docs/guide.md, "Exit codes").
 
 - :class:`InputError` (exit 2): a bad parameter, file or option. The message
   names the parameter, the value given and what is allowed.

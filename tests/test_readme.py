@@ -1,4 +1,7 @@
-"""The README and the examples' write-ups say what the code prints today.
+"""The README, the guide and the examples' write-ups say what the code prints today.
+
+"README.md" below stands for the user's pages read together: the README,
+docs/guide.md and docs/performance.md (the README's links).
 
 - the default answer's block is the table and sentence `reserve size
   --target-impact 5` prints;
@@ -27,6 +30,15 @@ ROOMY = ["--set", "fill_rate_max_mbd=inf", "--set", "release_rate_max_mbd=inf",
          "--set", "storage.floating_storage.capacity_max_mb=inf"]
 DYNAMIC = ["--set", "demand_elasticity_long_run=-0.3", "--set", "supply_elasticity_long_run=0.15",
            "--set", "adjustment_half_life_days=180"]
+
+
+#: the pages a figure or command of "README.md" may stand in, in reading order
+PAGES = ("README.md", "docs/guide.md", "docs/performance.md")
+
+
+def _read(document: str) -> str:
+    names = PAGES if document == "README.md" else (document,)
+    return "\n".join((ROOT / name).read_text(encoding="utf-8") for name in names)
 
 
 def _flat(text: str) -> str:
@@ -165,7 +177,7 @@ DIAGNOSES = [
 @pytest.mark.parametrize("document, args, figures", FIGURES,
                          ids=[f"{d}:{' '.join(a)[:60]}" for d, a, _ in FIGURES])
 def test_quoted_figures_are_printed_by_the_code(document, args, figures):
-    text = _flat((ROOT / document).read_text(encoding="utf-8"))
+    text = _flat(_read(document))
     for figure in figures(_json(*args)):
         assert _flat(figure) in text, f"{document} should say {figure!r}"
 
@@ -175,7 +187,7 @@ def test_quoted_figures_are_printed_by_the_code(document, args, figures):
 def test_quoted_diagnoses_are_printed_by_the_code(document, args, fragments):
     result = _reserve(*args, check=False)
     assert result.returncode == 3, result.stderr
-    printed, doc = _flat(result.stderr), _flat((ROOT / document).read_text(encoding="utf-8"))
+    printed, doc = _flat(result.stderr), _flat(_read(document))
     for fragment in fragments:
         assert _flat(fragment) in printed, f"reserve no longer prints {fragment!r}"
         assert _flat(fragment) in doc, f"{document} should quote {fragment!r}"
@@ -186,7 +198,7 @@ def test_the_reliability_figures_are_printed_by_the_code(tmp_path):
     paths = tmp_path / "paths.csv"
     _reserve("paths", "--n-paths", "40", "--seed", "2008", "-o", str(paths))
     o = _json("size", "-t", "5", "--reliability", "0.9", "--paths", str(paths))
-    text = _flat((ROOT / "README.md").read_text(encoding="utf-8"))
+    text = _flat(_read("README.md"))
     for figure in [f"prints {o['storage_capacity_mb']:.0f} mb of storage at most",
                    f"{o['fill_capacity_mbd']:.2f} mb/d of fill capacity, for an expected "
                    f"{_bn(o['expected_total_cost_musd'])} (P95 {_bn(o['p95_total_cost_musd'])})",
@@ -205,7 +217,7 @@ def test_the_disruption_share_quoted_is_the_markets():
     s = reserve.load_scenario(None)
     share = Disruptions(2.0).price_share(s.demand_mbd, s.supply_elasticity, s.demand_elasticity)
     assert f"({100 * share:.1f} % for 2 mb/d on the default" in _flat(
-        (ROOT / "README.md").read_text(encoding="utf-8"))
+        _read("README.md"))
 
 
 def test_the_default_block_is_what_reserve_size_prints():
@@ -221,7 +233,7 @@ def _examples() -> list[str]:
     across backslash continuations, comments dropped; the commands of one block
     joined by " ; " (they run in order, in one folder: a later one may read
     what an earlier one wrote)."""
-    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines() + [""]
+    lines = _read("README.md").splitlines() + [""]
     blocks, block, current = [], [], ""
     for line in lines:
         if not line.startswith("    ") and not current:
@@ -291,7 +303,7 @@ def test_the_does_it_pay_tables_are_what_its_script_prints():
 
 def test_the_readme_python_api_section_runs_as_a_doctest():
     import doctest
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = _read("README.md")
     section = text.split("## Python API", 1)[1].split("\n## ", 1)[0]
     code = "\n".join(line[4:] for line in section.splitlines() if line.startswith("    "))
     test = doctest.DocTestParser().get_doctest(code, {}, "README: Python API", "README.md", 0)
@@ -305,3 +317,14 @@ def test_the_tin_council_table_is_what_its_script_prints():
     module, doc = _example("tin-council")
     for line in module.table():
         assert line in doc, f"the write-up should hold {line!r}"
+
+
+def test_the_readme_is_a_front_page_and_its_links_resolve():
+    """About 200 lines at most; every relative link names a file that exists."""
+    import re as _re
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 200
+    for page in ("README.md", "docs/guide.md", "docs/performance.md", "docs/architecture.md"):
+        body = (ROOT / page).read_text(encoding="utf-8")
+        for target in _re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", body):
+            assert (ROOT / page).parent.joinpath(target).resolve().exists(), (page, target)

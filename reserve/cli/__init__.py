@@ -5,7 +5,7 @@ sensitivity and uncertainty; ``tables``: batch and params; ``futures``: paths
 and risk; ``report``), sharing the app, the options and the error handling
 of ``common``.
 
-Exit codes (README, "Exit codes"): 0 answered; 2 bad input or usage; 3 target
+Exit codes (docs/guide.md, "Exit codes"): 0 answered; 2 bad input or usage; 3 target
 out of reach (with a diagnosis); 4 the solver failed or hit its time limit;
 1 anything unexpected; 130 Ctrl-C, 143 SIGTERM. No traceback is shown unless
 ``--debug`` is given.

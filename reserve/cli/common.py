@@ -1,6 +1,6 @@
 """What every command of the command line shares: the app, options, errors to exit codes.
 
-Exit codes (README, "Exit codes"): 0 answered; 2 bad input or usage; 3 target
+Exit codes (docs/guide.md, "Exit codes"): 0 answered; 2 bad input or usage; 3 target
 out of reach (with a diagnosis); 4 the solver failed or hit its time limit;
 1 anything unexpected. No traceback is shown unless ``--debug`` is given.
 """
