@@ -136,10 +136,14 @@ def valuation_notes(answer) -> list[str]:
     if answer.mode == "size" and s.capital_charge == "annuity":
         full = full_capital_musd(answer)
         if full > 2 * max(sol.capital_cost_musd, 1e-9) and full > 1.0:
+            horizon, storage = d.n_horizon * d.step_days, d.n_periods * d.step_days
+            serves = (f"the {horizon:,} days it serves" if storage == horizon else
+                      f"the days it serves (fill and release equipment the {horizon:,} days "
+                      f"of the horizon, storage {storage:,} days, until the stock is sold)")
             out.append(
-                f"Capital is charged as an annuity for the {d.n_periods * d.step_days:,} days it "
-                f"serves ({_bn(sol.capital_cost_musd)}), as if it kept its value after; "
-                f"written off whole it is {_bn(full)} (capital_charge = full).")
+                f"Capital is charged as an annuity, {_bn(sol.capital_cost_musd)}, for {serves}, "
+                f"as if it kept its value after; written off whole it is {_bn(full)} "
+                "(capital_charge = full).")
     if d.has_price_path:
         out.append(
             "The schedule knows the whole price path in advance (perfect foresight): it is "
