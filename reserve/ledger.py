@@ -114,7 +114,8 @@ def _pays_when(answer, breakeven: float) -> str:
                          np.concatenate([sol.impact_usd_per_bbl,
                                          sol.liquidation_impact_usd_per_bbl])))
     world = answer.scenario.demand_mbd
-    if abs(breakeven) > world:   # no owner trades so much
+    # no owner trades so much: on the side where it would have to, it pays no one
+    if (trade > 0 and breakeven > world) or (trade < 0 and breakeven < -world):
         side = "exports" if breakeven > 0 else "imports"
         return (f"it would pay only an owner with net {side} of more than "
                 f"{abs(breakeven):.2f} mb/d, more than the world's demand of {world:g} mb/d: "
