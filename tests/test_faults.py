@@ -102,10 +102,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _default_interrupt() -> None:
+    """In the child: Ctrl-C as a terminal delivers it, whatever the suite's own
+    launcher did (a shell's background job starts with SIGINT ignored, and a
+    process that inherits that ignores the tests' Ctrl-C too)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(args, cwd):
     return subprocess.Popen([EXE, *map(str, args)], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "RESERVE_PROGRESS": "lines"})
+                            env={**os.environ, "RESERVE_PROGRESS": "lines"},
+                            preexec_fn=_default_interrupt)
 
 
 class _Stderr:
