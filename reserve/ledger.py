@@ -39,6 +39,7 @@ import numpy as np
 
 from .problem import DAYS_PER_YEAR
 from .schema import LEDGER_OUTPUTS  # noqa: F401 - the ledger's output names, as before
+from .sheets import bn_text
 
 
 def has_ledger(s) -> bool:
@@ -71,9 +72,6 @@ def ledger(answer) -> dict[str, float]:
             "breakeven_net_exports_mbd": breakeven}
 
 
-def _bn(musd: float) -> str:
-    return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
-
 
 def ledger_words(answer, values: dict[str, float]) -> str:
     """The ledger in a sentence: what the owner gains, and when it pays."""
@@ -87,19 +85,19 @@ def ledger_words(answer, values: dict[str, float]) -> str:
         trade = (f"net exports of {exports:g} mb/d" if exports > 0
                  else f"net imports of {-exports:g} mb/d")
         good = "earns" if exports > 0 else "saves"
-        text = f"{good if during >= 0 else 'costs'} {owner} {_bn(abs(during))} on its {trade}"
+        text = f"{good if during >= 0 else 'costs'} {owner} {bn_text(abs(during))} on its {trade}"
         if abs(after) >= 0.005:
             sold = "sold" if answer.solution.liquidation_mbd.sum() < 0 else "bought back"
             back = "gives back" if (after < 0) == (during >= 0) else "gains"
-            text += (f" while it moves the price, and {back} {_bn(abs(after))} while the "
-                     f"stock is {sold} after ({_bn(gain)} in all)")
+            text += (f" while it moves the price, and {back} {bn_text(abs(after))} while the "
+                     f"stock is {sold} after ({bn_text(gain)} in all)")
         parts.append(text)
     gdp = values["gdp_gain_musd"]
     if gdp != 0:
-        parts.append(f"{'adds' if gdp >= 0 else 'takes'} {_bn(abs(gdp))} "
+        parts.append(f"{'adds' if gdp >= 0 else 'takes'} {bn_text(abs(gdp))} "
                      f"{'to' if gdp >= 0 else 'from'} its GDP")
     net = values["net_benefit_musd"]
-    verdict = f"a net {'benefit' if net >= 0 else 'loss'} of {_bn(abs(net))}"
+    verdict = f"a net {'benefit' if net >= 0 else 'loss'} of {bn_text(abs(net))}"
     text = " and ".join(parts) + (", " if parts else "") + verdict
     breakeven = values["breakeven_net_exports_mbd"]
     if math.isfinite(breakeven):

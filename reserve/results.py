@@ -16,7 +16,7 @@ import numpy as np
 
 from .ledger import ledger, ledger_words
 from .schema import LEDGER_OUTPUTS, OUTPUTS  # noqa: F401 - results.OUTPUTS, as before
-from .sheets import inert, number_text  # noqa: F401 - the cells' format, as before
+from .sheets import bn_text, inert, number_text  # noqa: F401 - the cells' format, as before
 from .valuation import full_capital_musd, oil_words, sale_value_musd, valuation_notes
 
 if TYPE_CHECKING:   # annotations only: solve imports this module, not the reverse
@@ -112,10 +112,6 @@ def outputs(answer: Answer) -> dict[str, object]:
     return out
 
 
-def _bn(musd: float) -> str:
-    """Money in words: '$1.09 bn', '-$0.06 bn'."""
-    return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
-
 
 def _rate(value: float) -> str:
     return "no limit" if math.isinf(value) else f"{value:.2f}"
@@ -173,9 +169,9 @@ def _what_it_takes(answer: Answer) -> str:
                  if s.initial_inventory_mb > 0 else "")
         flow = f"release {window_rate:.2f} mb/d, {window_volume:,.0f} mb in all{stock}"
     gain = " (a gain)" if out["total_cost_musd"] < 0 else ""
-    cost = (f"at a present cost of {_bn(out['total_cost_musd'])}{gain} "
-            f"({_bn(out['capital_cost_musd'])} capital, {_bn(out['operating_cost_musd'])} "
-            f"storage and fees, {_bn(out['oil_cost_musd'])} {oil_words(answer)})")
+    cost = (f"at a present cost of {bn_text(out['total_cost_musd'])}{gain} "
+            f"({bn_text(out['capital_cost_musd'])} capital, {bn_text(out['operating_cost_musd'])} "
+            f"storage and fees, {bn_text(out['oil_cost_musd'])} {oil_words(answer)})")
     if s.objective == "net-benefit":
         return _best_for_owner(answer, out)
     if answer.mode == "size" and not d.has_target:
@@ -218,7 +214,7 @@ def _best_for_owner(answer: Answer, out: dict) -> str:
         flows.append(f"releases up to {out['peak_release_mbd']:.2f} mb/d")
     storage = (f" into {storage_words(answer)}" if answer.mode == "size" else "")
     return (f"{which} {owner} {' and '.join(flows)}{storage}, moving crude by up to "
-            f"{biggest:+.2f} USD/bbl: it costs {_bn(out['total_cost_musd'])} and "
+            f"{biggest:+.2f} USD/bbl: it costs {bn_text(out['total_cost_musd'])} and "
             f"{ledger_words(answer, ledger(answer))}.")
 
 

@@ -255,6 +255,11 @@ def inert(text: str) -> str:
         return "'" + text
 
 
+def bn_text(musd: float) -> str:
+    """Money in words from musd: '$1.09 bn', '-$0.06 bn'."""
+    return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
+
+
 def number_text(value: object) -> str:
     """A cell for CSV: plain decimal point, no thousands separator; '' for NaN.
 

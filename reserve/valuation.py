@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .sheets import bn_text
+
 
 def full_capital_musd(answer) -> float:
     """The capital of an answer charged whole [musd]: every new barrel of owned
@@ -68,9 +70,6 @@ def sale_value_musd(answer) -> float:
     paid = float(np.dot(d.step_days * d.discount[h:] * d.baseline_price_usd_per_bbl[h:], q))
     return -(paid + d.pace_premium_musd_per_mbd2 * float(q[0]) ** 2)
 
-
-def _bn(musd: float) -> str:
-    return f"{'-' if musd < 0 else ''}${abs(musd) / 1000.0:.2f} bn"
 
 
 def oil_words(answer) -> str:
@@ -108,7 +107,7 @@ def valuation_notes(answer) -> list[str]:
             f"are {verb} over the {days} days after the horizon at {pace:.2f} mb/d, which "
             f"{which} crude by up to ${abs(worst):.2f}/bbl meanwhile: "
             f"{'they fetch' if closing > 0 else 'buying them costs'} "
-            f"{_bn(abs(sale_value_musd(answer)))} in present value"
+            f"{bn_text(abs(sale_value_musd(answer)))} in present value"
             f"{', their storage is paid until they leave' if closing > 0 else ''}, and the "
             f"owner's ledger counts what that {'sale' if closing > 0 else 'purchase'} does to "
             "its trade (oil_valuation = sale; liquidation_days sets the pace).")
@@ -123,10 +122,13 @@ def valuation_notes(answer) -> list[str]:
             f"{'selling would lower the price as buying raised it' if closing > 0 else 'buying back would raise the price as releasing lowered it'}"
             ", which oil_valuation = sale (the default) counts.")
     if s.oil_valuation == "baseline" or not s.own_price_effect:
+        sale = (" The closing stock's sale after the horizon still pays the price it moves."
+                if s.oil_valuation == "sale" else "")
         out.append(
-            "The premium is left out: the reserve buys and sells at the baseline price, "
-            "not at the price its own trades move (own_price_effect = false or oil_valuation "
-            "= baseline); with it, buying costs more and selling fetches less.")
+            "The premium is left out: over the horizon the reserve buys and sells at the "
+            "baseline price, not at the price its own trades move (own_price_effect = false "
+            "or oil_valuation = baseline); with it, buying costs more and selling fetches "
+            f"less.{sale}")
     elif s.price_model != "linear" or s.dynamic:
         out.append(
             "The premium the reserve pays on its own trades is priced on the market's "
@@ -141,8 +143,8 @@ def valuation_notes(answer) -> list[str]:
                       f"the days it serves (fill and release equipment the {horizon:,} days "
                       f"of the horizon, storage {storage:,} days, until the stock is sold)")
             out.append(
-                f"Capital is charged as an annuity, {_bn(sol.capital_cost_musd)}, for {serves}, "
-                f"as if it kept its value after; written off whole it is {_bn(full)} "
+                f"Capital is charged as an annuity, {bn_text(sol.capital_cost_musd)}, for {serves}, "
+                f"as if it kept its value after; written off whole it is {bn_text(full)} "
                 "(capital_charge = full).")
     if d.has_price_path:
         out.append(
