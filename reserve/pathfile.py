@@ -28,38 +28,15 @@ the value.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from pathlib import Path
 
 import numpy as np
 
 from .errors import InputError
 from .files import read_text
+from .pricepath import days_from_first, time_cell
 from .scenario import read_csv_rows
 from .schema import check_price
-
-
-
-def _time(text: str, dated: bool, where: str, option: str):
-    if dated:
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise InputError(option, text, f"{where}: an ISO date such as 2008-10-22") from None
-    try:
-        day = float(text)
-    except ValueError:
-        day = math.nan
-    if not math.isfinite(day):
-        raise InputError(option, text, f"{where}: a day number")
-    return day
-
-
-def _days(times: list, dated: bool) -> np.ndarray:
-    if dated:
-        return np.array([(t - times[0]).days for t in times], dtype=float)
-    return np.array(times, dtype=float) - times[0]
 
 
 def _daily(days: np.ndarray, prices: np.ndarray) -> np.ndarray:
@@ -88,10 +65,10 @@ def read_paths(path, option: str = "--paths") -> np.ndarray:
         where = f"{path.name} row {number}"
         if len(row) != width:
             raise InputError(option, f"{len(row)} cells", f"{where}: {width} cells, as the header")
-        times.append(_time(row[0], dated, where, option))
+        times.append(time_cell(row[0], dated, where, option))
         values.append([check_price(c, where, option) for c in row[1:]])
     _check_order(times, path, option, header[0], first_row=2)
-    return _daily(_days(times, dated), np.array(values).T)
+    return _daily(days_from_first(times, dated), np.array(values).T)
 
 
 def _check_order(times: list, path: Path, option: str, what: str, first_row: int) -> None:
@@ -126,7 +103,7 @@ def _read_long(path: Path, rows: list, header: list, option: str) -> np.ndarray:
             raise InputError(option, f"{len(row)} cells",
                              f"{where}: {len(header)} cells, as the header")
         by_path.setdefault(row[i_path], []).append(
-            (_time(row[i_time], dated, where, option), check_price(row[i_price], where, option),
+            (time_cell(row[i_time], dated, where, option), check_price(row[i_price], where, option),
              number))
     first = None
     prices = []
@@ -146,4 +123,4 @@ def _read_long(path: Path, rows: list, header: list, option: str) -> np.ndarray:
         prices.append([p[1] for p in points])
     if len(first) < 2:
         raise InputError(option, str(path), f"two or more {time_name}s a path")
-    return _daily(_days(first, dated), np.array(prices))
+    return _daily(days_from_first(first, dated), np.array(prices))

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
-from .schema import check_price
 from .files import read_text
 from .scenario import read_csv_rows
+from .schema import check_price
 
 OPTION = "--price-path"
 
@@ -68,6 +68,30 @@ def _where(path: Path, row: int) -> str:
     return f"{path.name} row {row}"
 
 
+def time_cell(text: str, dated: bool, where: str, option: str):
+    """A row's date (an ISO date, with ``dated``) or day number; ``where``
+    names the file and row for the message."""
+    if dated:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise InputError(option, text, f"{where}: an ISO date such as 2008-10-22") from None
+    try:
+        day = float(text)
+    except ValueError:
+        day = math.nan
+    if not math.isfinite(day):
+        raise InputError(option, text, f"{where}: a day number")
+    return day
+
+
+def days_from_first(times: list, dated: bool) -> np.ndarray:
+    """Days after the first row's date or day [d]."""
+    if dated:
+        return np.array([(t - times[0]).days for t in times], dtype=float)
+    return np.array(times, dtype=float) - times[0]
+
+
 def read_price_path(path: str | Path) -> PricePath:
     """Read and check a price path; every problem is an InputError naming the row."""
     path = Path(path)
@@ -84,20 +108,7 @@ def read_price_path(path: str | Path) -> PricePath:
         if len(row) < 2 or row[0] == "" or row[1] == "":
             raise InputError(OPTION, ",".join(row), f"{_where(path, number)}: a "
                              f"{header[0]} and a price, neither missing")
-        if dated:
-            try:
-                times.append(dt.date.fromisoformat(row[0]))
-            except ValueError:
-                raise InputError(OPTION, row[0], f"{_where(path, number)}: an ISO date "
-                                 "such as 2008-10-22") from None
-        else:
-            try:
-                day = float(row[0])
-            except ValueError:
-                day = math.nan
-            if not math.isfinite(day):
-                raise InputError(OPTION, row[0], f"{_where(path, number)}: a day number") from None
-            times.append(day)
+        times.append(time_cell(row[0], dated, _where(path, number), OPTION))
         prices.append(check_price(row[1], _where(path, number), OPTION))
     if len(prices) < 2:
         raise InputError(OPTION, str(path), "at least two price rows")
@@ -108,9 +119,5 @@ def read_price_path(path: str | Path) -> PricePath:
         if times[i] < times[i - 1]:
             raise InputError(OPTION, str(times[i]), f"{_where(path, i + 2)}: rows in "
                              f"increasing {header[0]} order (after {times[i - 1]})")
-    if dated:
-        start = times[0]
-        day = np.array([(t - start).days for t in times], dtype=float)
-        return PricePath(day, np.array(prices), start)
-    day = np.array(times) - times[0]
-    return PricePath(day, np.array(prices))
+    return PricePath(days_from_first(times, dated), np.array(prices),
+                     times[0] if dated else None)
