@@ -30,7 +30,7 @@ from .problem import build_problem
 from .scenario import Scenario, StorageOption
 from .schema import MAX_DAYS
 from .session import SessionCache, Solution
-from .reach import best_band, max_impact
+from .reach import best_band, max_impact, reach_only
 
 #: A lift may build a model of at most this many periods, or this many times
 #: the scenario's own, whichever is larger; beyond, it is skipped and said so.
@@ -229,7 +229,7 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
     solves the scenario with the oil at market prices, no premium and no sale
     after the horizon: the same limits, an LP of the horizon alone.
     """
-    s = _reach_only(s)
+    s = reach_only(s)
     started = time.monotonic()
     cache = SessionCache(time_limit_s)
     goal = _goal(s, baseline, cache)
@@ -266,13 +266,6 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
         s.target_impact_usd_per_bbl, goal.signed(reach), found.binding,
         goal.signed(best.value if best else reach), found.need, message,
         found.named or None, skipped or None))
-
-
-def _reach_only(s: Scenario) -> Scenario:
-    """``s`` as far as reaching its goal goes (diagnosis_of): costs aside."""
-    if not s.own_price_effect and s.oil_valuation != "sale":
-        return s
-    return s.with_params(own_price_effect=False, oil_valuation="market")
 
 
 def _unwind_needs(s: Scenario, baseline, goal: "_Goal") -> TargetUnreachable | None:

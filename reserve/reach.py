@@ -31,6 +31,15 @@ def without_premium(scenario: Scenario) -> Scenario:
     return scenario.with_params(own_price_effect=False) if scenario.own_price_effect else scenario
 
 
+def reach_only(scenario: Scenario) -> Scenario:
+    """The scenario as far as what it can reach goes, costs aside: no premium
+    and no sale of the closing stock (both change what a schedule costs, never
+    whether one exists), so it is an LP of the horizon alone."""
+    if not scenario.own_price_effect and scenario.oil_valuation != "sale":
+        return scenario
+    return scenario.with_params(own_price_effect=False, oil_valuation="market")
+
+
 def no_cap(scenario: Scenario) -> float:
     """A cap on impact searches that never binds for a sensible reserve [USD/bbl]."""
     if scenario.price_model == "isoelastic" and scenario.sign < 0:

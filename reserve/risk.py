@@ -166,17 +166,16 @@ def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_ra
     from dataclasses import replace
     from functools import partial
 
+    from .reach import reach_only
     from .solve import design_storage
     from .workers import solve_all
     # the design as impact mode reads it (one storage usable from day 0, its
     # rates as caps), the band kept as the thing to hold. Only whether a
-    # schedule exists is asked, and costs do not change that: the oil is
-    # priced without the premium or the closing sale, so each path is an LP.
-    design = replace(s.with_params(initial_inventory_mb=initial_mb, fill_rate_max_mbd=fill_rate_mbd,
-                                   release_rate_max_mbd=release_rate_mbd,
-                                   rate_capex_usd_per_bbl_per_day=0.0,
-                                   own_price_effect=False, oil_valuation="market"),
-                     storage=design_storage(s, capacity_mb))
+    # schedule exists is asked, and costs do not change that (reach_only).
+    design = replace(reach_only(s).with_params(
+        initial_inventory_mb=initial_mb, fill_rate_max_mbd=fill_rate_mbd,
+        release_rate_max_mbd=release_rate_mbd, rate_capex_usd_per_bbl_per_day=0.0),
+        storage=design_storage(s, capacity_mb))
     held = np.zeros(prices.shape[0], bool)
     done = 0
 
