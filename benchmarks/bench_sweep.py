@@ -55,7 +55,7 @@ def per_point(points: int = POINTS) -> dict:
 
     # the floor: HiGHS alone, the same two band changes per point, warm
     highs = resolver.highs
-    rows = resolver.session.slots["rows:net_band"][1]
+    rows = resolver.session.built.rows_of("net_band")
     bands = []
     for s in scenarios:
         data = build_problem(s)

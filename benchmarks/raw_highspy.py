@@ -1,6 +1,6 @@
 r"""The floor: the least-cost LP of `reserve size`, written straight into highspy.
 
-No Pyomo: the model's equations (reserve/model.py, size form) as numpy
+No Pyomo: the model's equations (reserve/formulation.py, size form) as numpy
 arrays in one sparse matrix, the costs from the same table the Pyomo model
 uses (:func:`reserve.costs.total_costs`). For a static market with owned
 storage only (no leases, no build-or-not, no own-price premium), which is

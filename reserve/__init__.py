@@ -15,7 +15,7 @@ from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
 
 __version__ = "0.1.0"
 __all__ = ["load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
-           "draw_paths", "assess_risk", "size_reliable",
+           "draw_paths", "assess_risk", "size_reliable", "pyomo_model",
            "InputError", "TargetUnreachable", "SolverFailure", "ReserveError"]
 _API = {"load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
         "draw_paths", "assess_risk", "size_reliable"}
@@ -27,4 +27,7 @@ def __getattr__(name: str):
     if name in _API:
         from . import api
         return getattr(api, name)
+    if name == "pyomo_model":   # the model for Pyomo users (reserve.pyomo_model)
+        from .pyomo_export import pyomo_model
+        return pyomo_model
     raise AttributeError(f"module 'reserve' has no attribute {name!r}")

@@ -2,9 +2,9 @@
 
 Every unit cost of the objective is here, by part (capital, operating, oil;
 the tie-break and the owner's gain apart) and by variable group, as numpy
-arrays computed from :class:`reserve.problem.ProblemData`. The Pyomo model
-(:mod:`reserve.model`) builds its objective from this table, and every
-reported solution is priced from it (:func:`reserve.session.price_solution`),
+arrays computed from :class:`reserve.problem.ProblemData`. The model
+(:func:`reserve.formulation.objective`) builds its objective from this table,
+and every reported solution is priced from it (:func:`reserve.solution.price_solution`),
 so what is minimized and what is reported cannot drift apart. It needs no
 Pyomo: a model written straight into HiGHS (``benchmarks/raw_highspy.py``)
 reads the same numbers.

@@ -29,7 +29,8 @@ from .errors import TargetUnreachable
 from .problem import build_problem
 from .scenario import Scenario, StorageOption
 from .schema import MAX_DAYS
-from .session import SessionCache, Solution
+from .session import SessionCache
+from .solution import Solution
 from .reach import best_band, max_impact, reach_only
 
 #: A lift may build a model of at most this many periods, or this many times

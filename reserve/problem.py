@@ -1,6 +1,6 @@
 """Numbers the optimization model needs, computed once with numpy from a scenario.
 
-The Pyomo model (:mod:`reserve.model`) only reads these arrays, so no rule
+The model (:mod:`reserve.formulation`) only reads these arrays, so no rule
 scans scenario data and the equations stay in one place. Everything here is
 in the model's scaled units: mb, mb/d, USD/bbl, musd, days.
 

@@ -24,7 +24,7 @@ path says the path may be let go.
   :math:`c_D` is the paths' mean (it does not depend on the price);
 - :math:`y_p`: path p's schedule and contracts, the rows :math:`A_p` of
   `reserve size` on that path's baseline (every constraint of
-  :mod:`reserve.model`, in the size form);
+  :mod:`reserve.formulation`, in the size form);
 - the band rows: every price condition of period t is a band on the net flow,
   :math:`lo_{p,t} \le f_{p,t} - r_{p,t} \le hi_{p,t}`
   (:func:`reserve.problem.net_flow_band`). A path let go (:math:`u_p = 1`)
@@ -53,8 +53,9 @@ import numpy as np
 from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import build_problem
 from .scenario import Scenario
-from .session import Session, new_highs, solution_from_values, solve_interruptibly
-from .sizeform import highs_lp, lp_entries
+from .session import Session
+from .solution import solution_from_values
+from .highslp import highs_lp, lp_entries, new_highs, solve_interruptibly
 
 #: Variable groups of the design: one value for every path.
 DESIGN_GROUPS = ("new_capacity_mb", "built", "fill_capacity_mbd", "release_capacity_mbd")
@@ -260,7 +261,7 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
                          "or --set time_step_days=7")
     design = np.sort(np.concatenate([session.columns[g] for g in DESIGN_GROUPS]))
     private = np.setdiff1d(np.arange(n_cols), design)
-    band_rows = session.slots["rows:net_band"][1]
+    band_rows = session.built.rows_of("net_band")
     tangents = _sale_tangents(s, data[0])
 
     blocks = []

@@ -1,208 +1,32 @@
 """A built model in HiGHS, re-solved warm with numbers changed in place.
 
-The model is handed to HiGHS once: a static market's least-cost model (the
-size form) written straight from numpy (:mod:`reserve.sizeform`), any other
-built by Pyomo (:mod:`reserve.model`) and read by :func:`hand_off`; a test
-holds the two builds of the size form equal, number for number. From then on a
-:class:`Session` talks to HiGHS directly: a new target, floor, elasticity or
-cost writes only the numbers that differ (the model's *slots*: bounds, costs,
-coefficients) and HiGHS re-solves warm from its last basis. This is what
-makes marginal costs, diagnoses, bisections and sweeps cheap: HiGHS's own
-warm re-solve is the floor, and Pyomo is not in the loop.
-
-:func:`hand_off` is the one place that reads Pyomo's private maps from
-variables and constraints to HiGHS's columns and rows.
+The model (:mod:`reserve.formulation`) is handed to HiGHS once, as numpy
+arrays. From then on a :class:`Session` talks to HiGHS directly: for new data
+(a new target, floor, elasticity or cost) the model is formulated again,
+numpy only, and compared with what HiGHS holds; only the numbers that differ
+(bounds, costs, coefficients, the premium's weights) are written, and HiGHS
+re-solves warm from its last basis. Where the sparsity differs (another
+horizon, another window, another option list) a new model is built instead:
+:class:`SessionCache` keeps the models by their sparsity pattern. This is
+what makes marginal costs, diagnoses, bisections and sweeps cheap: HiGHS's
+own warm re-solve is the floor, and nothing else is in the loop.
 """
 
 from __future__ import annotations
 
-import math
-import os
-import sys
 import time
-from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
-from .costs import COST_PARTS, GROUPS, cost_vectors
+from .cuts import PremiumCuts
 from .errors import SolverFailure
-from .sizeform import highs_lp, slot_values, static_form, structure
+from .formulation import Form, formulate, static_form
+from .highslp import new_highs, solve_interruptibly
 from .problem import ProblemData, net_flow_band
+from .solution import Solution, Timings, solution_from_values, total_cost_musd
 
-#: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
-HIGHS_OPTIONS = {"log_to_console": False, "output_flag": False, "mip_rel_gap": 1e-7,
-                 "threads": 1}
-
-
-_BANNER_SHOWN = False
-
-
-def new_highs() -> highspy.Highs:
-    """A quiet ``highspy.Highs``.
-
-    HiGHS prints its banner to the process's standard output when the first
-    instance is made, before any option can silence it; stdout carries
-    reserve's data (CSV, JSON), so the banner goes to /dev/null instead.
-    """
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        highs = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _BANNER_SHOWN = True
-    for name, value in HIGHS_OPTIONS.items():
-        highs.setOptionValue(name, value)
-    highs.HandleUserInterrupt = True   # so that cancelSolve() stops a running solve
-    return highs
-
-
-def hand_off(model):
-    """Hand a Pyomo model's constraints to a new HiGHS instance.
-
-    Each constraint's body is read as a linear expression by Pyomo's
-    ``LinearRepnVisitor`` (the reader behind its LP writers) and becomes one
-    row of a sparse matrix, its bounds the constraint's less the body's
-    constant; the variables' bounds and integrality are read from the model.
-    The objective is not passed: a Session writes its costs (and the
-    premium's Hessian) from the model's cost table itself, the numbers the
-    objective was built from.
-
-    Returns ``(highs, column, row)``: the ``highspy.Highs`` object, and
-    functions mapping a Pyomo variable to its column and a constraint to its
-    row.
-    """
-    import pyomo.core as pyo
-    from pyomo.repn.linear import LinearRepnVisitor
-
-    visitor = LinearRepnVisitor({})
-    rows: dict = {}
-    starts, var_ids, coefs, lower, upper = [0], [], [], [], []
-    for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
-        repn = visitor.walk_expression(con.body)
-        if repn.nonlinear is not None:
-            raise ValueError(f"constraint {con.name} is not linear")
-        rows[con] = len(lower)
-        var_ids.extend(repn.linear)
-        coefs.extend(repn.linear.values())
-        starts.append(len(var_ids))
-        constant = repn.constant
-        lower.append(-np.inf if con.lb is None else float(con.lb - constant))
-        upper.append(np.inf if con.ub is None else float(con.ub - constant))
-    # every variable of the model gets a column, also one in no row so far (a
-    # coefficient that is 0 for these data, such as new capacity never usable
-    # in the horizon): a later data set may give it a coefficient
-    variables = list(model.component_data_objects(pyo.Var, descend_into=True))
-    columns = {id(v): j for j, v in enumerate(variables)}
-    row_of = np.repeat(np.arange(len(lower)), np.diff(starts))
-    lp = highs_lp(len(lower), len(variables),
-                  (row_of, np.array([columns[i] for i in var_ids], dtype=np.int64), coefs),
-                  ([-np.inf if v.lb is None else v.lb for v in variables],
-                   [np.inf if v.ub is None else v.ub for v in variables]),
-                  (lower, upper), integer=[v.is_integer() for v in variables])
-    highs = new_highs()
-    highs.passModel(lp)
-    return highs, (lambda v: columns[id(v)]), (lambda c: rows[c])
-
-
-@dataclass
-class Timings:
-    """Seconds spent, for the benchmarks: Pyomo build, hand-off, HiGHS itself."""
-
-    build_s: float = 0.0
-    handoff_s: float = 0.0
-    highs_s: float = 0.0        # HiGHS's own run time
-    solve_call_s: float = 0.0   # whole run() calls, status reading included
-    solves: int = 0
-
-    def add(self, other: "Timings") -> None:
-        for name in ("build_s", "handoff_s", "highs_s", "solve_call_s", "solves"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass
-class Solution:
-    """Values of one solved model (units in names; arrays one value a period)."""
-
-    fill_mbd: np.ndarray
-    release_mbd: np.ndarray
-    inventory_mb: np.ndarray
-    capacity_mb: np.ndarray          # per storage option: existing + new, or peak leased
-    contracted_mb: np.ndarray        # [lease, period] existing + under contract
-    usable_capacity_mb: np.ndarray   # storage usable in each period, all options
-    fill_capacity_mbd: float
-    release_capacity_mbd: float
-    window_level: float
-    impact_usd_per_bbl: np.ndarray   # price impact dp_t of each period
-    capital_cost_musd: float
-    operating_cost_musd: float
-    oil_cost_musd: float
-    #: after the horizon: the closing stock's sale, a net flow and an impact a
-    #: period (empty unless oil_valuation = "sale")
-    liquidation_mbd: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    liquidation_impact_usd_per_bbl: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    @property
-    def total_cost_musd(self) -> float:
-        return self.capital_cost_musd + self.operating_cost_musd + self.oil_cost_musd
-
-
-def _clean(a: np.ndarray) -> np.ndarray:
-    return np.where(np.abs(a) < 1e-9, 0.0, a)  # solver noise
-
-
-def price_solution(data: ProblemData, values: dict[str, np.ndarray]) -> dict[str, float]:
-    """Capital, operating and oil cost [musd] of variable values by group.
-
-    Uses the same cost table the objective was built from (costs.cost_vectors);
-    the own-price premium is added to the oil cost.
-    """
-    costs, constants = cost_vectors(data)
-    parts = {}
-    for part in COST_PARTS:
-        parts[part] = constants.get(part, 0.0) + sum(
-            float(np.dot(vector, values[group])) for group, vector in costs[part].items())
-    if data.quadratic:
-        net = values["fill_mbd"] - values["release_mbd"]
-        parts["oil"] += float(np.dot(data.quadratic_weights(), data.quadratic_flows(net) ** 2))
-    return parts
-
-
-def solution_from_values(data: ProblemData, values: dict[str, np.ndarray], window_level: float,
-                         impact_usd_per_bbl: np.ndarray | None = None) -> Solution:
-    """A :class:`Solution` from variable values by group."""
-    h = data.n_horizon
-    fill, release = _clean(values["fill_mbd"]), _clean(values["release_mbd"])
-    existing = np.array([o.existing_mb for o in data.options])
-    if impact_usd_per_bbl is None:
-        impact_usd_per_bbl = data.impact_usd_per_bbl(fill - release)
-    contracted = _clean(values["contracted_mb"].reshape(len(data.leases), data.n_periods))
-    contracted = contracted[:, :h] + existing[list(data.leases)][:, None]
-    capacity = existing + values["new_capacity_mb"]
-    for j, k in enumerate(data.leases):
-        capacity[k] = contracted[j].max()
-    owned = np.array([not o.leased for o in data.options])
-    new_owned = np.where(owned, values["new_capacity_mb"], 0.0)
-    usable = (existing * owned).sum() + new_owned @ data.usable[:, :h] + contracted.sum(axis=0)
-    parts = price_solution(data, values)
-    return Solution(
-        fill_mbd=fill[:h], release_mbd=release[:h], impact_usd_per_bbl=impact_usd_per_bbl[:h],
-        inventory_mb=_clean(values["inventory_mb"])[:h], capacity_mb=_clean(capacity),
-        contracted_mb=contracted, usable_capacity_mb=_clean(usable),
-        fill_capacity_mbd=float(_clean(values["fill_capacity_mbd"])[0]),
-        release_capacity_mbd=float(_clean(values["release_capacity_mbd"])[0]),
-        window_level=window_level,
-        capital_cost_musd=parts["capital"], operating_cost_musd=parts["operating"],
-        oil_cost_musd=parts["oil"], liquidation_mbd=(fill - release)[h:],
-        liquidation_impact_usd_per_bbl=np.asarray(impact_usd_per_bbl)[h:])
+__all__ = ["Session", "SessionCache", "Solution", "Timings", "solve_interruptibly"]
 
 
 class Session:
@@ -211,144 +35,119 @@ class Session:
     Parameters
     ----------
     data : the problem to build.
-    form : "size" or "general" (:mod:`reserve.model`); default: size for a
-        static market, general for a dynamic one.
+    form : "size" or "general" (:mod:`reserve.formulation`); default: size for
+        a static market, general for a dynamic one.
     time_limit_s : HiGHS's time limit per solve [s]; None for none.
+    premium_by : the own-price premium as tangent "cuts" (an LP, warm) or as
+        HiGHS's "hessian" (its QP solver).
+    built : ``formulate(data, form)``, when the caller has it already.
     """
 
     def __init__(self, data: ProblemData, form: str | None = None,
                  time_limit_s: float | None = None, premium_by: str = "cuts",
-                 builder: str | None = None):
+                 built: Form | None = None):
         if premium_by not in ("cuts", "hessian"):
             raise ValueError(f"premium_by = {premium_by!r}: cuts or hessian")
         self.premium_by = premium_by
         self.form = form or static_form(data)
-        # the size form is written straight from numpy (reserve.sizeform, the
-        # same LP as Pyomo's: a test holds them equal); the general form by Pyomo
-        self.builder = builder or ("numpy" if self.form == "size" else "pyomo")
-        if self.builder not in ("numpy", "pyomo") or (self.builder == "numpy"
-                                                      and self.form != "size"):
-            raise ValueError(f"builder = {self.builder!r} for the {self.form} form")
         self.timings = Timings()
-        if self.builder == "numpy":
-            net = self._build_numpy(data)
-        else:
-            net = self._build_pyomo(data)
-        if time_limit_s is not None:
-            self.highs.setOptionValue("time_limit", float(time_limit_s))
-        self.time_limit_s = time_limit_s
-        self.structure = structure(data, self.form)
-        self.data = data
-        self.cuts = (PremiumCuts(self.highs, net, data)
-                     if data.quadratic and premium_by == "cuts" else None)
-        self.n_columns = self.highs.getNumCol()
-        self._written = slot_values(data, self.slots)
-        for name in self.slots:   # the objective (costs, the premium's Hessian) and
-            # row bounds, which Pyomo may have built clamped (model.net_band)
-            if name.startswith(("cost:", "hessian:", "rows:")):
-                self._write(name, self._written[name])
-        self._objective = "least_cost"
-        self._level = data.target_level
-
-    def _build_numpy(self, data: ProblemData) -> np.ndarray | None:
-        """The size form from numpy arrays; the premium's net-flow columns."""
-        from .sizeform import size_form
         start = time.perf_counter()
-        built = size_form(data)
+        self.built = built = built or formulate(data, self.form)
         self.timings.build_s = time.perf_counter() - start
         start = time.perf_counter()
         self.highs = new_highs()
-        self.highs.passModel(built.lp)
+        lp = built.lp()
+        lp.offset_ = 0.0   # HiGHS minimizes the costs; the constant is added when priced
+        self.highs.passModel(lp)
         self.timings.handoff_s = time.perf_counter() - start
-        self.model = self.column = self.row = None
-        self.slots, self.columns = built.slots, built.columns
-        self.z_column = self.impact_columns = None
-        return built.net
-
-    def _build_pyomo(self, data: ProblemData) -> np.ndarray | None:
-        """The Pyomo model, handed to HiGHS; the premium's net-flow columns."""
-        from .model import build_model, slot_components, variable_groups
-        start = time.perf_counter()
-        self.model = m = build_model(data, self.form)
-        self.timings.build_s = time.perf_counter() - start
-        start = time.perf_counter()
-        self.highs, column, row = hand_off(m)
-        self.column, self.row = column, row
-        self.timings.handoff_s = time.perf_counter() - start
-        self.slots = {}
-        for name, (kind, parts) in slot_components(m).items():
-            if kind == "coef":
-                index = (np.array([row(c) for c, _ in parts], dtype=np.int32),
-                         np.array([column(v) for _, v in parts], dtype=np.int32))
-            elif kind == "row_bounds":
-                index = np.array([row(c) for c in parts], dtype=np.int32)
-            else:
-                index = np.array([column(v) for v in parts], dtype=np.int32)
-            self.slots[name] = (kind, index)
-        self.columns = {g: np.array([column(v) for v in vs], dtype=np.int32)
-                        for g, vs in variable_groups(m).items()}
-        self.z_column = column(m.window_level) if hasattr(m, "window_level") else None
-        self.impact_columns = (np.array([column(m.impact_usd_per_bbl[t]) for t in m.T],
-                                        dtype=np.int32) if data.dynamic else None)
-        if "hessian:premium" not in self.slots:
-            return None
-        return self.slots["hessian:premium"][1]
+        # an empty range (lower > upper) went in at its upper bound: now the truth,
+        # which HiGHS takes and reports infeasible
+        empty = np.flatnonzero(built.row_lower > built.row_upper).astype(np.int32)
+        if empty.size:
+            self.highs.changeRowsBounds(empty.size, empty, built.row_lower[empty],
+                                        built.row_upper[empty])
+        empty = np.flatnonzero(built.col_lower > built.col_upper).astype(np.int32)
+        if empty.size:
+            self.highs.changeColsBounds(empty.size, empty, built.col_lower[empty],
+                                        built.col_upper[empty])
+        if time_limit_s is not None:
+            self.highs.setOptionValue("time_limit", float(time_limit_s))
+        self.time_limit_s = time_limit_s
+        self.data = data
+        self.columns = {g: built.columns[g] for g in built.columns.index}
+        self.n_columns = built.n_cols
+        self.cuts = (PremiumCuts(self.highs, built.quadratic, data)
+                     if data.quadratic and premium_by == "cuts" else None)
+        if data.quadratic and self.cuts is None:
+            self._pass_hessian(built.weights)
+        self._objective = "least_cost"
+        self._level = data.target_level
 
     # -- changing numbers ---------------------------------------------------------------
-    def load(self, data: ProblemData) -> None:
-        """Move the model to ``data`` (same structure): write the numbers that differ."""
-        if structure(data, self.form) != self.structure:
-            raise ValueError("data of another structure: build a new Session")
-        for name, value in slot_values(data, self.slots).items():
-            if _same(self._written[name], value):
-                continue
-            self._written[name] = value
-            if name.startswith("cost:") and self._objective != "least_cost":
-                continue   # written when the least-cost objective comes back
-            self._write(name, value)
+    def load(self, data: ProblemData, built: Form | None = None) -> None:
+        """Move the model to ``data`` (same pattern): write the numbers that differ."""
+        new = built or formulate(data, self.form)
+        old = self.built
+        if new.pattern != old.pattern:
+            raise ValueError("data of another sparsity pattern: build a new Session")
+        h = self.highs
+        if self._objective == "least_cost":
+            self._write_costs(old.cost, new.cost)
+        for lo, hi, write in ((("col_lower", "col_upper", h.changeColsBounds)),
+                              (("row_lower", "row_upper", h.changeRowsBounds))):
+            changed = np.flatnonzero((getattr(old, lo) != getattr(new, lo))
+                                     | (getattr(old, hi) != getattr(new, hi))).astype(np.int32)
+            if changed.size:
+                write(changed.size, changed, getattr(new, lo)[changed], getattr(new, hi)[changed])
+        changed = np.flatnonzero(old.vals != new.vals)
+        for r, c, v in zip(new.rows[changed].tolist(), new.cols[changed].tolist(),
+                           new.vals[changed].tolist(), strict=True):
+            h.changeCoeff(r, c, v)
+        if not np.array_equal(old.weights, new.weights):
+            if self.cuts is not None:
+                self.cuts.reweigh(new.weights)
+            else:
+                self._pass_hessian(new.weights)
+        self.built = new
         self.data = data
         self._level = data.target_level
 
-    def _write(self, name: str, value) -> None:
-        kind, index = self.slots[name]
-        h = self.highs
-        if kind == "col_cost":
-            h.changeColsCost(len(index), index, np.asarray(value, float))
-        elif kind == "col_bounds":
-            lo, hi = (np.asarray(v, float) for v in value)
-            h.changeColsBounds(len(index), index, lo, hi)
-        elif kind == "row_bounds":
-            lo, hi = (np.asarray(v, float) for v in value)
-            h.changeRowsBounds(len(index), index, lo, hi)
-        elif kind == "hessian" and self.cuts is not None:
-            self.cuts.reweigh(np.asarray(value, float) / 2.0)   # Q's diagonal is 2w
-        elif kind == "hessian":
-            # a diagonal Hessian in HiGHS's triangular column format: one
-            # entry in each listed column, none elsewhere
-            order = np.argsort(index)
-            columns, diagonal = index[order], np.asarray(value, float)[order]
-            start = np.searchsorted(columns, np.arange(self.n_columns)).astype(np.int32)
-            h.passHessian(self.n_columns, len(columns), highspy.HessianFormat.kTriangular,
-                          start, columns.astype(np.int32), diagonal)
-        else:
-            rows, cols = index
-            for r, c, v in zip(rows.tolist(), cols.tolist(), np.asarray(value, float).tolist()):
-                h.changeCoeff(r, c, v)
+    def _write_costs(self, old: np.ndarray | None, new: np.ndarray) -> None:
+        changed = (np.arange(new.size, dtype=np.int32) if old is None
+                   else np.flatnonzero(old != new).astype(np.int32))
+        if changed.size:
+            self.highs.changeColsCost(changed.size, changed, new[changed])
 
-    def write_slot(self, name: str, value) -> None:
-        """Write one slot's value (a bound, a cost), remembered for :meth:`load`."""
-        self._written[name] = value
-        self._write(name, value)
+    def _pass_hessian(self, weights: np.ndarray) -> None:
+        """The premium as HiGHS's Hessian: the diagonal 2w (HiGHS minimizes
+        c'x + x'Qx/2), one entry in each quadratic column, in triangular column format."""
+        index = self.built.quadratic
+        order = np.argsort(index)
+        cols, diagonal = index[order], 2.0 * np.asarray(weights, float)[order]
+        start = np.searchsorted(cols, np.arange(self.n_columns)).astype(np.int32)
+        self.highs.passHessian(self.n_columns, len(cols), highspy.HessianFormat.kTriangular,
+                               start, cols.astype(np.int32), diagonal)
+
+    def _write_bounds(self, kind: str, index: np.ndarray, lo, hi) -> None:
+        """Write bounds, and keep them as the model's, so a later load compares with them."""
+        index = np.asarray(index, np.int32)
+        lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+        if kind == "col":
+            self.highs.changeColsBounds(index.size, index, lo, hi)
+            self.built.col_lower[index], self.built.col_upper[index] = lo, hi
+        else:
+            self.highs.changeRowsBounds(index.size, index, lo, hi)
+            self.built.row_lower[index], self.built.row_upper[index] = lo, hi
 
     def pin_level(self, level: float) -> None:
         """Hold the window at impact ``level`` [USD/bbl]: z's bounds, or the net bands."""
         self._level = level
         if self.form == "general":
-            if self.z_column is not None:
-                self.write_slot("bounds:window_level", ([level], [level]))
+            if "window_level" in self.columns:
+                self._write_bounds("col", self.columns["window_level"], [level], [level])
         else:
-            self.write_slot("rows:net_band", tuple(np.clip(b, -1e20, 1e20)
-                                                   for b in net_flow_band(self.data, level)))
+            lo, hi = (np.clip(b, -1e20, 1e20) for b in net_flow_band(self.data, level))
+            self._write_bounds("row", self.built.rows_of("net_band"), lo, hi)
 
     def use_objective(self, which: str) -> None:
         """"least_cost" (minimize present cost) or "most_impact" (maximize z; LP only)."""
@@ -356,18 +155,18 @@ class Session:
             return
         h = self.highs
         if which == "most_impact":
-            if self.z_column is None or (self.data.quadratic and self.cuts is None):
+            if "window_level" not in self.columns or (self.data.quadratic and self.cuts is None):
                 raise ValueError("most_impact needs the general form, and the quadratic "
                                  "part as cuts")
             costs = np.zeros(self.n_columns)
-            costs[self.z_column] = 1.0
-            h.changeColsCost(self.n_columns, np.arange(self.n_columns, dtype=np.int32), costs)
+            costs[self.columns["window_level"]] = 1.0
+            self._write_costs(None, costs)
+            if self.cuts is not None:
+                h.changeColsCost(len(self.cuts.premium), self.cuts.premium,
+                                 np.zeros(len(self.cuts.premium)))
             h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         else:
-            h.changeColsCost(self.n_columns, np.arange(self.n_columns, dtype=np.int32),
-                             np.zeros(self.n_columns))
-            for group in GROUPS:
-                self._write(f"cost:{group}", self._written[f"cost:{group}"])
+            self._write_costs(None, self.built.cost)
             if self.cuts is not None:
                 h.changeColsCost(len(self.cuts.premium), self.cuts.premium,
                                  np.ones(len(self.cuts.premium)))
@@ -423,11 +222,11 @@ class Session:
     def most_impact(self, cap: float) -> float:
         """The largest window level z [USD/bbl] reachable, at most ``cap`` (general form)."""
         self.use_objective("most_impact")
-        self.write_slot("bounds:window_level", ([0.0], [cap]))
+        self._write_bounds("col", self.columns["window_level"], [0.0], [cap])
         status = self.run()
         if status != "optimal":
             raise SolverFailure(f"finding the largest reachable impact gave {status}")
-        return float(self.highs.getSolution().col_value[self.z_column])
+        return float(self.highs.getSolution().col_value[self.columns["window_level"][0]])
 
     # -- reading the solution ----------------------------------------------------------
     def values(self) -> dict[str, np.ndarray]:
@@ -443,168 +242,17 @@ class Session:
     def solution(self) -> Solution:
         """The last solve's values, priced with :func:`price_solution`."""
         impact = None
-        if self.impact_columns is not None:
-            impact = np.asarray(self.highs.getSolution().col_value)[self.impact_columns]
+        if "impact_usd_per_bbl" in self.columns:
+            impact = np.asarray(self.highs.getSolution().col_value)[
+                self.columns["impact_usd_per_bbl"]]
         level = self._level
         if self._objective == "most_impact":
-            level = float(self.highs.getSolution().col_value[self.z_column])
+            level = float(self.highs.getSolution().col_value[self.columns["window_level"][0]])
         return solution_from_values(self.data, self.values(), level, impact)
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, tuple):
-        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, b))
-    return np.array_equal(np.asarray(a), np.asarray(b))
-
-
-def total_cost_musd(data: ProblemData, values: dict[str, np.ndarray]) -> float:
-    """Present cost [musd] of variable values, as reported (no tie-break)."""
-    return sum(price_solution(data, values).values())
-
-
-
-
-def solve_interruptibly(highs: highspy.Highs) -> None:
-    """Run HiGHS in its own thread and wait for it in ours, so that Ctrl-C (or
-    SIGTERM, which the command line raises as an interrupt) reaches Python at
-    once: HiGHS is asked to stop at its next check and the interrupt goes on."""
-    highs.startSolve()
-    try:
-        while not highs.wait(0.05)[0]:
-            pass
-    except KeyboardInterrupt:
-        highs.cancelSolve()
-        while not highs.wait(0.05)[0]:
-            pass
-        raise
-
-
-class PremiumCuts:
-    r"""The own-price premium as an LP: tangent cuts added where the solution lands.
-
-    The premium :math:`\sum_t w_t n_t^2` (:math:`n_t = f_t - r_t`, the QP's
-    only curved term) is replaced by variables :math:`p_t` at cost 1 with
-    cuts :math:`p_t \ge w_t (2 a n_t - a^2)`, the tangents of :math:`w_t n^2`
-    at points :math:`a`. Each round solves the LP (warm, dual simplex), which
-    gives a lower bound; the same schedule priced with the true premium is an
-    upper bound; a tangent is added at :math:`n_t` wherever the two differ,
-    until they agree to :data:`GAP` of the objective. A convex QP solved
-    exactly by an LP solver, which warm starts where HiGHS's QP solver does
-    not: measured 3 to 200 times faster than it on this project's QPs, to
-    the same objective within 1e-8 (Kelley's cutting-plane method: Kelley,
-    J. E. (1960), "The cutting-plane method for solving convex programs",
-    *Journal of the SIAM* 8(4), 703-712).
-
-    Where the LP is unbounded (a gain or arbitrage the premium alone curbs),
-    tangents at ever larger flows are added until it is not.
-    """
-
-    #: Relative gap between the bounds at which the premium counts as exact,
-    #: and the gap accepted once the rounds stall on the LP's tolerance.
-    GAP = 1e-8
-    STALL_GAP = 1e-6
-    ROUNDS_MAX = 200
-
-    def __init__(self, highs: highspy.Highs, net: np.ndarray, data: ProblemData):
-        self.highs = highs
-        self.net = np.asarray(net, dtype=np.int32)   # the columns of n_t
-        n = len(self.net)
-        first = highs.getNumCol()
-        highs.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
-        self.premium = np.arange(first, first + n, dtype=np.int32)
-        highs.changeColsCost(n, self.premium, np.ones(n))
-        self.first_cut_row = highs.getNumRow()
-        self.weight = data.quadratic_weights()
-        self.rounds = 0
-        self._seed()
-
-    def reweigh(self, weight: np.ndarray) -> None:
-        """New premium weights (new data): the old tangents no longer hold."""
-        if np.array_equal(weight, self.weight):
-            return
-        self.weight = weight
-        self.reset()
-
-    def reset(self) -> None:
-        """Drop every tangent but the first ones (at 0 and +-1 mb/d)."""
-        extra = self.highs.getNumRow() - self.first_cut_row
-        if extra:
-            self.highs.deleteRows(extra, np.arange(self.first_cut_row, self.first_cut_row + extra,
-                                                   dtype=np.int32))
-        self._seed()
-
-    def add_tangents(self, points: np.ndarray) -> None:
-        """Tangents at each of ``points`` [mb/d] on every quadratic column (an outer
-        approximation fixed in advance, for a model solved once, such as a MILP)."""
-        n = len(self.net)
-        for a in points:
-            self._add(np.full(n, float(a)), np.ones(n, bool))
-
-    def _seed(self) -> None:
-        """Tangents at 0 (p >= 0) and at +-1 mb/d in every period."""
-        n = len(self.net)
-        for a in (0.0, 1.0, -1.0):
-            self._add(np.full(n, a), np.ones(n, bool))
-
-    def _add(self, at: np.ndarray, where: np.ndarray) -> int:
-        idx = np.flatnonzero(where)
-        k = len(idx)
-        if k:
-            w, a = self.weight[idx], at[idx]
-            starts = np.arange(0, 2 * k, 2, dtype=np.int32)
-            cols = np.column_stack([self.premium[idx], self.net[idx]]).ravel().astype(np.int32)
-            vals = np.column_stack([np.ones(k), -2.0 * w * a]).ravel()
-            self.highs.addRows(k, -w * a * a, np.full(k, highspy.kHighsInf), 2 * k, starts,
-                               cols, vals)
-        return k
-
-    def solve(self, run) -> str:
-        """Rounds of ``run()`` (the session's solve) and new tangents, to GAP.
-
-        The LP's own feasibility tolerance lets a cut be missed by about
-        1e-7; where the rounds stall on that floor with the bounds within
-        STALL_GAP, the answer is taken (its premium is then exact to that).
-        """
-        n = len(self.net)
-        reach = 1.0
-        best, stale = math.inf, 0
-        # a cut row may be missed by HiGHS's feasibility tolerance, no closer
-        _, tolerance = self.highs.getOptionValue("primal_feasibility_tolerance")
-        self.floor = 10.0 * tolerance
-        for _ in range(self.ROUNDS_MAX):
-            status = run()
-            self.rounds += 1
-            if status == "unbounded":   # tangents further out curb it
-                reach *= 4.0
-                self._add(np.full(n, reach), np.ones(n, bool))
-                self._add(np.full(n, -reach), np.ones(n, bool))
-                continue
-            if status != "optimal":
-                return status
-            x = np.asarray(self.highs.getSolution().col_value)
-            net, paid = x[self.net], x[self.premium]
-            owed = self.weight * net * net
-            short = owed - paid                               # what the tangents miss
-            lower = self.highs.getInfo().objective_function_value
-            upper = lower + float(short.sum())
-            scale = max(1.0, abs(upper), float(owed.sum()))
-            gap = upper - lower
-            if gap <= self.GAP * scale or short.max() <= self.floor:
-                return "optimal"   # exact, or every tangent met to the LP's tolerance
-            stale = 0 if gap < 0.5 * best else stale + 1
-            best = min(best, gap)
-            if stale >= 3 and gap <= self.STALL_GAP * scale:
-                return "optimal"
-            if not self._add(net, short > self.GAP * scale / n):
-                if gap <= self.STALL_GAP * scale:
-                    return "optimal"
-                break
-        raise SolverFailure(f"the own-price premium did not converge in {self.rounds} "
-                            "rounds of tangent cuts")
-
-
 class SessionCache:
-    """Sessions kept by model structure, so a data set of a known structure
+    """Sessions kept by model pattern, so a data set of a known sparsity
     re-solves warm in a model already built (a diagnosis lifting one limit
     after another, a batch alternating hold times).
 
@@ -623,13 +271,14 @@ class SessionCache:
 
     def session(self, data: ProblemData, form: str | None = None) -> Session:
         """A session holding ``data``: a kept one moved to it, or a new build."""
-        key = structure(data, form)
+        built = formulate(data, form)
+        key = built.pattern
         session = self._sessions.pop(key, None)
         if session is None:
-            session = Session(data, form, self.time_limit_s)
+            session = Session(data, form, self.time_limit_s, built=built)
             self.builds += 1
         else:
-            session.load(data)
+            session.load(data, built)
         self._sessions[key] = session   # the most recently used is last
         while len(self._sessions) > self.kept:
             oldest = next(iter(self._sessions))

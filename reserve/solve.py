@@ -23,7 +23,8 @@ from .problem import ProblemData, build_problem
 from .reach import band_of, max_impact, without_premium
 from .scenario import TARGET, Scenario, StorageOption, check_initial_inventory_fits
 from .schema import check_design_value
-from .session import Session, SessionCache, Solution, Timings
+from .session import Session, SessionCache
+from .solution import Solution, Timings
 
 MARGINAL_STEP_USD_PER_BBL = 0.1
 #: A linear answer that moves the price more than this share of its baseline

@@ -1,12 +1,12 @@
 """Many solves of one model, fast: the engine behind sensitivity, uncertainty and batch.
 
 A :class:`Resolver` keeps built models (:class:`reserve.session.SessionCache`,
-one per structure, see reserve.sizeform.structure). For each scenario of a
-structure it has seen it writes only the numbers that differ into HiGHS's
-own model (bounds, costs, matrix coefficients, the premium's Hessian:
-reserve.sizeform.slot_values) and re-solves warm from the last basis; a scenario
-of another structure (another horizon, other storage options, a MILP) gets a
-model of its own. Every point gets the answer a separate `reserve size`
+one per sparsity pattern, see reserve.formulation.Form.pattern). For each
+scenario of a pattern it has seen it writes only the numbers that differ
+into HiGHS's own model (bounds, costs, matrix coefficients, the premium's
+weights) and re-solves warm from the last basis; a scenario of another
+pattern (another horizon, other storage options, a MILP) gets a model of its
+own. Every point gets the answer a separate `reserve size`
 would give; a test checks that.
 
 Points are independent, so they can also be spread over processes

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import highspy
+import numpy as np
 import pytest
 
 from reserve.scenario import build_scenario
@@ -38,3 +40,25 @@ def cli():
 def beta(s) -> float:
     """Linear price slope [USD/bbl per mb/d], written out independently of reserve.market."""
     return s.price_usd_per_bbl / (s.demand_mbd * (s.supply_elasticity - s.demand_elasticity))
+
+
+def lp_arrays(session) -> dict:
+    """What HiGHS holds for a session: costs, bounds, a dense matrix, integrality."""
+    lp = session.highs.getLp()
+    a = lp.a_matrix_
+    dense = np.zeros((lp.num_row_, lp.num_col_))
+    start, index, value = (np.asarray(x) for x in (a.start_, a.index_, a.value_))
+    by_row = a.format_ == highspy.MatrixFormat.kRowwise
+    for outer in range(len(start) - 1):
+        for k in range(start[outer], start[outer + 1]):
+            if by_row:
+                dense[outer, index[k]] = value[k]
+            else:
+                dense[index[k], outer] = value[k]
+    out = {name: np.minimum(np.abs(np.asarray(getattr(lp, name))), 1e20)
+           * np.sign(np.asarray(getattr(lp, name)))
+           for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_")}
+    out["matrix"] = dense
+    out["integer"] = np.array([v == highspy.HighsVarType.kInteger for v in lp.integrality_]
+                              or np.zeros(lp.num_col_, bool))
+    return out

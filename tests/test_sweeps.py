@@ -22,7 +22,7 @@ from reserve.session import Session
 from reserve.solve import size
 from reserve.sweep import Resolver
 
-from conftest import scenario
+from conftest import lp_arrays, scenario
 
 ROOMY = {"storage.floating_storage.capacity_max_mb": "inf", "fill_rate_max_mbd": "inf"}
 runner = CliRunner()
@@ -72,15 +72,9 @@ LEASED = {"storage.charter.lease_term_days": 30, "storage.charter.om_usd_per_bbl
     ({"demand_elasticity_long_run": -0.3, "supply_elasticity_long_run": 0.1}, None),
     (LEASED, None), ({**LEASED, "floor_usd_per_bbl": 70, "price_usd_per_bbl": 60}, None),
 ])
-@pytest.mark.parametrize("builder", ["pyomo", "numpy"])
-def test_an_updated_model_is_the_fresh_model_number_for_number(extra, form, builder):
-    """Every data-dependent number has a slot: after writing new data into the
-    old model, HiGHS holds exactly the model a fresh build of that data gives
-    (matrix, bounds, costs and the premium's Hessian), built by Pyomo or, for
-    the size form, straight from numpy."""
-    dynamic = "demand_elasticity_long_run" in extra
-    if builder == "numpy" and (form == "general" or dynamic):
-        pytest.skip("the general form is built by Pyomo only")
+def test_an_updated_model_is_the_fresh_model_number_for_number(extra, form):
+    """After writing new data into the old model, HiGHS holds exactly the model
+    a fresh build of that data gives (matrix, bounds, costs), in both forms."""
     base = scenario(**ROOMY, initial_inventory_mb=10,
                     **{"storage.leased_tanks.existing_mb": 20,
                        "storage.leased_tanks.build_days": 0}, **extra)
@@ -96,67 +90,14 @@ def test_an_updated_model_is_the_fresh_model_number_for_number(extra, form, buil
         changes.update({"storage.charter.om_usd_per_bbl_yr": 12,
                         "storage.charter.capacity_max_mb": 95})
     changed = with_overrides(base, changes)
-    old = Session(build_problem(base), form, builder=builder)
+    old = Session(build_problem(base), form)
     old.least_cost()
     old.load(build_problem(changed))
-    fresh = Session(build_problem(changed), form, builder=builder)
-    if builder == "numpy":   # columns and rows in one fixed order: compare as they are
-        from test_sizeform import _lp
-        a, b = _lp(old), _lp(fresh)
-        for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_",
-                     "matrix"):
-            n = min(len(a[name]), len(b[name]))   # the premium's cuts add rows to the old
-            assert np.allclose(a[name][:n], b[name][:n], rtol=1e-12, atol=1e-12), name
-        return
-    # HiGHS numbers columns and rows in the order Pyomo meets them, which may
-    # differ between builds: compare in the order of the Pyomo components
-    a, b = (_canonical(x) for x in (old, fresh))
-    for name, x in a.items():
-        assert np.allclose(np.minimum(x, 1e20), np.minimum(b[name], 1e20),
-                           rtol=1e-12, atol=1e-12), name
-
-
-def _canonical(session) -> dict:
-    import pyomo.environ as pyo
-    m, model = session.model, session.highs.getModel()
-    lp = model.lp_
-    cols = []
-    for v in m.component_data_objects(pyo.Var):
-        try:
-            cols.append(session.column(v))
-        except KeyError:   # a variable in no row and not in the objective
-            pass
-    rows = [session.row(c) for c in m.component_data_objects(pyo.Constraint)]
-    dense = _dense(lp)[np.ix_(rows, cols)]
-    hessian = np.zeros(lp.num_col_)
-    h = model.hessian_
-    start, index, value = (np.asarray(getattr(h, n)) for n in ("start_", "index_", "value_"))
-    for col in range(len(start)):
-        end = start[col + 1] if col + 1 < len(start) else len(index)
-        for k in range(start[col], end):
-            if index[k] == col:
-                hessian[col] = value[k]
-    out = {name: np.asarray(getattr(lp, name))[cols] for name in
-           ("col_cost_", "col_lower_", "col_upper_")}
-    out.update({name: np.asarray(getattr(lp, name))[rows] for name in ("row_lower_", "row_upper_")})
-    out.update({"matrix": dense, "hessian": hessian[cols]})
-    return out
-
-
-def _dense(lp):
-    """The constraint matrix as a dense array, whichever way HiGHS stores it."""
-    import highspy
-    a = lp.a_matrix_
-    out = np.zeros((lp.num_row_, lp.num_col_))
-    start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
-    by_row = a.format_ == highspy.MatrixFormat.kRowwise
-    for outer in range(lp.num_row_ if by_row else lp.num_col_):
-        for k in range(start[outer], start[outer + 1]):
-            if by_row:
-                out[outer, index[k]] = value[k]
-            else:
-                out[index[k], outer] = value[k]
-    return out
+    fresh = Session(build_problem(changed), form)
+    a, b = lp_arrays(old), lp_arrays(fresh)
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_", "matrix"):
+        n = min(len(a[name]), len(b[name]))   # the premium's cuts add rows to the old
+        assert np.allclose(a[name][:n], b[name][:n], rtol=1e-12, atol=1e-12), name
 
 
 def _sweep(args):

@@ -1,0 +1,370 @@
+r"""The model's constraint families, each stated once.
+
+Each function below is one family of :mod:`reserve.formulation`'s model: its
+docstring gives the equation with units (rendered in docs/model.md), its
+body the rows it stands for, vectorized over periods, as a :class:`Block`
+of (row, column, value) entries over the column layout of
+:mod:`reserve.layout` and each row's bounds. :data:`FAMILIES` lists them in
+row order, each with the forms it belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .layout import FORMS, INF, Columns, finite
+from .problem import ProblemData, impact_bounds, net_flow_band
+
+# -- the rows -------------------------------------------------------------------------
+
+@dataclass
+class Block:
+    """One constraint family's rows: entries (local row, column, value) and bounds."""
+
+    name: str
+    doc: str
+    sets: tuple                    # index sets of its rows, e.g. ("T",), ("LEASE", "T")
+    labels: np.ndarray             # each row's index (period, or lease and period)
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+def _block(rule, sets, labels, entries, lower, upper) -> Block:
+    labels = np.asarray(labels)
+    count = len(labels)
+    rows, cols, vals = [], [], []
+    for r, c, v in entries:
+        r = np.asarray(r, dtype=np.int32)
+        rows.append(r)
+        cols.append(np.broadcast_to(np.asarray(c, dtype=np.int32), r.shape))
+        vals.append(np.broadcast_to(np.asarray(v, float), r.shape))
+    return Block(rule.__name__, rule.__doc__ or "", sets, labels,
+                 np.concatenate(rows) if rows else np.zeros(0, np.int32),
+                 np.concatenate(cols) if cols else np.zeros(0, np.int32),
+                 np.concatenate(vals) if vals else np.zeros(0),
+                 np.broadcast_to(np.asarray(lower, float), (count,)).copy(),
+                 np.broadcast_to(np.asarray(upper, float), (count,)).copy())
+
+
+def _periods(d: ProblemData, which: str) -> np.ndarray:
+    return {"T": np.arange(d.n_periods), "H": np.arange(d.n_horizon),
+            "LIQ": np.arange(d.n_horizon, d.n_periods), "W": d.window,
+            "OFF": np.flatnonzero(d.bounded)}[which]
+
+
+def _owned(d: ProblemData) -> list[int]:
+    return [k for k, o in enumerate(d.options) if not o.leased]
+
+
+def _milp(d: ProblemData) -> list[int]:
+    return [k for k, o in enumerate(d.options) if o.build_or_not]
+
+
+# -- storage
+
+def inventory_balance(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""Stock carried over, less losses, plus net fill [mb].
+
+    .. math:: s_t = (1 - l\,\Delta/365)\, s_{t-1} + \Delta\,(f_t - r_t),
+              \quad s_{-1} = \text{initial\_inventory\_mb}
+    """
+    t = _periods(d, "T")
+    keep, dt = d.keep_per_period, float(d.step_days)
+    opening = np.where(t == 0, keep * d.initial_inventory_mb, 0.0)
+    return _block(inventory_balance, ("T",), t,
+                  [(t, x["inventory_mb"], 1.0), (t[1:], x["inventory_mb"][:-1], -keep),
+                   (t, x["fill_mbd"], -dt), (t, x["release_mbd"], dt)], opening, opening)
+
+
+def storage_limit(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""Stock fits in the capacity usable in period t [mb].
+
+    .. math:: s_t \le \sum_k \text{existing}_k + \sum_{k \notin J} a_{k,t}\,N_k
+              + \sum_{j \in J} C_{j,t},
+              \quad a_{k,t} = 1 \text{ once } t\Delta \ge \text{build\_days}_k
+
+    Existing capacity is usable at once, owned capacity once built (every
+    owned option is in every row, its coefficient 0 or 1, so a new build
+    time is a new coefficient, not a new model), leased capacity while under
+    contract.
+    """
+    t = _periods(d, "T")
+    n = d.n_periods
+    existing = float(sum(o.existing_mb for o in d.options))
+    return _block(storage_limit, ("T",), t,
+                  [(t, x["inventory_mb"], 1.0)]
+                  + [(t, x["new_capacity_mb"][k], -d.usable[k]) for k in _owned(d)]
+                  + [(t, x["contracted_mb"][j * n:(j + 1) * n], -1.0)
+                     for j in range(len(d.leases))], -INF, existing)
+
+
+def lease_balance(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""Capacity under contract: last period's, plus contracts started, less those ended [mb].
+
+    .. math:: C_{j,t} = C_{j,t-1} + c_{j,t} - c_{j,t-L_j}, \quad C_{j,-1} = 0,
+              \ c_{j,\tau} = 0 \text{ for } \tau < 0
+
+    A contract runs exactly :math:`L_j` = lease_term_days/:math:`\Delta`
+    periods; written recursively so each row has at most four entries,
+    however long the term.
+    """
+    n, t = d.n_periods, _periods(d, "T")
+    entries, labels = [], []
+    for j in range(len(d.leases)):
+        term = int(d.lease_term_periods[j])
+        c, big = x["contract_mb"][j * n:(j + 1) * n], x["contracted_mb"][j * n:(j + 1) * n]
+        r = j * n + t
+        entries += [(r, big, 1.0), (r, c, -1.0), (r[1:], big[:-1], -1.0),
+                    (r[term:], c[:max(n - term, 0)], 1.0)]
+        labels += [(j, int(p)) for p in t]
+    return _block(lease_balance, ("LEASE", "T"), np.array(labels, int).reshape(-1, 2),
+                  entries, 0.0, 0.0)
+
+
+def initial_fits(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""The opening stock fits in the capacity usable at day 0 [mb].
+
+    .. math:: s_{-1} \le \sum_k \text{existing}_k + \sum_{k \notin J} a_{k,0}\,N_k
+              + \sum_{j \in J} C_{j,0}
+
+    (written only when the opening stock exceeds the existing capacity).
+    """
+    existing = float(sum(o.existing_mb for o in d.options))
+    if d.initial_inventory_mb <= existing:
+        return None
+    zero = [0]
+    return _block(initial_fits, (), [0],
+                  [(zero, [x["new_capacity_mb"][k]], d.usable[k, 0]) for k in _owned(d)]
+                  + [(zero, [x["contracted_mb"][j * d.n_periods]], 1.0)
+                     for j in range(len(d.leases))],
+                  d.initial_inventory_mb - existing, INF)
+
+
+def build_or_not_max(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""New capacity only if built [mb]: :math:`N_k \le \bar N_k\,y_k`.
+
+    :math:`\bar N_k` is the cap less existing capacity (or, with no cap, all
+    the oil the reserve could hold).
+    """
+    k = np.array(_milp(d), int)
+    i = np.arange(k.size)
+    return _block(build_or_not_max, ("MILP",), k,
+                  [(i, x["new_capacity_mb"][k], 1.0), (i, x["built"], -d.build_bound_mb[k])],
+                  -INF, 0.0)
+
+
+def build_or_not_min(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""A build is at least the minimum size [mb]: :math:`N_k \ge \text{min\_size}_k\,y_k`."""
+    k = np.array(_milp(d), int)
+    i = np.arange(k.size)
+    least = np.array([d.options[o].min_size_mb for o in k], float)
+    return _block(build_or_not_min, ("MILP",), k,
+                  [(i, x["new_capacity_mb"][k], 1.0), (i, x["built"], -least)], 0.0, INF)
+
+
+# -- flows
+
+def fill_limit(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""Fill within fill capacity in the horizon [mb/d]: :math:`f_t \le F,\ t \in H`."""
+    h = _periods(d, "H")
+    return _block(fill_limit, ("H",), h, [(h, x["fill_mbd"][h], 1.0),
+                                          (h, x["fill_capacity_mbd"][0], -1.0)], -INF, 0.0)
+
+
+def release_limit(d: ProblemData, x: Columns, form: str) -> Block:
+    r"""Release within release capacity in the horizon [mb/d]: :math:`r_t \le R,\ t \in H`."""
+    h = _periods(d, "H")
+    return _block(release_limit, ("H",), h, [(h, x["release_mbd"][h], 1.0),
+                                             (h, x["release_capacity_mbd"][0], -1.0)],
+                  -INF, 0.0)
+
+
+def liquidation_pace(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""After the horizon the closing stock is sold at one even pace [mb/d].
+
+    .. math:: f_t - r_t = q, \quad t \ge T_H
+
+    (q < 0 sells, q > 0 buys back what a release drew); the stock ends where
+    it began, :math:`s_{T-1} = s_{-1}`, a bound on the last stock.
+    """
+    if not d.liquidation_periods:
+        return None
+    t = _periods(d, "LIQ")
+    i = np.arange(t.size)
+    return _block(liquidation_pace, ("LIQ",), t,
+                  [(i, x["fill_mbd"][t], 1.0), (i, x["release_mbd"][t], -1.0),
+                   (i, x["pace_mbd"][0], -1.0)], 0.0, 0.0)
+
+
+# -- price, size form
+
+def net_band(d: ProblemData, x: Columns, form: str, level: float | None = None) -> Block:
+    r"""Every price condition of period t as one band on its net flow [mb/d].
+
+    .. math:: lo_t \le f_t - r_t \le hi_t
+
+    from the window target and cap, the off-window bound and the band, each
+    mapped through the price model (:func:`reserve.problem.net_flow_band`).
+    An empty band (lo > hi: a ceiling below the baseline before any release
+    may reach the market) makes the model infeasible, as it is.
+    """
+    t = _periods(d, "T")
+    lo, hi = (finite(b) for b in net_flow_band(d, level))
+    return _block(net_band, ("T",), t, [(t, x["fill_mbd"], 1.0), (t, x["release_mbd"], -1.0)],
+                  lo, hi)
+
+
+# -- price, general form
+
+def _level(d: ProblemData, x: Columns, t: np.ndarray, i: np.ndarray, scale=1.0) -> list:
+    r"""Entries of scale * :math:`\Delta p_t` in rows i: the impact variable
+    (dynamic), else :math:`c_t (f_t - r_t)`, :math:`c_t = \beta_t (1 - \sigma)`."""
+    scale = np.broadcast_to(np.asarray(scale, float), t.shape)
+    if d.dynamic:
+        return [(i, x["impact_usd_per_bbl"][t], scale)]
+    c = d.response_coef[t] * scale
+    return [(i, x["fill_mbd"][t], c), (i, x["release_mbd"][t], -c)]
+
+
+def window_target(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""The target holds in every window period [USD/bbl].
+
+    .. math:: \text{sign}\cdot \Delta p_t \ge z\, w_t, \quad t \in W
+
+    :math:`w_t` = 1, or :math:`P_t / \bar P` for a percent target on a price path.
+    """
+    if not d.has_target:
+        return None
+    t = _periods(d, "W")
+    i = np.arange(t.size)
+    return _block(window_target, ("W",), t,
+                  _level(d, x, t, i, d.sign) + [(i, x["window_level"][0], -d.target_scale[t])],
+                  0.0, INF)
+
+
+def window_cap(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""In the window the price moves by the target, not more [USD/bbl].
+
+    .. math:: \text{sign}\cdot \Delta p_t \le z\, w_t, \quad t \in W
+
+    (a constant cap, window_impact_max, is a level bound instead). Without
+    it a cheap stock would be dumped to earn interest on the oil sold early,
+    moving the price far past the target.
+    """
+    if not d.has_target or d.window_cap_usd_per_bbl is not None:
+        return None
+    t = _periods(d, "W")
+    i = np.arange(t.size)
+    return _block(window_cap, ("W",), t,
+                  _level(d, x, t, i, d.sign) + [(i, x["window_level"][0], -d.target_scale[t])],
+                  -INF, 0.0)
+
+
+def off_window_upper(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""Outside the window the price may not rise more than z [USD/bbl]:
+    :math:`\Delta p_t \le z,\ t \notin W`."""
+    if not d.has_target or d.off_window_max_usd_per_bbl is not None:
+        return None
+    t = _periods(d, "OFF")
+    i = np.arange(t.size)
+    return _block(off_window_upper, ("OFF",), t,
+                  _level(d, x, t, i) + [(i, x["window_level"][0], -1.0)], -INF, 0.0)
+
+
+def off_window_lower(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""Outside the window the price may not fall more than z [USD/bbl]:
+    :math:`\Delta p_t \ge -z,\ t \notin W`."""
+    if not d.has_target or d.off_window_max_usd_per_bbl is not None:
+        return None
+    t = _periods(d, "OFF")
+    i = np.arange(t.size)
+    return _block(off_window_lower, ("OFF",), t,
+                  _level(d, x, t, i) + [(i, x["window_level"][0], 1.0)], 0.0, INF)
+
+
+def level_bounds(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""Price conditions that do not move with z, in one ranged row [USD/bbl].
+
+    .. math:: lo_t \le \Delta p_t \le hi_t
+
+    a constant window cap or off-window bound, a floor with its defence
+    (:math:`F - P_t \le \Delta p_t \le \max(0, F - P_t) + b`), a ceiling with
+    its defence; infinite where none applies. (A dynamic model puts these on
+    the variable :math:`\Delta p_t` as bounds.)
+    """
+    if d.dynamic:
+        return None
+    t = _periods(d, "T")
+    lo, hi = (finite(b) for b in impact_bounds(d, tracking=False))
+    return _block(level_bounds, ("T",), t, _level(d, x, t, t), lo, hi)
+
+
+def memory_update(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""The market's memory of relative price moves (dimensionless).
+
+    .. math:: m_t = \lambda\, m_{t-1} + (1 - \lambda)\, \Delta p_t / P_t,
+              \quad m_{-1} = 0,\ \lambda = 0.5^{\Delta/\text{half-life}}
+    """
+    if not d.dynamic:
+        return None
+    t = _periods(d, "T")
+    lam = d.memory_decay
+    return _block(memory_update, ("T",), t,
+                  [(t, x["memory"], 1.0), (t[1:], x["memory"][:-1], -lam),
+                   (t, x["impact_usd_per_bbl"], -(1 - lam) / d.baseline_price_usd_per_bbl)],
+                  0.0, 0.0)
+
+
+def market_response(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""Net absorption clears against short-run and adjusting elasticities [mb/d].
+
+    .. math:: (1-\sigma)(f_t - r_t) = Q_0\,[(\varepsilon_s - \varepsilon_d)\,\pi_t
+              + ((\varepsilon_s^{LR} - \varepsilon_s) - (\varepsilon_d^{LR} - \varepsilon_d))\, m_t],
+              \quad \pi_t = \Delta p_t / P_t
+    """
+    if not d.dynamic:
+        return None
+    t = _periods(d, "T")
+    q0 = d.scenario.demand_mbd
+    return _block(market_response, ("T",), t,
+                  [(t, x["fill_mbd"], d.keep_share), (t, x["release_mbd"], -d.keep_share),
+                   (t, x["impact_usd_per_bbl"],
+                    -(q0 * d.response_short) / d.baseline_price_usd_per_bbl),
+                   (t, x["memory"], -(q0 * d.response_adjust))], 0.0, 0.0)
+
+
+# -- the premium
+
+def net_flow(d: ProblemData, x: Columns, form: str) -> Block | None:
+    r"""Net fill [mb/d], for the own-price premium: :math:`n_t = f_t - r_t,\ t \in H`.
+
+    The reserve pays (receives) the price it moves,
+    :math:`\Delta\,\delta_t\,(f_t - r_t)\,\Delta p_t = w_t n_t^2 \ge 0`, a convex
+    quadratic; :math:`n_t` as its own variable keeps the Hessian diagonal.
+    """
+    if "net_mbd" not in x:
+        return None
+    h = _periods(d, "H")
+    return _block(net_flow, ("H",), h, [(h, x["net_mbd"], 1.0), (h, x["fill_mbd"][h], -1.0),
+                                        (h, x["release_mbd"][h], 1.0)], 0.0, 0.0)
+
+
+#: The model: every constraint family, in row order, and the form it belongs to.
+FAMILIES = (
+    (inventory_balance, FORMS), (storage_limit, FORMS), (lease_balance, FORMS),
+    (initial_fits, FORMS), (fill_limit, FORMS), (release_limit, FORMS),
+    (liquidation_pace, FORMS), (build_or_not_max, FORMS), (build_or_not_min, FORMS),
+    (net_band, ("size",)),
+    (memory_update, ("general",)), (market_response, ("general",)),
+    (window_target, ("general",)), (window_cap, ("general",)),
+    (off_window_upper, ("general",)), (off_window_lower, ("general",)),
+    (level_bounds, ("general",)),
+    (net_flow, FORMS),
+)
+
+

@@ -1,0 +1,204 @@
+r"""The least-cost model, stated once: its variables, its constraint families, its cost.
+
+Every equation of the model is one function of :mod:`reserve.equations`. Its
+docstring gives the equation and its units; its body writes the rows it
+stands for, vectorized over periods, as a :class:`reserve.equations.Block`:
+(row, column, value) entries over one column layout
+(:class:`reserve.layout.Columns`) and each row's lower and upper bound. The
+list :data:`reserve.equations.FAMILIES` is the model. From the blocks come both the model
+HiGHS solves (:meth:`Form.lp`, handed over as numpy arrays) and the Pyomo
+model a user can read, extend and solve (:func:`reserve.pyomo_export.pyomo_model`,
+built from the same blocks, never written again by hand).
+
+A session re-solving one model for new data formulates the new data again
+(cheap: numpy only), checks that the sparsity is the same (:attr:`Form.pattern`)
+and writes only the numbers that differ (:mod:`reserve.session`).
+
+Symbols
+-------
+======================  ==========================  ==========================
+symbol                  column group                unit
+======================  ==========================  ==========================
+:math:`N_k`             ``new_capacity_mb``         mb, per storage option
+:math:`y_k`             ``built``                   1, build-or-not options
+:math:`c_{j,t}`         ``contract_mb``             mb contracted in t (lease j)
+:math:`C_{j,t}`         ``contracted_mb``           mb under contract
+:math:`F, R`            ``fill_capacity_mbd``, ...  mb/d
+:math:`f_t, r_t`        ``fill_mbd``, ``release_mbd``  mb/d in period t
+:math:`s_t`             ``inventory_mb``            mb at the end of period t
+:math:`q`               ``pace_mbd``                mb/d, the closing sale's pace
+:math:`z`               ``window_level``            USD/bbl held in the window
+:math:`\Delta p_t`      ``impact_usd_per_bbl``      USD/bbl (dynamic markets)
+:math:`m_t`             ``memory``                  1 (dynamic markets)
+:math:`n_t`             ``net_mbd``                 mb/d, with the own-price premium
+======================  ==========================  ==========================
+
+Periods :math:`t \in T` are ``time_step_days`` = :math:`\Delta` days each: the
+horizon :math:`H` (the question's own days), then the liquidation periods in
+which the closing stock is sold. :math:`W \subset H` is the window.
+
+Two forms of the price conditions
+---------------------------------
+*Size form* (static markets, linear or isoelastic): every price condition of
+period t is one band on its net flow, :math:`lo_t \le f_t - r_t \le hi_t`
+(:func:`reserve.problem.net_flow_band`), so a new target, floor or
+elasticity changes row bounds only.
+
+*General form* (the linear market, and always a dynamic one): the window
+level z is a variable, so the largest reachable impact is one LP, and the
+market's memory can be written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .costs import COST_PARTS, OBJECTIVE_EXTRAS, cost_vectors
+from .equations import FAMILIES, net_band
+from .layout import FORMS, Columns, columns, static_form
+from .problem import ProblemData
+
+__all__ = ["FORMS", "Form", "formulate", "objective", "static_form"]
+
+
+# -- the objective ----------------------------------------------------------------------
+
+def objective(d: ProblemData, x: Columns) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    r"""Present cost [musd]: ``(cost per column, constant, quadratic columns, weights)``.
+
+    .. math:: \min\ \sum_i c_i x_i + c_0 + \sum_i w_i n_i^2
+
+    The unit costs come from one table (:func:`reserve.costs.cost_vectors`),
+    which also prices every reported solution; the quadratic part is the
+    own-price premium on the horizon's net flows and on the closing sale's
+    pace (:meth:`reserve.problem.ProblemData.quadratic_weights`).
+    """
+    costs, constants = cost_vectors(d)
+    cost = np.zeros(x.size)
+    for part in (*COST_PARTS, *OBJECTIVE_EXTRAS):
+        for group, vector in costs.get(part, {}).items():
+            cost[x[group]] += np.asarray(vector, float)
+    quadratic = []
+    if d.premium_musd_per_mbd2 is not None:
+        quadratic.append(x["net_mbd"])
+    if d.pace_premium_musd_per_mbd2 is not None:
+        quadratic.append(x["pace_mbd"])
+    where = np.concatenate(quadratic).astype(np.int32) if quadratic else np.zeros(0, np.int32)
+    return cost, float(sum(constants.values())), where, d.quadratic_weights()
+
+
+# -- the whole model --------------------------------------------------------------------
+
+@dataclass
+class Form:
+    """One data set's model: columns, blocks of rows, objective (module docstring)."""
+
+    form: str
+    columns: Columns
+    blocks: list
+    cost: np.ndarray
+    constant: float
+    quadratic: np.ndarray          # columns of the quadratic part
+    weights: np.ndarray            # its weights w (musd per unit squared)
+
+    def __post_init__(self):
+        first, self.row_start = 0, {}
+        for b in self.blocks:
+            self.row_start[b.name] = first
+            first += len(b.labels)
+        self.n_rows = first
+        self.n_cols = self.columns.size
+        self.col_lower = np.concatenate(self.columns.lower) if self.columns.lower else np.zeros(0)
+        self.col_upper = np.concatenate(self.columns.upper) if self.columns.upper else np.zeros(0)
+        self.integer = np.concatenate(self.columns.integer) if self.columns.integer else \
+            np.zeros(0, bool)
+        self.rows = np.concatenate([b.rows + self.row_start[b.name] for b in self.blocks])
+        self.cols = np.concatenate([b.cols for b in self.blocks])
+        self.vals = np.concatenate([b.vals for b in self.blocks])
+        self.row_lower = np.concatenate([b.lower for b in self.blocks])
+        self.row_upper = np.concatenate([b.upper for b in self.blocks])
+
+    def rows_of(self, family: str) -> np.ndarray:
+        """The row numbers of one constraint family."""
+        block = next(b for b in self.blocks if b.name == family)
+        start = self.row_start[family]
+        return np.arange(start, start + len(block.labels), dtype=np.int32)
+
+    @property
+    def pattern(self) -> tuple:
+        """What a model built once keeps: the form, the shape, the sparsity, the
+        integer columns, the quadratic columns. Equal patterns share a model;
+        every other number is written in place."""
+        return (self.form, self.n_rows, self.n_cols, tuple(b.name for b in self.blocks),
+                self.rows.tobytes(), self.cols.tobytes(), self.integer.tobytes(),
+                self.quadratic.tobytes())
+
+    def text(self) -> str:
+        """The model written out, a row a line, in the names of the symbol table:
+        ``family[index]: lower <= +a col[index] ... <= upper``, then the
+        bounds, the objective's costs and its quadratic weights. Golden files
+        of small cases (``tests/lp_files``) are kept in this form."""
+        names = [""] * self.n_cols
+        for group, index in self.columns.index.items():
+            sets = self.columns.labels[group]
+            for i, col in enumerate(index.tolist()):
+                names[col] = group if sets == () else f"{group}[{i}]"
+        number = "{:.10g}".format
+        terms: dict[int, list] = {}
+        for r, c, v in zip(self.rows.tolist(), self.cols.tolist(), self.vals.tolist(),
+                           strict=True):
+            terms.setdefault(r, []).append(f"{'+' if v >= 0 else '-'}{number(abs(v))} {names[c]}")
+        lines = [f"# {self.form} form: {self.n_rows} rows, {self.n_cols} columns"]
+        for b in self.blocks:
+            first = self.row_start[b.name]
+            for n, label in enumerate(b.labels.tolist()):
+                index = ",".join(map(str, label)) if isinstance(label, list) else label
+                lines.append(f"{b.name}[{index}]: {number(b.lower[n])} <= "
+                             f"{' '.join(terms.get(first + n, []))} <= {number(b.upper[n])}")
+        lines.append("# bounds")
+        lines += [f"{number(lo)} <= {name} <= {number(hi)}{' integer' if i else ''}"
+                  for name, lo, hi, i in zip(names, self.col_lower, self.col_upper,
+                                             self.integer, strict=True)]
+        lines.append(f"# objective: minimize, constant {number(self.constant)}")
+        lines += [f"{number(c)} {names[i]}" for i, c in enumerate(self.cost) if c != 0]
+        lines += [f"{number(w)} {names[i]}^2" for i, w in zip(self.quadratic.tolist(),
+                                                               self.weights, strict=True)]
+        return "\n".join(lines) + "\n"
+
+    def lp(self):
+        """The model as a ``highspy.HighsLp`` (costs included; the quadratic part apart).
+
+        An empty row or column range (lower > upper) is handed over at its
+        upper bound; :mod:`reserve.session` writes the true bounds after,
+        which HiGHS accepts and reports infeasible.
+        """
+        from .highslp import highs_lp
+        return highs_lp(self.n_rows, self.n_cols, (self.rows, self.cols, self.vals),
+                        (np.minimum(self.col_lower, self.col_upper), self.col_upper),
+                        (np.minimum(self.row_lower, self.row_upper), self.row_upper),
+                        cost=self.cost, integer=self.integer, offset=self.constant)
+
+
+def formulate(data: ProblemData, form: str | None = None, level: float | None = None) -> Form:
+    """The model of ``data`` in ``form`` ("size" or "general"; default: size for
+    a static market, general for a dynamic one), with the window held at impact
+    ``level`` [USD/bbl] (default: the target)."""
+    form = form or static_form(data)
+    if form not in FORMS or (form == "size" and data.dynamic) or (
+            form == "general" and not data.level_is_price):
+        raise ValueError(f"no {form} form for this market")
+    x = columns(data, form)
+    if level is not None and "window_level" in x:
+        where = list(x.index).index("window_level")
+        x.lower[where] = x.upper[where] = np.array([float(level)])
+    blocks = []
+    for rule, forms in FAMILIES:
+        if form not in forms:
+            continue
+        block = rule(data, x, form, level) if rule is net_band else rule(data, x, form)
+        if block is not None and len(block.labels):
+            blocks.append(block)
+    cost, constant, quadratic, weights = objective(data, x)
+    return Form(form, x, blocks, cost, constant, quadratic, weights)

@@ -1,0 +1,105 @@
+"""HiGHS itself: a quiet instance, a run Ctrl-C can stop, a model from numpy arrays."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import highspy
+import numpy as np
+
+#: HiGHS options: quiet, deterministic, tight MIP gap so MILP answers are exact.
+HIGHS_OPTIONS = {"log_to_console": False, "output_flag": False, "mip_rel_gap": 1e-7,
+                 "threads": 1}
+
+
+_BANNER_SHOWN = False
+
+
+def new_highs() -> highspy.Highs:
+    """A quiet ``highspy.Highs``.
+
+    HiGHS prints its banner to the process's standard output when the first
+    instance is made, before any option can silence it; stdout carries
+    reserve's data (CSV, JSON), so the banner goes to /dev/null instead.
+    """
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    for name, value in HIGHS_OPTIONS.items():
+        highs.setOptionValue(name, value)
+    highs.HandleUserInterrupt = True   # so that cancelSolve() stops a running solve
+    return highs
+
+
+def solve_interruptibly(highs: highspy.Highs) -> None:
+    """Run HiGHS in its own thread and wait for it in ours, so that Ctrl-C (or
+    SIGTERM, which the command line raises as an interrupt) reaches Python at
+    once: HiGHS is asked to stop at its next check and the interrupt goes on."""
+    highs.startSolve()
+    try:
+        while not highs.wait(0.05)[0]:
+            pass
+    except KeyboardInterrupt:
+        highs.cancelSolve()
+        while not highs.wait(0.05)[0]:
+            pass
+        raise
+
+
+
+# -- HiGHS's model from numpy arrays ----------------------------------------------------
+
+def highs_lp(n_rows: int, n_cols: int, entries, col_bounds, row_bounds,
+             cost=None, integer=None, offset: float = 0.0) -> highspy.HighsLp:
+    """A HighsLp from matrix ``entries`` (rows, columns, values: equal-length
+    arrays, one a nonzero), column and row (lower, upper) bounds and the
+    column costs; infinite bounds become HiGHS's infinity, ``integer`` (bool
+    per column) marks integer columns. The matrix is stored by column,
+    sorted with numpy (scipy's import alone would cost 0.3 s)."""
+    r, c, v = (np.asarray(x) for x in entries)
+    order = np.lexsort((r, c))
+    r, c, v = r[order], c[order], v[order]
+    start = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=n_cols))])
+    inf = highspy.kHighsInf
+
+    def clean(x, sign):
+        x = np.asarray(x, float)
+        return np.where(np.isinf(x), sign * inf, x)
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_ = np.zeros(n_cols) if cost is None else np.asarray(cost, float)
+    lp.offset_ = float(offset)
+    lp.col_lower_, lp.col_upper_ = clean(col_bounds[0], -1), clean(col_bounds[1], 1)
+    lp.row_lower_, lp.row_upper_ = clean(row_bounds[0], -1), clean(row_bounds[1], 1)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
+    lp.a_matrix_.start_ = start.astype(np.int32)
+    lp.a_matrix_.index_ = r.astype(np.int32)
+    lp.a_matrix_.value_ = v.astype(float)
+    if integer is not None and np.any(integer):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                           for i in integer]
+    return lp
+
+
+def lp_entries(lp: highspy.HighsLp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A HighsLp's matrix as (rows, columns, values), whichever way HiGHS stores it."""
+    a = lp.a_matrix_
+    start, index, value = (np.asarray(x) for x in (a.start_, a.index_, a.value_))
+    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    if a.format_ == highspy.MatrixFormat.kRowwise:
+        return outer, index, value
+    return index, outer, value
