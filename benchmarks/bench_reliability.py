@@ -26,7 +26,7 @@ from reserve.errors import TargetUnreachable
 from reserve.paths import generate
 from reserve.pricepath import baseline_of
 from reserve.reliability import size_reliable
-from reserve.risk import causal_rule
+from reserve.risk import Design, causal_rule
 from reserve.solve import size
 
 PATHS, DAYS, RELIABILITY, FLOOR = 100, 180, 0.9, 58.0
@@ -84,7 +84,7 @@ def main() -> None:
           f"{b['reliability_causal_rule']:.0%} of the paths")
 
     big = generate("bootstrap", s.price_usd_per_bbl, 3650, 10_000, seed=1)
-    rule, rule_s = timed(lambda: causal_rule(s, big, 300.0, 2.0, 2.0, 0.0, 60.0, None))
+    rule, rule_s = timed(lambda: causal_rule(s, big, Design(300.0, 2.0, 2.0, 0.0)))
     print(f"\ncausal rule (reserve risk), 10,000 paths of 3,650 days: {rule_s:.1f} s, "
           f"{rule.held.mean():.0%} held")
 

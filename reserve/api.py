@@ -191,13 +191,12 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
     prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
         arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
-    fill, release, opening = check_design(
+    design = check_design(
         s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
         names={"band": "floor_usd_per_bbl", "capacity_mb": "capacity_mb",
                "initial_mb": "initial_mb", "fill_rate_mbd": "fill_rate_mbd",
                "release_rate_mbd": "release_rate_mbd"})
-    values, rule = assess(s, prices, capacity_mb, fill, release, opening, foresight,
-                          workers=workers)
+    values, rule = assess(s, prices, design, foresight, workers=workers)
     return {**values, "rule": rule}
 
 

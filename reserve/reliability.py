@@ -485,11 +485,11 @@ def _causal(s: Scenario, prices: np.ndarray, answer: ReliableDesign):
     band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
     if not band or s.price_model != "linear" or s.target_explicit:
         return None
-    from .risk import causal_rule
+    from .risk import Design, causal_rule
     d = answer.design
     step = s.time_step_days
     usable = np.max([sol.usable_capacity_mb for sol in answer.solutions], axis=0)
     storage_by_day = np.repeat(usable, step)
     horizon = prices[:, :len(storage_by_day)]
-    return causal_rule(s, horizon, storage_by_day, d.fill_capacity_mbd, d.release_capacity_mbd,
-                       s.initial_inventory_mb, s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
+    return causal_rule(s, horizon, Design(storage_by_day, d.fill_capacity_mbd,
+                                          d.release_capacity_mbd, s.initial_inventory_mb))

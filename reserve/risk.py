@@ -46,29 +46,42 @@ class RuleResult:
     end_stock_mb: np.ndarray      # float [paths]
 
 
+@dataclass(frozen=True)
+class Design:
+    """A reserve as built, the input of the many-futures tools.
+
+    ``capacity_mb`` is its storage [mb]: one number, or one a day (storage
+    that becomes usable as it is built or rented); ``fill_rate_mbd`` and
+    ``release_rate_mbd`` its fill and release capacity [mb/d];
+    ``initial_mb`` its opening stock [mb].
+    """
+
+    capacity_mb: float | np.ndarray
+    fill_rate_mbd: float
+    release_rate_mbd: float
+    initial_mb: float = 0.0
+
+
 def price_slope(s: Scenario, prices: np.ndarray) -> np.ndarray:
     """beta_t (1 - offset_share) [USD/bbl per mb/d] for each path-day."""
     return prices / (s.demand_mbd * (s.supply_elasticity - s.demand_elasticity)) * (
         1.0 - s.offset_share)
 
 
-def causal_rule(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
-                release_rate_mbd: float, initial_mb: float, floor: float | None,
-                ceiling: float | None) -> RuleResult:
-    """Run the rule of the module docstring on ``prices`` [paths, days] (USD/bbl).
-
-    ``capacity_mb`` is the storage [mb]: one number, or one a day (storage that
-    becomes usable as it is built or rented).
-    """
+def causal_rule(s: Scenario, prices: np.ndarray, design: Design) -> RuleResult:
+    """Run the rule of the module docstring with ``design`` on ``prices``
+    [paths, days] (USD/bbl), for the scenario's floor or ceiling."""
+    floor, ceiling = s.floor_usd_per_bbl, s.ceiling_usd_per_bbl
+    fill_rate_mbd, release_rate_mbd = design.fill_rate_mbd, design.release_rate_mbd
     if (floor is None) == (ceiling is None):
         raise InputError("--floor", floor, "a floor or a ceiling (one of them)")
     if s.price_model != "linear" or s.dynamic:
         raise InputError("price_model", s.price_model, "linear, without long-run elasticities, "
                          "for the causal rule")
     paths, days = prices.shape
-    room_mb = np.broadcast_to(np.asarray(capacity_mb, float), (days,))
+    room_mb = np.broadcast_to(np.asarray(design.capacity_mb, float), (days,))
     slope = price_slope(s, prices)
-    stock = np.full(paths, float(initial_mb))
+    stock = np.full(paths, float(design.initial_mb))
     failed_on = np.full(paths, -1)
     spend = np.zeros(paths)
     for t in range(days):
@@ -103,10 +116,10 @@ CLI_NAMES = {"band": "--floor", "capacity_mb": "--capacity-mb", "initial_mb": "-
 
 def check_design(s: Scenario, capacity_mb: float, fill_rate_mbd: float | None,
                  release_rate_mbd: float | None, initial_mb: float | None,
-                 names: dict = CLI_NAMES) -> tuple[float, float, float]:
-    """The design's fill and release rates [mb/d] (default: the scenario's
-    caps) and opening stock [mb] (default: empty for a floor, full for a
-    ceiling), refused with the input's name in ``names`` when out of range."""
+                 names: dict = CLI_NAMES) -> Design:
+    """The design asked for: its fill and release rates [mb/d] (default: the
+    scenario's caps) and opening stock [mb] (default: empty for a floor, full
+    for a ceiling), refused with the input's name in ``names`` when out of range."""
     if (s.floor_usd_per_bbl is None) == (s.ceiling_usd_per_bbl is None):
         raise InputError(names["band"], s.floor_usd_per_bbl, "a floor or a ceiling (one of them)")
     capacity_mb = check_design_value(names["capacity_mb"], capacity_mb, volume=True)
@@ -122,12 +135,11 @@ def check_design(s: Scenario, capacity_mb: float, fill_rate_mbd: float | None,
     for name, value in ((names["fill_rate_mbd"], fill), (names["release_rate_mbd"], release)):
         if not value >= 0 or not np.isfinite(value):
             raise InputError(name, value, "a finite number >= 0")
-    return fill, release, opening
+    return Design(capacity_mb, fill, release, opening)
 
 
-def assess(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
-           release_rate_mbd: float, initial_mb: float, foresight: bool = True, on_path=None,
-           workers: int = 1, scheduler: str | None = None,
+def assess(s: Scenario, prices: np.ndarray, design: Design, foresight: bool = True,
+           on_path=None, workers: int = 1, scheduler: str | None = None,
            security=None) -> tuple[dict, RuleResult]:
     """What `reserve risk` reports of a checked design (:func:`check_design`) on
     ``prices`` [paths, days]: the causal rule's held share, the 5th and 50th
@@ -135,8 +147,7 @@ def assess(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: f
     stock and, with ``foresight``, the share held with each path known (the
     paths shared out as :func:`foresight_holds` says). Returns the values by
     name and the rule's result."""
-    rule = causal_rule(s, prices, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
-                       s.floor_usd_per_bbl, s.ceiling_usd_per_bbl)
+    rule = causal_rule(s, prices, design)
     failed = rule.first_failure_day[~rule.held]
     values = {"paths": prices.shape[0], "days": prices.shape[1],
               "held_share_causal_rule": float(rule.held.mean()),
@@ -147,15 +158,14 @@ def assess(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: f
     if foresight:
         horizon = s.with_params(lead_days=0, tail_days=0, hold_days=prices.shape[1],
                                 time_step_days=1)
-        held = foresight_holds(horizon, prices, capacity_mb, fill_rate_mbd, release_rate_mbd,
-                               initial_mb, on_path, workers, scheduler, security)
+        held = foresight_holds(horizon, prices, design, on_path, workers, scheduler, security)
         values["held_share_foresight"] = float(held.mean())
     return values, rule
 
 
-def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_rate_mbd: float,
-                    release_rate_mbd: float, initial_mb: float, on_path=None, workers: int = 1,
-                    scheduler: str | None = None, security=None) -> np.ndarray:
+def foresight_holds(s: Scenario, prices: np.ndarray, d: Design, on_path=None,
+                    workers: int = 1, scheduler: str | None = None,
+                    security=None) -> np.ndarray:
     """For each path, whether the design holds the scenario's band with the
     whole path known (the least-cost LP with the design as limits is feasible).
 
@@ -173,9 +183,9 @@ def foresight_holds(s: Scenario, prices: np.ndarray, capacity_mb: float, fill_ra
     # rates as caps), the band kept as the thing to hold. Only whether a
     # schedule exists is asked, and costs do not change that (reach_only).
     design = replace(reach_only(s).with_params(
-        initial_inventory_mb=initial_mb, fill_rate_max_mbd=fill_rate_mbd,
-        release_rate_max_mbd=release_rate_mbd, rate_capex_usd_per_bbl_per_day=0.0),
-        storage=design_storage(s, capacity_mb))
+        initial_inventory_mb=d.initial_mb, fill_rate_max_mbd=d.fill_rate_mbd,
+        release_rate_max_mbd=d.release_rate_mbd, rate_capex_usd_per_bbl_per_day=0.0),
+        storage=design_storage(s, d.capacity_mb))
     held = np.zeros(prices.shape[0], bool)
     done = 0
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reserve.cli import app
-from reserve.risk import causal_rule, foresight_holds
+from reserve.risk import Design, causal_rule, foresight_holds
 from conftest import scenario
 
 runner = CliRunner()
@@ -43,7 +43,7 @@ def _by_hand(prices, floor, capacity, fill_rate, release_rate):
 def test_the_rule_on_a_v_shaped_path_is_the_hand_simulation(capacity):
     s = scenario(floor_usd_per_bbl=60)
     prices = _v_path(52.0)
-    rule = causal_rule(s, prices, capacity, 2.0, 2.0, 0.0, 60.0, None)
+    rule = causal_rule(s, prices, Design(capacity, 2.0, 2.0, 0.0))
     held, first_failure, stock = _by_hand(prices[0], 60.0, capacity, 2.0, 2.0)
     assert bool(rule.held[0]) == held
     assert rule.first_failure_day[0] == first_failure
@@ -57,7 +57,7 @@ def test_the_rule_on_a_v_shaped_path_is_the_hand_simulation(capacity):
 def test_a_ceiling_is_the_mirror_of_a_floor():
     s = scenario(ceiling_usd_per_bbl=80)
     prices = 150.0 - _v_path(52.0)        # a spike to 98 and back
-    rule = causal_rule(s, prices, 500.0, 5.0, 5.0, 500.0, None, 80.0)
+    rule = causal_rule(s, prices, Design(500.0, 5.0, 5.0, 500.0))
     assert rule.held[0]
     # the mirror by hand: sell (p - 80)/slope above the ceiling, buy back below
     stock = 500.0
@@ -72,8 +72,8 @@ def test_foresight_never_holds_less_than_the_rule():
     from reserve.paths import generate
     prices = generate("bootstrap", 66.75, 90, 30, seed=4)
     s = scenario(floor_usd_per_bbl=62).with_params(lead_days=0, tail_days=0, hold_days=91)
-    rule = causal_rule(s, prices, 60.0, 1.0, 1.0, 0.0, 62.0, None)
-    held = foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0)
+    rule = causal_rule(s, prices, Design(60.0, 1.0, 1.0, 0.0))
+    held = foresight_holds(s, prices, Design(60.0, 1.0, 1.0, 0.0))
     assert 0 < rule.held.mean() < 1
     assert np.all(held[rule.held])             # whatever the rule holds, foresight holds
 
@@ -82,13 +82,13 @@ def test_foresight_on_workers_and_on_a_dask_cluster_gives_the_serial_answer():
     from reserve.paths import generate
     prices = generate("bootstrap", 66.75, 90, 12, seed=4)
     s = scenario(floor_usd_per_bbl=62).with_params(lead_days=0, tail_days=0, hold_days=91)
-    serial = foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0)
+    serial = foresight_holds(s, prices, Design(60.0, 1.0, 1.0, 0.0))
     assert 0 < serial.mean() < 1
-    assert list(foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0, workers=2)) == list(serial)
+    assert list(foresight_holds(s, prices, Design(60.0, 1.0, 1.0, 0.0), workers=2)) == list(serial)
     distributed = pytest.importorskip("distributed")   # in the test extra; skip only if absent
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        on_cluster = foresight_holds(s, prices, 60.0, 1.0, 1.0, 0.0,
+        on_cluster = foresight_holds(s, prices, Design(60.0, 1.0, 1.0, 0.0),
                                      scheduler=cluster.scheduler_address)
     assert list(on_cluster) == list(serial)
 

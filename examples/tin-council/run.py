@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import reserve
 from reserve.paths import generate
-from reserve.risk import causal_rule
+from reserve.risk import Design, causal_rule
 
 FLOOR_USD_PER_BBL = 60.0
 DAYS = 730
@@ -27,8 +27,7 @@ RENT_USD_PER_BBL_YR = 9.125  # the default scenario's tanker charter, floating_s
 
 
 def held_share(scenario, prices, capacity_mb: float) -> tuple[float, object]:
-    rule = causal_rule(scenario, prices, capacity_mb, FILL_RATE_MBD, FILL_RATE_MBD, 0.0,
-                       FLOOR_USD_PER_BBL, None)
+    rule = causal_rule(scenario, prices, Design(capacity_mb, FILL_RATE_MBD, FILL_RATE_MBD, 0.0))
     return float(rule.held.mean()), rule
 
 

@@ -113,8 +113,7 @@ def risk(
         check_plot_path(plot)
         check_files({"scenario": source.scenario, "paths": paths_file}, {"plot": plot})
         s = source.build(floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
-        fill, release, opening = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
-                                              initial_mb)
+        design = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb)
         if paths_file is not None:
             for option, value in (("--n-paths", n_paths), ("--days", days),
                                   ("--seed", seed)):
@@ -136,7 +135,7 @@ def risk(
                              "rule alone")
         security = cluster.security() if foresight else None
         with progress_bar("solving each path with foresight") as progress:
-            values, rule = assess(s, prices, capacity_mb, fill, release, opening, foresight,
+            values, rule = assess(s, prices, design, foresight,
                                   lambda i, n: progress(i, n, f"path {i}"),
                                   cluster.workers, cluster.scheduler, security)
         if plot is not None:
