@@ -128,6 +128,16 @@ def test_a_model_moved_to_new_data_is_the_fresh_one(case):
         n = min(len(a[name]), len(b[name]))   # the premium's cuts add rows to the old one
         np.testing.assert_allclose(a[name][:n], b[name][:n], rtol=1e-12, atol=1e-12,
                                    err_msg=name)
+    # and both solve to one answer, warm from the old basis or cold
+    feasible = fresh.least_cost()
+    assert old.least_cost() == feasible
+    # (800 mb of opening stock cannot all fit the SPR's caverns in time: out of reach)
+    assert feasible == (case != "opening stock beyond existing storage")
+    if feasible:
+        assert old.solution().total_cost_musd == pytest.approx(
+            fresh.solution().total_cost_musd, rel=1e-8)
+        assert old.solution().capacity_mb.sum() == pytest.approx(
+            fresh.solution().capacity_mb.sum(), rel=1e-7)
 
 
 def test_another_sparsity_is_refused_in_place():
