@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import InputError, TargetUnreachable
-from .scenario import Scenario, elasticity_presets, unknown_name, with_overrides
+from .scenario import Scenario, unknown_name, with_overrides
+from .scenariofile import elasticity_presets
 from .schema import PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME
 from .sweep import PointResult, run_points
 from .workers import run_in_workers

@@ -32,8 +32,9 @@ from .schema import OUTPUTS
 from .files import read_text
 from .sheets import read_xlsx_rows
 from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
-from .scenario import (DECIMAL_COMMA, build_scenario, csv_delimiter, read_csv_rows,
-                       shipped_name, shipped_scenarios, with_overrides)
+from .scenario import build_scenario, with_overrides
+from .scenariofile import (DECIMAL_COMMA, csv_delimiter, read_csv_rows, shipped_name,
+                           shipped_scenarios)
 from .diagnosis import diagnosis_of
 from .sweep import PointResult, Resolver
 from .workers import solve_all

@@ -35,7 +35,7 @@ import numpy as np
 from .errors import InputError
 from .files import read_text
 from .pricepath import days_from_first, time_cell
-from .scenario import read_csv_rows
+from .scenariofile import read_csv_rows
 from .schema import check_price
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import InputError
 from .files import read_text
-from .scenario import read_csv_rows
+from .scenariofile import read_csv_rows
 from .schema import check_price
 
 OPTION = "--price-path"

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .files import read_text
 from .results import notes, outputs, sentence
-from .scenario import DEFAULT_SCENARIO, Scenario, packaged_file, shipped_name
+from .scenario import Scenario
+from .scenariofile import DEFAULT_SCENARIO, packaged_file, shipped_name
 from .schema import OUTPUTS
 from .schema import PARAMETERS, STORAGE_FIELDS
 from .solve import Answer

@@ -176,6 +176,9 @@ def _p(name, unit, default, kind, description, group, **limits) -> Parameter:
                      description=description, group=group, **limits)
 
 
+#: The target's name, which several layers treat apart (percent, band).
+TARGET = "target_impact_usd_per_bbl"
+
 PRICE_MODELS = ("linear", "isoelastic")
 #: Units of the values a percent may give ("8%" = 0.08): shares and rates.
 PERCENT_UNITS = ("1", "1/yr")

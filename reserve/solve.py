@@ -21,7 +21,9 @@ import numpy as np
 from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import ProblemData, build_problem
 from .reach import band_of, max_impact, without_premium
-from .scenario import TARGET, Scenario, StorageOption, check_initial_inventory_fits
+from .scenario import Scenario, StorageOption
+from .schema import TARGET
+from .validation import check_initial_inventory_fits
 from .schema import check_design_value
 from .session import Session, SessionCache
 from .solution import Solution, Timings

@@ -25,7 +25,8 @@ from .errors import InputError, ReserveError, TargetUnreachable
 from .pricepath import baseline_of
 from .problem import build_problem
 from .results import outputs
-from .scenario import Scenario, check_initial_inventory_fits
+from .scenario import Scenario
+from .validation import check_initial_inventory_fits
 from .session import SessionCache
 from .solve import (Answer, feasible_least_cost, answered_target, check_window_cap,
                     marginal_cost)

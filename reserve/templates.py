@@ -11,7 +11,7 @@ import math
 
 from .results import to_csv
 from .sheets import number_text
-from .scenario import default_storage
+from .scenariofile import default_storage
 from .schema import PARAMETERS, STORAGE_FIELDS
 
 GROUP_TITLES = {"market": "market", "target": "target and time", "reserve": "reserve",

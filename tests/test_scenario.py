@@ -10,7 +10,8 @@ import pytest
 from reserve import templates
 from reserve.errors import InputError
 from reserve.results import outputs
-from reserve.scenario import build_scenario, packaged_file
+from reserve.scenario import build_scenario
+from reserve.scenariofile import packaged_file
 from reserve.schema import PARAMETERS
 from reserve.solve import size
 
