@@ -8,7 +8,7 @@ The Python API (:mod:`reserve.api`; docs/guide.md, "Python API")::
     a.outputs["storage_capacity_mb"]
 
 Names and units are the schema's (``reserve params``); the model is
-documented in ``docs/model.md``.
+documented in ``docs/explanation/model.md``.
 """
 
 from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable

@@ -1,7 +1,7 @@
 r"""The model's constraint families, each stated once.
 
 Each function below is one family of :mod:`reserve.formulation`'s model: its
-docstring gives the equation with units (rendered in docs/model.md), its
+docstring gives the equation with units (rendered in docs/reference/equations.md), its
 body the rows it stands for, vectorized over periods, as a :class:`Block`
 of (row, column, value) entries over the column layout of
 :mod:`reserve.layout` and each row's bounds. :data:`FAMILIES` lists them in

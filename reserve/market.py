@@ -1,4 +1,4 @@
-"""How the world crude price answers the reserve's net absorption (docs/model.md, "Price").
+"""How the world crude price answers the reserve's net absorption (docs/explanation/model.md, "Price").
 
 Notation (units): P0 baseline price [USD/bbl], Q0 baseline world demand
 [mb/d], eps_d < 0 and eps_s >= 0 short-run elasticities of demand and of

@@ -1,4 +1,4 @@
-"""Baseline price paths (docs/model.md, "Baseline"): a CSV of prices over time, per period.
+"""Baseline price paths (docs/explanation/model.md, "Baseline"): a CSV of prices over time, per period.
 
 Accepted files have a header row and two columns, either::
 

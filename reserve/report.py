@@ -216,7 +216,7 @@ svg {{ max-width: 100%; height: auto; }}
 {assumption_rows}</table>
 <h2>Reproduce</h2>
 <pre>{html.escape(reproduce)}</pre>
-<p>Made by <code>reserve</code> {html.escape(__version__)} on {stamp}: the model of <code>reserve.formulation</code> (also a Pyomo model: <code>reserve.pyomo_model</code>) solved with HiGHS {html.escape(highs_version)}. The model, its equations and readings are in the project's <code>docs/model.md</code>.</p>
+<p>Made by <code>reserve</code> {html.escape(__version__)} on {stamp}: the model of <code>reserve.formulation</code> (also a Pyomo model: <code>reserve.pyomo_model</code>) solved with HiGHS {html.escape(highs_version)}. The model, its equations and readings are in the project's <code>docs/explanation/model.md</code>.</p>
 </body></html>
 """
 

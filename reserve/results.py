@@ -1,4 +1,4 @@
-"""Results: the named outputs (docs/model.md, "Outputs"), the schedule, and their files.
+"""Results: the named outputs (docs/explanation/model.md, "Outputs"), the schedule, and their files.
 
 Every output keeps its schema name (CSV column, JSON key) with its unit in the
 name. CSV is written for spreadsheets: comma separated, a header row, plain

@@ -39,7 +39,7 @@ from .validation import settle, validate
 
 @dataclass(frozen=True)
 class StorageOption:
-    """One way to store crude (docs/model.md, "Storage"); units in the field names."""
+    """One way to store crude (docs/explanation/model.md, "Storage"); units in the field names."""
 
     name: str
     capex_usd_per_bbl: float = 0.0
@@ -59,7 +59,7 @@ class StorageOption:
 
     @property
     def leased(self) -> bool:
-        """True when capacity is rented in contracts of lease_term_days (docs/model.md, "Leases")."""
+        """True when capacity is rented in contracts of lease_term_days (docs/explanation/model.md, "Leases")."""
         return self.lease_term_days > 0
 
 
@@ -115,7 +115,7 @@ class Scenario:
 
     @property
     def dynamic(self) -> bool:
-        """True when elasticities adjust toward long-run values (docs/model.md, "Markets that adjust")."""
+        """True when elasticities adjust toward long-run values (docs/explanation/model.md, "Markets that adjust")."""
         return (self.params["demand_elasticity_long_run"] is not None
                 or self.params["supply_elasticity_long_run"] is not None)
 

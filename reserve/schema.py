@@ -2,7 +2,7 @@
 
 This table is the single source of truth for validation (:mod:`reserve.scenario`),
 for ``reserve params`` (terminal table, CSV template, commented TOML template)
-and for the guide's parameter list. Names follow one rule (docs/model.md, "Names and units"): a name
+and for the guide's parameter list. Names follow one rule (docs/explanation/model.md, "Names and units"): a name
 with a unit ends with it (``_mb``, ``_mbd``, ``_usd_per_bbl``, ``_musd``,
 ``_days``, ``_yr``); names without a suffix are dimensionless.
 

@@ -2,7 +2,7 @@
 
 A reserve buys oil, holds it, and is left with some at the end of the
 question's horizon. How those barrels are valued decides whether it pays
-(docs/model.md, "Valuing the closing stock"):
+(docs/explanation/model.md, "Valuing the closing stock"):
 
 - ``sale`` (the default): every barrel is traded at the price the reserve's
   own trade moves (with ``own_price_effect``), and the stock held at the

@@ -156,7 +156,7 @@ def equations() -> str:
              "states it: the docstring of the function that writes its rows. Size form: "
              "static markets (every price condition a band on the net flow); general form: "
              "the window level a variable, and always for a dynamic market. Symbols: "
-             "docs/model.md and `reserve/layout.py` (the column groups below).", "",
+             "docs/explanation/model.md and `reserve/layout.py` (the column groups below).", "",
              "## Variables", "", "| column group | index |", "|---|---|"]
     for group, sets in _every_group().labels.items():
         lines.append(f"| `{group}` | {', '.join(sets) or 'one'} |")

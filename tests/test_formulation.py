@@ -3,7 +3,7 @@ moved in place to new data as a fresh build would be, and handed to Pyomo
 from the same blocks, which solves it to the answer HiGHS gives.
 
 The golden files in ``tests/lp_files`` were checked row by row against the
-equations of docs/model.md for ``tiny.toml``: keep = 1 - 0.365*7/365 = 0.993,
+equations of docs/explanation/model.md for ``tiny.toml``: keep = 1 - 0.365*7/365 = 0.993,
 Delta = 7 d; beta = 70/(80*0.2) = 4.375 USD/bbl per mb/d, so the band in the
 window (periods 2 and 3) is 2/4.375 = 0.4571428571 mb/d, at most that off
 it, at least 0 before the window (no early release), free in the two

@@ -143,7 +143,7 @@ def test_an_answer_holds_its_target_and_balances_its_stock(target, demand_elasti
     """Whatever the inputs, an answer given (exit 0) moves the price by at least
     the target in every window period, and its stock is last period's less
     losses plus net fill, within storage, never below zero: checked here from
-    the schedule alone, by the equations of docs/model.md."""
+    the schedule alone, by the equations of docs/explanation/model.md."""
     import numpy as np
 
     from reserve.errors import InputError, ReserveError

@@ -1,7 +1,8 @@
 """The README, the guide and the examples' write-ups say what the code prints today.
 
 "README.md" below stands for the user's pages read together: the README,
-docs/guide.md and docs/performance.md (the README's links).
+docs/guide.md, the tutorial, the how-to guides and docs/explanation/performance.md
+(the README's links).
 
 - the default answer's block is the table and sentence `reserve size
   --target-impact 5` prints;
@@ -33,7 +34,9 @@ DYNAMIC = ["--set", "demand_elasticity_long_run=-0.3", "--set", "supply_elastici
 
 
 #: the pages a figure or command of "README.md" may stand in, in reading order
-PAGES = ("README.md", "docs/guide.md", "docs/performance.md")
+PAGES = ("README.md", "docs/guide.md", "docs/tutorial.md",
+         *sorted(f"docs/howto/{p.name}" for p in (ROOT / "docs" / "howto").glob("*.md")),
+         "docs/explanation/performance.md")
 
 
 def _read(document: str) -> str:
@@ -95,6 +98,15 @@ def _crash_row(label):
 #: (document, reserve arguments, figures: JSON outputs -> strings the document holds)
 FIGURES = [
     ("README.md", ["size", "--target-impact", "5"], _default),
+    ("docs/tutorial.md", ["size", "--target-impact", "5"],
+     lambda o: [f"absorbing about {o['fill_capacity_mbd']:.0f} mb/d",
+                f"so some {o['storage_capacity_mb']:.0f} mb of storage",
+                f"at a present cost of {_bn(o['total_cost_musd'])}",
+                "pays no one" if o["breakeven_net_exports_mbd"] > 86 else "pays"]),
+    ("docs/tutorial.md", ["size", "--target-impact", "5", "--set", "discount_rate=0.1"],
+     lambda o: ["the discount rate only the cost"
+                if round(o["storage_capacity_mb"], 6) == round(
+                    _json("size", "-t", "5")["storage_capacity_mb"], 6) else "MOVES"]),
     ("README.md", ["size", "-t", "5", "--set", "own_price_effect=false"],
      lambda o: [f"On the default it adds "
                 f"{_bn(_json('size', '-t', '5')['total_cost_musd'] - o['total_cost_musd'])}"]),
@@ -324,7 +336,7 @@ def test_the_readme_is_a_front_page_and_its_links_resolve():
     import re as _re
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 200
-    for page in ("README.md", "docs/guide.md", "docs/performance.md", "docs/architecture.md"):
+    for page in (*PAGES, "docs/explanation/architecture.md", "docs/explanation/model.md"):
         body = (ROOT / page).read_text(encoding="utf-8")
         for target in _re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", body):
             assert (ROOT / page).parent.joinpath(target).resolve().exists(), (page, target)

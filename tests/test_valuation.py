@@ -130,7 +130,7 @@ def test_weekly_equals_daily_with_discounting():
 
 
 def test_discount_factors_average_each_periods_days():
-    # docs/model.md: a period's factor is the mean of (1+r)^(-d/365) over its days
+    # docs/explanation/model.md: a period's factor is the mean of (1+r)^(-d/365) over its days
     s = scenario(time_step_days=7, lead_days=28, hold_days=182, **WEEKS)
     ans = size(s)
     d = ans.data
