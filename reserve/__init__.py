@@ -13,7 +13,7 @@ documented in ``docs/explanation/model.md``.
 
 from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402 (re-exported)
 __all__ = ["load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
            "draw_paths", "assess_risk", "size_reliable", "pyomo_model",
            "InputError", "TargetUnreachable", "SolverFailure", "ReserveError"]

@@ -43,6 +43,28 @@ def load_scenario(source: str | Path | None = None, price_path: str | Path | Non
     return scenario
 
 
+def question(source: str | Path | None = None, overrides: dict | None = None,
+             options: dict | None = None, *, unwind: bool = False,
+             price_path: str | Path | None = None) -> Scenario:
+    """A scenario in the command line's layers: the file ``source``, then
+    ``overrides`` (as ``--set`` gives them), then the command's own
+    ``options`` (None: as the file says); ``unwind`` last (the stock ends where
+    it began), then the ``price_path`` file as its baseline."""
+    s = build_scenario(source, dict(overrides or {}), dict(options or {}))
+    if unwind:
+        s = with_overrides(s, {"end_inventory_max_mb": s.initial_inventory_mb})
+    if price_path is not None:
+        from .pricepath import read_price_path
+        s = replace(s, price_path=read_price_path(price_path))
+    return s
+
+
+def parse_set(items) -> dict[str, str]:
+    """``NAME=VALUE`` strings (``--set``) as overrides by name."""
+    from .scenario import parse_set as parse
+    return parse(items)
+
+
 def _scenario(scenario: Scenario | str | Path | None, overrides: dict) -> Scenario:
     if scenario is None or isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario)
@@ -58,14 +80,31 @@ def _baseline(scenario: Scenario):
 
 
 def size(scenario: Scenario | str | Path | None = None, *, time_limit_s: float | None = None,
-         **overrides):
+         progress=None, **overrides):
     """The least-cost reserve (or, with ``objective="net-benefit"``, the best
     for its owner): an :class:`reserve.solve.Answer` with ``outputs``,
-    ``schedule``, ``sentence`` and ``to_frame()``. Like ``reserve size``."""
+    ``schedule``, ``sentence`` and ``to_frame()``. Like ``reserve size``.
+    ``progress(done, total, what)`` is told of a diagnosis's re-solves."""
     from .solve import size as solve_size
     time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
     s = _scenario(scenario, overrides)
-    return solve_size(s, _baseline(s), time_limit_s=time_limit_s)
+    return solve_size(s, _baseline(s), time_limit_s=time_limit_s, progress=progress)
+
+
+def report(scenario: Scenario | str | Path | None = None, *, source: str | Path | None = None,
+           changed: dict | None = None, command: list[str] | None = None, progress=None,
+           **overrides) -> str:
+    """``reserve report``'s HTML page for a scenario: the answer, its tornado,
+    the assumptions (``source``: the scenario file or name they came from;
+    ``changed``: the values shown as set by hand, default ``overrides``) and
+    the ``command`` that reproduces it."""
+    from .report import build_report, tornado_for
+    s = _scenario(scenario, overrides)
+    answer = size(s, progress=progress)
+    shown = {k: v for k, v in (overrides if changed is None else changed).items()
+             if v is not None}
+    return build_report(answer, tornado_for(s, s.price_path), source, shown,
+                        command or ["reserve", "size"])
 
 
 def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
@@ -73,10 +112,9 @@ def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
            direction: str = "raise", time_limit_s: float | None = None, **overrides):
     """The largest impact a given design holds over the window. Like ``reserve impact``."""
     from .solve import impact as solve_impact
-    from .schema import RATE_MAX, VOLUME_MAX
-    capacity_mb = arg.number("capacity_mb", capacity_mb, 0, VOLUME_MAX)
-    fill_rate_mbd = arg.number("fill_rate_mbd", fill_rate_mbd, 0, RATE_MAX, optional=True)
-    release_rate_mbd = arg.number("release_rate_mbd", release_rate_mbd, 0, RATE_MAX,
+    capacity_mb = arg.design("capacity_mb", capacity_mb, volume=True)
+    fill_rate_mbd = arg.design("fill_rate_mbd", fill_rate_mbd, volume=False, optional=True)
+    release_rate_mbd = arg.design("release_rate_mbd", release_rate_mbd, volume=False,
                                   optional=True)
     time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
     s = _scenario(scenario, overrides)
@@ -180,12 +218,11 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
     day-by-day result as ``"rule"``. Like ``reserve risk``."""
     from .pathfile import read_paths
     from .risk import assess, check_design
-    from .schema import RATE_MAX, VOLUME_MAX
-    capacity_mb = arg.number("capacity_mb", capacity_mb, 0, VOLUME_MAX)
-    fill_rate_mbd = arg.number("fill_rate_mbd", fill_rate_mbd, 0, RATE_MAX, optional=True)
-    release_rate_mbd = arg.number("release_rate_mbd", release_rate_mbd, 0, RATE_MAX,
+    capacity_mb = arg.design("capacity_mb", capacity_mb, volume=True)
+    fill_rate_mbd = arg.design("fill_rate_mbd", fill_rate_mbd, volume=False, optional=True)
+    release_rate_mbd = arg.design("release_rate_mbd", release_rate_mbd, volume=False,
                                   optional=True)
-    initial_mb = arg.number("initial_mb", initial_mb, 0, VOLUME_MAX, optional=True)
+    initial_mb = arg.design("initial_mb", initial_mb, volume=True, optional=True)
     foresight = arg.flag("foresight", foresight)
     workers = arg.whole("workers", workers)
     prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
@@ -201,7 +238,8 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
 
 
 def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
-                  reliability: float, time_limit_s: float | None = None, **overrides):
+                  reliability: float, time_limit_s: float | None = None, progress=None,
+                  **overrides):
     """One design held on ``reliability`` of the paths ``prices`` [paths, days]
     (or a ``reserve paths`` file's name) at least expected cost: a
     :class:`reserve.reliability.ReliableDesign` with ``outputs()``,
@@ -213,5 +251,5 @@ def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
     prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
         arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
-    return solve_reliable(s, prices, reliability, time_limit_s,
+    return solve_reliable(s, prices, reliability, time_limit_s, progress,
                           names=("reliability", "prices"))

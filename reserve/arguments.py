@@ -62,6 +62,14 @@ def number(name: str, value, lowest: float = -math.inf, highest: float = math.in
     return value
 
 
+def design(name: str, value, volume: bool, optional: bool = False) -> float | None:
+    """A design's capacity [mb] (``volume``) or rate [mb/d]: a finite number from
+    0 to the schema's bound, said with its unit (schema.check_design_value)."""
+    from .schema import RATE_MAX, VOLUME_MAX
+    top, unit = (VOLUME_MAX, "mb") if volume else (RATE_MAX, "mb/d")
+    return number(name, value, 0, top, optional, what=f"a number from 0 to {top:g} ({unit})")
+
+
 def time_limit(name: str, value) -> float | None:
     """HiGHS's time limit [s]: None, or a finite number > 0."""
     if value is None:

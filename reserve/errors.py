@@ -47,6 +47,23 @@ class InputError(ReserveError, ValueError):
             shown = shown[:60] + f"... ({len(shown)} characters)"
         super().__init__(f"{name} = {shown}: {allowed}")
 
+    def renamed(self, names: dict[str, str]) -> "InputError":
+        """The same error in another door's words: ``names`` maps the names it
+        was raised with (the API's arguments) to the door's (the command
+        line's flags), in its name and where its words mention them."""
+        import re
+        # names in the words are identifiers (capacity_mb): a plain word that
+        # happens to be a flag's name ("scenario") is prose and stays
+        named = sorted((n for n in names if "_" in n), key=len, reverse=True)
+        allowed = self.allowed
+        if named:
+            pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, named))
+                                 + r")(?![\w-])")
+            allowed = pattern.sub(lambda m: names[m.group(1)], allowed)
+        error = InputError(names.get(self.name, self.name), self.value, allowed)
+        error.__cause__ = self.__cause__
+        return error
+
 
 class TargetUnreachable(ReserveError):
     """The target cannot be met; ``diagnosis`` says what binds and what is reachable."""

@@ -172,7 +172,7 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
     tornado_svg = (svg_text(tornado_figure(tornado_rows, values))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
     reproduce = " ".join(shlex.quote(c) for c in command)
-    from . import __version__
+    from .version import __version__
     import datetime as dt
     import highspy
     stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")

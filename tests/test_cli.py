@@ -145,7 +145,7 @@ def test_impact_lower_direction(cli):
     (["size", "-s", "/nonexistent/s.toml"], "scenario"),
     (["size", "--schedule", "out.txt"], "--schedule"),
     (["size", "--time-limit", "-1"], "--time-limit"),
-    (["impact", "--capacity-mb", "-5"], "capacity_mb = -5.0"),
+    (["impact", "--capacity-mb", "-5"], "--capacity-mb = -5.0"),
     (["size", "--format", "xml"], "xml"),
     (["size", "--set", "hold_days=10%"], "a percent only for a share or a rate"),
 ])

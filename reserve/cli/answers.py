@@ -10,7 +10,7 @@ import typer
 
 from .common import app, guarded, print_answer, progress_bar
 from .options import (AnswerOutputs, HoldOpt, Objective, ObjectiveOpt, PathOpt, Question,
-                      ScenarioSource, UnwindOpt, with_options, with_path)
+                      ScenarioSource, UnwindOpt, with_options)
 
 
 class Direction(str, Enum):
@@ -39,18 +39,16 @@ def size(
     net-benefit, the reserve best for its owner; or, with --reliability and
     --paths, one design held on that share of many price paths."""
     def body():
-        from ..pricepath import baseline_of
-        from ..solve import size as solve_size
+        from .. import api
         out.check(scenario=source.scenario, price_path=question.price_path, paths=paths_file)
         if reliability is not None or paths_file is not None:
             return _size_reliable(question, source, out, objective, unwind, reliability,
                                   paths_file)
         s = question.scenario(source, unwind, objective=objective)
         with progress_bar("target out of reach; diagnosing") as progress:
-            answer = solve_size(s, baseline_of(s.price_path, s), time_limit_s=out.time_limit,
-                                progress=progress)
+            answer = api.size(s, time_limit_s=out.time_limit, progress=progress)
         print_answer(answer, out)
-    guarded(body)
+    guarded(body, {"time_limit_s": "--time-limit", "prices": "--paths"})
 
 
 @app.command()
@@ -75,29 +73,26 @@ def impact(
     """Largest price impact a given reserve can hold for hold_days (the inverse of
     size); with --objective net-benefit, its schedule best for its owner."""
     def body():
-        from ..pricepath import baseline_of
-        from ..solve import impact as solve_impact
+        from .. import api
         out.check(scenario=source.scenario, price_path=price_path)
-        s = with_path(source.build(unwind, hold_days=hold_days, objective=objective), price_path)
-        answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd,
-                              direction.value, baseline_of(s.price_path, s),
-                              time_limit_s=out.time_limit)
+        s = source.build(unwind, hold_days=hold_days, objective=objective, price_path=price_path)
+        answer = api.impact(s, capacity_mb=capacity_mb, fill_rate_mbd=fill_rate_mbd,
+                            release_rate_mbd=release_rate_mbd, direction=direction.value,
+                            time_limit_s=out.time_limit)
         print_answer(answer, out)
-    guarded(body)
+    guarded(body, {"time_limit_s": "--time-limit"})
 
 
 def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutputs, objective,
                    unwind: bool, reliability: Optional[float], paths_file: Optional[Path]) -> int:
     """`reserve size --reliability R --paths FILE`: one design for many paths."""
+    from .. import api
     from ..errors import InputError
-    from ..reliability import check_reliability, size_reliable
-    from ..pathfile import read_paths
     from .common import err, print_values, write_results, write_table
     if paths_file is None or reliability is None:
         missing = "--paths" if paths_file is None else "--reliability"
         raise InputError(missing, "(none)", "both --reliability SHARE and --paths FILE "
                          "(draw paths with reserve paths)")
-    check_reliability(reliability)
     if question.price_path is not None:
         raise InputError("--price-path", str(question.price_path),
                          "no --price-path with --paths (each path is a baseline)")
@@ -105,9 +100,9 @@ def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutput
         raise InputError("--plot", str(out.plot), "no --plot with --reliability: draw the "
                          "design on the paths with reserve risk --paths FILE --plot")
     s = question.scenario(source, unwind, objective=objective)
-    prices = read_paths(paths_file)
     with progress_bar("sizing over the paths") as progress:
-        answer = size_reliable(s, prices, reliability, out.time_limit, progress)
+        answer = api.size_reliable(s, prices=paths_file, reliability=reliability,
+                                   time_limit_s=out.time_limit, progress=progress)
     values = answer.outputs()
     if out.schedule is not None:
         write_table(*answer.schedule_rows(), out.schedule, "--schedule")

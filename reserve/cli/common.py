@@ -86,8 +86,32 @@ def _drop_stdout() -> None:
         pass
 
 
-def guarded(body: Callable[[], int | None]) -> None:
-    """Run a command body, turning errors into one message and an exit code."""
+def flag_names(command: str, aliases: dict[str, str] | None = None) -> dict[str, str]:
+    """The flags of ``command`` (its function's name) by the API's argument
+    names: each option's Python name, from the parameter list typer reads, to
+    its long flag; and ``aliases`` where the API names an argument otherwise
+    (``prices`` for ``--paths``). Scenario parameters keep their names, as
+    ``--set`` spells them."""
+    import inspect
+
+    from ..schema import PARAMETER_BY_NAME
+    names = {}
+    for info in app.registered_commands:
+        if getattr(info.callback, "__name__", None) != command:
+            continue
+        for name, param in inspect.signature(info.callback).parameters.items():
+            flags = [d for d in getattr(param.default, "param_decls", ()) or ()
+                     if d.startswith("--")]
+            if flags and name not in PARAMETER_BY_NAME:
+                names[name] = max(flags, key=len)
+    return {**names, **(aliases or {})}
+
+
+def guarded(body: Callable[[], int | None], aliases: dict[str, str] | None = None) -> None:
+    """Run a command body, turning errors into one message and an exit code;
+    an input error raised in the API's words is said in the command's flags
+    (:func:`flag_names`)."""
+    command = sys._getframe(1).f_code.co_name   # the command whose body this is
     try:
         progress_line("started")   # the signal handlers are in place by now
         code = body() or 0
@@ -95,6 +119,8 @@ def guarded(body: Callable[[], int | None]) -> None:
     except ReserveError as error:
         if _state["debug"]:
             raise
+        if isinstance(error, InputError):
+            error = error.renamed(flag_names(command, aliases))
         prefix = "error" if error.exit_code != 3 else "target out of reach"
         err(f"{prefix}: {error}")
         code = error.exit_code

@@ -89,33 +89,17 @@ class ScenarioSource:
 
     def overrides(self) -> dict:
         """The ``--set`` overrides by parameter name."""
-        from ..scenario import parse_set
+        from ..api import parse_set
         return parse_set(self.set_ or [])
 
-    def build(self, unwind: bool = False, **options):
+    def build(self, unwind: bool = False, price_path: Optional[Path] = None, **options):
         """The scenario: file, ``--set``, then the command's own ``options`` (None
         means "as the file says"); ``unwind`` last, as it needs the opening stock
-        the others settle."""
-        from ..scenario import build_scenario, with_overrides
+        the others settle; on the ``--price-path`` file, if given."""
+        from ..api import question
         options = {k: (v.value if isinstance(v, Enum) else v) for k, v in options.items()}
-        s = build_scenario(self.scenario, self.overrides(), options)
-        if unwind:
-            s = with_overrides(s, {"end_inventory_max_mb": s.initial_inventory_mb})
-        return s
-
-
-def read_path(path: Optional[Path]):
-    """A ``--price-path`` file as a PricePath, or None."""
-    if path is None:
-        return None
-    from ..pricepath import read_price_path
-    return read_price_path(path)
-
-
-def with_path(s, path: Optional[Path]):
-    """``s`` carrying the ``--price-path`` (the scenario's baseline from then on)."""
-    from dataclasses import replace
-    return s if path is None else replace(s, price_path=read_path(path))
+        return question(self.scenario, self.overrides(), options, unwind=unwind,
+                        price_path=price_path)
 
 
 HoldOpt = typer.Option(None, "--hold-days", help="Days the impact must hold [d].")
@@ -149,7 +133,7 @@ class Question:
 
     def scenario(self, source: ScenarioSource, unwind: bool = False, **options):
         """The scenario ``source`` gives, asked this question, on its price path."""
-        return with_path(source.build(unwind, **self.overrides(), **options), self.price_path)
+        return source.build(unwind, price_path=self.price_path, **self.overrides(), **options)
 
 
 class OutputFormat(str, Enum):

@@ -24,23 +24,19 @@ def report(
     """A report to hand round: question, answer, table, charts, every assumption
     with its unit and source, and the command that reproduces it."""
     def body():
+        from .. import api
         from ..files import write_output
-        from ..pricepath import baseline_of
-        from ..report import build_report, tornado_for
-        from ..solve import size as solve_size
         if output.suffix.lower() not in (".html", ".htm"):
             raise InputError("--output", str(output), "a file name ending in .html")
         check_files({"scenario": source.scenario, "price_path": question.price_path},
                     {"output": output})
         s = question.scenario(source)
-        path = s.price_path
-        with progress_bar("target out of reach; diagnosing") as progress:
-            answer = solve_size(s, baseline_of(path, s), progress=progress)
-        rows = tornado_for(s, path)
         overrides = {**source.overrides(),
                      **{k: v for k, v in question.overrides().items() if v is not None}}
-        command = _reproduce(["reserve", "size", *sys.argv[2:]])
-        text = build_report(answer, rows, source.scenario, overrides, command)
+        with progress_bar("target out of reach; diagnosing") as progress:
+            text = api.report(s, source=source.scenario, changed=overrides,
+                              command=_reproduce(["reserve", "size", *sys.argv[2:]]),
+                              progress=progress)
         with writing("--output", output):
             write_output(output, text)
         err(f"report written to {output}")
