@@ -27,8 +27,6 @@ from .sweep import PointResult, run_points
 from .workers import run_in_workers
 
 #: Outputs a quantile or tornado report is about first.
-KEY_OUTPUTS = ("storage_capacity_mb", "fill_capacity_mbd", "release_capacity_mbd",
-               "total_cost_musd")
 
 
 def _numeric(name: str) -> bool:

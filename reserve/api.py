@@ -15,13 +15,17 @@ default October 2008 question) and parameter overrides by their schema names
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from pathlib import Path
 
 from . import arguments as arg
 from .errors import InputError
+from .api_sweeps import Rows, sensitivity, uncertainty
 from .scenario import Scenario, build_scenario, with_overrides
+
+__all__ = ["load_scenario", "question", "parse_set", "size", "report", "impact",
+           "sensitivity", "uncertainty", "Rows", "batch", "draw_paths", "assess_risk",
+           "size_reliable"]
 
 
 def load_scenario(source: str | Path | None = None, price_path: str | Path | None = None,
@@ -66,12 +70,7 @@ def parse_set(items) -> dict[str, str]:
 
 
 def _scenario(scenario: Scenario | str | Path | None, overrides: dict) -> Scenario:
-    if scenario is None or isinstance(scenario, (str, Path)):
-        scenario = load_scenario(scenario)
-    elif not isinstance(scenario, Scenario):
-        raise InputError("scenario", type(scenario).__name__,
-                         "a Scenario from reserve.load_scenario, a name, a file or None")
-    return with_overrides(scenario, overrides) if overrides else scenario
+    return arg.scenario("scenario", scenario, overrides)
 
 
 def _baseline(scenario: Scenario):
@@ -120,52 +119,6 @@ def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
     s = _scenario(scenario, overrides)
     return solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd, direction,
                         _baseline(s), time_limit_s=time_limit_s)
-
-
-def sensitivity(scenario: Scenario | str | Path | None = None, *,
-                vary: dict[str, list[float]], grid: bool = False, workers: int = 1,
-                **overrides) -> list[dict]:
-    """Rows of a sweep (``vary={"demand_elasticity": [-0.2, -0.1]}``): the
-    varied values, every output by name, ``status`` and ``message``. Like
-    ``reserve sensitivity``; ``grid=True`` solves every combination."""
-    from . import analysis
-    from .sweep import run_points
-    varied = arg.sweep("vary", vary)
-    grid = arg.flag("grid", grid)
-    workers = arg.whole("workers", workers)
-    s = _scenario(scenario, overrides)
-    for name, _ in varied:
-        analysis.check_name(name, "vary")   # as the command line checks it
-    count = (math.prod(len(v) for _, v in varied) if grid
-             else sum(len(v) for _, v in varied))
-    analysis.check_point_count(count, "vary")
-    points = analysis.sweep_points(varied, grid, s, option="vary")
-    results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
-    return analysis.result_rows(points, results)
-
-
-def uncertainty(scenario: Scenario | str | Path | None = None, *, dist: dict[str, str],
-                samples: int = 200, seed: int | None = None, workers: int = 1,
-                **overrides) -> dict:
-    """Quantiles (``p5``, ``p50``, ``p95``) of every output over samples of the
-    inputs in ``dist`` (``{"demand_elasticity": "uniform:-0.3:-0.1"}``), and the
-    rows: ``{"quantiles": ..., "rows": [...]}``. Like ``reserve uncertainty``."""
-    from . import analysis
-    from .sweep import run_points
-    samples = arg.whole("samples", samples)
-    seed = arg.seed("seed", seed)
-    workers = arg.whole("workers", workers)
-    if not isinstance(dist, dict) or not dist or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in dist.items()):
-        raise InputError("dist", type(dist).__name__, 'a dict of parameter names to '
-                         'distributions, e.g. {"demand_elasticity": "uniform:-0.3:-0.1"}')
-    s = _scenario(scenario, overrides)
-    analysis.check_point_count(samples, "samples")
-    dists = [analysis.parse_dist(f"{name}={spec}", option="dist") for name, spec in dist.items()]
-    points = analysis.draw_samples(dists, samples, seed)
-    results = run_points(analysis.make_point_scenario(s), points, s.price_path, workers)
-    rows = analysis.result_rows(points, results)
-    return {"quantiles": analysis.quantiles(rows), "rows": rows}
 
 
 def batch(sheet: str | Path, workers: int = 1) -> list[dict]:

@@ -97,6 +97,18 @@ def source(name: str, value) -> str | Path | None:
     return value
 
 
+def scenario(name: str, value, overrides: dict):
+    """A scenario argument: a Scenario, a shipped name, a file name or None (the
+    default), with ``overrides`` by parameter name applied as ``--set`` would."""
+    from .scenario import Scenario, build_scenario, with_overrides
+    if value is None or isinstance(value, (str, Path)):
+        value = build_scenario(source(name, value), {})
+    elif not isinstance(value, Scenario):
+        raise InputError(name, type(value).__name__,
+                         "a Scenario from reserve.load_scenario, a name, a file or None")
+    return with_overrides(value, overrides) if overrides else value
+
+
 def sweep(name: str, value) -> list[tuple[str, list[float]]]:
     """``{"parameter": [values, ...]}``: each parameter's values a list of numbers."""
     if not isinstance(value, dict) or not value:

@@ -426,6 +426,10 @@ LEDGER_OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("breakeven_net_exports_mbd", "mb/d", "Net exports at which it breaks even"),
 )
 
+#: The outputs a summary (quantiles, sweeps) shows first.
+KEY_OUTPUTS = ("storage_capacity_mb", "fill_capacity_mbd", "release_capacity_mbd",
+               "total_cost_musd")
+
 #: Output names in report order, each with its unit and a label for the table.
 OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("target_impact_usd_per_bbl", "USD/bbl", "Target price impact"),

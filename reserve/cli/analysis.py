@@ -11,7 +11,7 @@ import typer
 from ..errors import InputError
 from .common import (
     app, cell, dialect, err, guarded, interrupted, print_values, progress_bar,
-    solve_points, stdout_console, write_rows, writing)
+    stdout_console, write_rows, writing)
 from .options import (Cluster, FormatOpt, OutputFormat, PlotOpt, Question, ScenarioSource,
                       check_files, check_outputs, check_plot_path, with_options)
 
@@ -42,38 +42,33 @@ def sensitivity(
     One row a point: the varied values by name, every output of `reserve size`
     by name, status (ok, infeasible, error) and message."""
     def body():
-        from .. import analysis
+        from .. import api
         check_plot_path(plot)
         check_outputs(rows=output)
         check_files({"scenario": source.scenario, "price_path": question.price_path},
                     {"output": output, "plot": plot})
         base = question.scenario(source)
-        path = base.price_path
-        if tornado:
-            if vary or grid:
-                raise InputError("--tornado", "with --vary/--grid", "either --tornado or --vary")
-            names = [n.strip() for n in params_.split(",")] if params_ else None
-            points = analysis.tornado_points(base, _share(span, "--span"), names)
-        else:
-            if not vary:
-                raise InputError("--vary", "(none)", "at least one NAME=LO:HI:N, or --tornado")
-            varied = [analysis.parse_vary(v) for v in vary]
-            if grid and len(varied) < 2:
-                raise InputError("--grid", "one --vary", "two or more --vary parameters")
-            points = analysis.sweep_points(varied, grid, base)
-        results, interrupt = solve_points(analysis.make_point_scenario(base), points,
-                                           path, cluster, "sweeping")
-        rows = analysis.result_rows(points, results)
-        varied_names = [k for p in points for k in p if k not in ("sweep", "side")]
+        if tornado and (vary or grid):
+            raise InputError("--tornado", "with --vary/--grid", "either --tornado or --vary")
+        if not tornado and not vary:
+            raise InputError("--vary", "(none)", "at least one NAME=LO:HI:N, or --tornado")
+        names = [n.strip() for n in params_.split(",")] if params_ else None
+        with progress_bar("sweeping") as progress:
+            rows = api.sensitivity(base, vary=None if tornado else vary, grid=grid,
+                                   tornado=tornado, span=_share(span, "--span"), params=names,
+                                   workers=cluster.workers, scheduler=cluster.scheduler,
+                                   security=cluster.security(), progress=progress,
+                                   keep_interrupted=True)
+        varied_names = [k for p in rows.points for k in p if k not in ("sweep", "side")]
         first = ["sweep"] + (["side"] if tornado else []) + list(dict.fromkeys(varied_names))
-        write_rows(rows, analysis.columns_of(rows, first), output)
-        if interrupt is not None:
-            return interrupted(results, output, interrupt)
+        write_rows(rows, rows.columns(first), output)
+        if rows.interrupt is not None:
+            return interrupted(rows.results, output, rows.interrupt)
         if plot is not None:
             from ..plot import plot_sweep, plot_tornado
             with writing("--plot", plot):
                 if tornado:
-                    plot_tornado(rows, analysis.centre_outputs(base, path), plot)
+                    plot_tornado(rows, rows.centre, plot)
                 else:
                     plot_sweep(rows, base, plot, grid=grid)
             err(f"plot written to {plot}")
@@ -114,48 +109,32 @@ def uncertainty(
 ):
     """Quantiles (P5, P50, P95) of capacity, rates and cost over uncertain inputs."""
     def body():
-        from .. import analysis
+        from .. import api
         from .. import results as res
         check_plot_path(plot)
         check_outputs(rows=output)
         check_files({"scenario": source.scenario, "price_path": question.price_path},
                     {"output": output, "plot": plot})
-        if samples < 1:
-            raise InputError("--samples", samples, "a whole number >= 1")
-        analysis.check_point_count(samples, "--samples")
-        if seed is not None and not 0 <= seed < 2**63:
-            raise InputError("--seed", seed, "a whole number >= 0 and < 2**63")
         if not dist:
             raise InputError("--dist", "(none)", "at least one NAME=KIND:ARGS")
-        if confidence is not None and not 0 < confidence <= 1:
-            raise InputError("--confidence", confidence, "a share in (0, 1], e.g. 0.9")
-        dists = [analysis.parse_dist(d) for d in dist]
         base = question.scenario(source)
-        path = base.price_path
-        points = analysis.draw_samples(dists, samples, seed)
-        make = analysis.make_point_scenario(base)
-        results, interrupt = solve_points(make, points, path, cluster, "sampling")
-        rows = analysis.result_rows(points, results)
-        if output is not None or interrupt is not None:
-            first = ["sample"] + [d.name for d in dists]
-            write_rows(rows, analysis.columns_of(rows, first), output)
-        if interrupt is not None:
-            return interrupted(results, output, interrupt)
-        counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
-                  "infeasible": sum(r.status == "infeasible" for r in results),
-                  "error": sum(r.status == "error" for r in results)}
+        with progress_bar("sampling") as progress:
+            answer = api.uncertainty(base, dist=dist, samples=samples, seed=seed,
+                                     confidence=confidence, workers=cluster.workers,
+                                     scheduler=cluster.scheduler, security=cluster.security(),
+                                     progress=progress, keep_interrupted=True)
+        rows, counts = answer["rows"], answer["samples"]
+        if output is not None or rows.interrupt is not None:
+            write_rows(rows, rows.columns(["sample", *answer["names"]]), output)
+        if rows.interrupt is not None:
+            return interrupted(rows.results, output, rows.interrupt)
         err(f"{counts['solved']} of {samples} samples within the scenario's limits, "
              f"{counts['infeasible']} need more (counted with their needs, the caps lifted, "
              f"in capacity, rates and cost), {counts['error']} with bad inputs")
         if confidence is not None:
-            with progress_bar("checking the design in impact mode") as progress:
-                design = analysis.confidence_design(
-                    base, points, results, confidence, path, cluster.workers,
-                    lambda i, _: progress(i + 1, len(points), f"sample {i + 1}"))
-            values = {**design.outputs, "confidence": confidence}
-            print_values(values, fmt, f"design for {confidence:.0%} confidence")
+            print_values(answer["design"], fmt, f"design for {confidence:.0%} confidence")
             return 0
-        q = analysis.quantiles(rows)
+        q = answer["quantiles"]
         if plot is not None:
             from ..plot import plot_histograms
             with writing("--plot", plot):
@@ -174,7 +153,7 @@ def uncertainty(
 def _print_quantiles(q: dict, counts: dict) -> None:
     from rich.table import Table
 
-    from ..analysis import KEY_OUTPUTS
+    from ..schema import KEY_OUTPUTS
     beyond = counts["infeasible"]
     title = f"reserve uncertainty: {counts['requested']} samples"
     if beyond:

@@ -271,29 +271,6 @@ def cell(value) -> str:
 
 # -- many solves: sensitivity and uncertainty --------------------------------------
 
-def solve_points(make, points, path, cluster, label: str):
-    """Solve points on ``cluster`` (an options.Cluster) with a progress bar;
-    returns (results by point, the interrupt or None). On an interrupt a point
-    not solved is reported "cancelled", so that row N still answers point N."""
-    from ..sweep import PointResult, run_points
-    security = cluster.security()
-    results: list = [None] * len(points)
-    done = 0
-    with progress_bar(label) as progress:
-        def on_result(i, result):
-            nonlocal done
-            results[i] = result
-            done += 1
-            progress(done, len(points), f"{done}/{len(points)} points")
-        try:
-            run_points(make, points, path, cluster.workers, on_result, cluster.scheduler,
-                       security)
-        except KeyboardInterrupt as interrupt:
-            cancelled = PointResult("cancelled", {}, "not solved: the run was interrupted")
-            return [r if r is not None else cancelled for r in results], interrupt
-    return results, None
-
-
 def write_rows(rows: list, columns: list, output: Optional[Path]) -> None:
     from .. import results as res
     if output is None:
