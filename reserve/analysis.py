@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import InputError, TargetUnreachable
 from .scenario import Scenario, unknown_name, with_overrides
+from .results import NEEDS_OF, with_needs
 from .scenariofile import elasticity_presets
 from .schema import PARAMETER_BY_NAME, PARAMETERS, STORAGE_FIELD_BY_NAME
 from .sweep import PointResult, run_points
@@ -290,19 +291,6 @@ def draw_samples(dists: list[Distribution], n: int, seed: int | None) -> list[di
 
 #: The outputs whose quantiles cover every sample: a sample out of reach
 #: counts with what it needs when the scenario's caps are lifted.
-NEEDS_OF = {"storage_capacity_mb": "needed_storage_mb",
-            "fill_capacity_mbd": "needed_fill_capacity_mbd",
-            "release_capacity_mbd": "needed_release_capacity_mbd",
-            "total_cost_musd": "needed_total_cost_musd"}
-
-
-def with_needs(row: dict) -> dict:
-    """A row with an out-of-reach sample's needs in the key outputs' places."""
-    if row.get("status") != "infeasible" or "needed_storage_mb" not in row:
-        return row
-    return {**row, **{name: row[need] for name, need in NEEDS_OF.items()}}
-
-
 def quantiles(rows: list[dict], probabilities=(0.05, 0.5, 0.95)) -> dict[str, dict[str, float]]:
     """Quantiles of every numeric output.
 

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from . import arguments as arg
 from .errors import InputError
-from .api_sweeps import Rows, sensitivity, uncertainty
+from .api_sweeps import Rows, cluster_security, sensitivity, uncertainty
 from .scenario import Scenario, build_scenario, with_overrides
 
 __all__ = ["load_scenario", "question", "parse_set", "size", "report", "impact",
-           "sensitivity", "uncertainty", "Rows", "batch", "draw_paths", "assess_risk",
-           "size_reliable"]
+           "sensitivity", "uncertainty", "Rows", "batch", "draw_paths", "read_paths",
+           "assess_risk", "size_reliable"]
 
 
 def load_scenario(source: str | Path | None = None, price_path: str | Path | None = None,
@@ -121,13 +121,46 @@ def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
                         _baseline(s), time_limit_s=time_limit_s)
 
 
-def batch(sheet: str | Path, workers: int = 1) -> list[dict]:
-    """One row of answers per row of a sheet (CSV or ``.xlsx``). Like ``reserve batch``."""
+def batch(sheet: str | Path, workers: int = 1, progress=None,
+          keep_interrupted: bool = False) -> Rows:
+    """One row of answers per row of a sheet (CSV or ``.xlsx``). Like ``reserve
+    batch``: :class:`Rows`, with ``fields`` the sheet's columns then the
+    answers'; on Ctrl-C with ``keep_interrupted`` the rows answered so far and
+    the ``interrupt`` (the rest marked cancelled)."""
     from .batches import run_batch
     sheet = arg.file_name("sheet", sheet)
     workers = arg.whole("workers", workers)
-    _, rows, _ = run_batch(sheet, workers)
+    columns, answered, interrupt = run_batch(
+        sheet, workers, None if progress is None else
+        (lambda done, total: progress(done, total, f"row {done}")))
+    if interrupt is not None and not keep_interrupted:
+        raise interrupt
+    rows = Rows(answered)
+    rows.fields, rows.interrupt = columns, interrupt
     return rows
+
+
+def paths_table(paths) -> tuple[list[dict], list[str]]:
+    """Drawn paths [paths, days] as rows (a day each, a column a path) and columns."""
+    from .paths import paths_rows
+    return paths_rows(arg.prices("paths", paths))
+
+
+def paths_figure(paths, scenario: Scenario | str | Path | None = None, *,
+                 method: str = "bootstrap", disruption_mbd: float = 0.0,
+                 p_disrupt: float = 1 / 3650, p_recover: float = 1 / 180):
+    """A fan chart of drawn paths from the scenario's price, beside the history
+    (a matplotlib figure): what ``reserve paths --plot`` draws."""
+    from .paths import Disruptions, fan_figure
+    s = _scenario(scenario, {})
+    return fan_figure(arg.prices("paths", paths), s.price_usd_per_bbl, method,
+                      Disruptions(disruption_mbd, p_disrupt, p_recover))
+
+
+def read_paths(path: str | Path):
+    """Price paths [paths, days] from a ``reserve paths`` file (wide or long)."""
+    from .pathfile import read_paths as read
+    return read(arg.file_name("prices", path), "prices")
 
 
 def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 100,
@@ -163,7 +196,8 @@ def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 
 def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
                 capacity_mb: float, fill_rate_mbd: float | None = None,
                 release_rate_mbd: float | None = None, initial_mb: float | None = None,
-                foresight: bool = True, workers: int = 1, **overrides) -> dict:
+                foresight: bool = True, workers: int = 1, scheduler: str | None = None,
+                tls: tuple | None = None, progress=None, **overrides) -> dict:
     """How often a design holds the scenario's floor or ceiling on ``prices``
     [paths, days] (from :func:`draw_paths`, or a ``reserve paths`` file's name): the
     causal rule's share and, with ``foresight``, the share with each path
@@ -181,12 +215,12 @@ def assess_risk(scenario: Scenario | str | Path | None = None, *, prices,
     prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
         arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
-    design = check_design(
-        s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb,
-        names={"band": "floor_usd_per_bbl", "capacity_mb": "capacity_mb",
-               "initial_mb": "initial_mb", "fill_rate_mbd": "fill_rate_mbd",
-               "release_rate_mbd": "release_rate_mbd"})
-    values, rule = assess(s, prices, design, foresight, workers=workers)
+    design = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb)
+    values, rule = assess(s, prices, design, foresight,
+                          None if progress is None else
+                          (lambda i, n: progress(i, n, f"path {i}")),
+                          workers, scheduler,
+                          cluster_security(scheduler, tls) if foresight else None)
     return {**values, "rule": rule}
 
 

@@ -28,6 +28,7 @@ class Rows(list):
 
     points: list
     results: list
+    fields: list | None = None     # a batch's columns, in the sheet's order
     interrupt: BaseException | None = None
     _centre = None
 
@@ -45,13 +46,15 @@ class Rows(list):
 
 
 def solve_points(base: Scenario, points: list[dict], workers: int = 1,
-                 scheduler: str | None = None, security=None, progress=None,
+                 scheduler: str | None = None, tls: tuple | None = None, progress=None,
                  keep_interrupted: bool = False) -> Rows:
     """Every point (a dict of parameter values over ``base``) solved, warm, on
-    ``workers`` processes or a Dask ``scheduler``; ``progress(done, total,
-    what)`` told of each."""
+    ``workers`` processes or a Dask ``scheduler`` (``tls``: its CA, certificate
+    and key files, for a ``tls://`` one); ``progress(done, total, what)`` told
+    of each."""
     from . import analysis
     from .sweep import PointResult, run_points
+    security = cluster_security(scheduler, tls)
     results: list = [None] * len(points)
     done = 0
 
@@ -75,6 +78,15 @@ def solve_points(base: Scenario, points: list[dict], workers: int = 1,
     rows = Rows(analysis.result_rows(points, results))
     rows.points, rows.results, rows.interrupt = points, results, interrupt
     return rows
+
+
+def cluster_security(scheduler: str | None, tls: tuple | None):
+    """Dask's TLS settings for ``scheduler`` from ``tls`` (CA, certificate, key
+    files), or None for no cluster or a plain ``tcp://`` one."""
+    if scheduler is None:
+        return None
+    from .workers import dask_security
+    return dask_security(scheduler, *(tls or (None, None, None)))
 
 
 def _varied(vary, grid: bool, s: Scenario) -> list[dict]:
@@ -102,7 +114,7 @@ def _varied(vary, grid: bool, s: Scenario) -> list[dict]:
 def sensitivity(scenario: Scenario | str | Path | None = None, *, vary=None,
                 grid: bool = False, tornado: bool = False, span: float = 0.25,
                 params: list[str] | None = None, workers: int = 1,
-                scheduler: str | None = None, security=None, progress=None,
+                scheduler: str | None = None, tls: tuple | None = None, progress=None,
                 keep_interrupted: bool = False, **overrides) -> Rows:
     """Rows of a sweep (``vary={"demand_elasticity": [-0.2, -0.1]}``), a grid
     (``grid=True``: every combination) or a tornado (``tornado=True``: every
@@ -123,7 +135,7 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *, vary=None,
         if vary is None:
             raise InputError("vary", vary, "at least one parameter to vary, or tornado=True")
         points = _varied(vary, grid, s)
-    rows = solve_points(s, points, workers, scheduler, security, progress, keep_interrupted)
+    rows = solve_points(s, points, workers, scheduler, tls, progress, keep_interrupted)
     if tornado:
         rows._centre = lambda: analysis.centre_outputs(s, s.price_path)
     return rows
@@ -131,7 +143,7 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *, vary=None,
 
 def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples: int = 200,
                 seed: int | None = None, confidence: float | None = None, workers: int = 1,
-                scheduler: str | None = None, security=None, progress=None,
+                scheduler: str | None = None, tls: tuple | None = None, progress=None,
                 keep_interrupted: bool = False, **overrides) -> dict:
     """Quantiles (``p5``, ``p50``, ``p95``) of every output over samples of the
     inputs in ``dist`` (``{"demand_elasticity": "uniform:-0.3:-0.1"}``, or
@@ -161,7 +173,7 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples:
     s = arg.scenario("scenario", scenario, overrides)
     analysis.check_point_count(samples, "samples")
     points = analysis.draw_samples(dists, samples, seed)
-    rows = solve_points(s, points, workers, scheduler, security, progress, keep_interrupted)
+    rows = solve_points(s, points, workers, scheduler, tls, progress, keep_interrupted)
     results = rows.results
     counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
               "infeasible": sum(r.status == "infeasible" for r in results),

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .files import write_output
 from .results import outputs, schedule
-from .solve import Answer
+
+if TYPE_CHECKING:   # annotations only: plots draw answers, they never solve
+    from .solve import Answer
 
 
 def plot_answer(answer: Answer, path: str | Path) -> None:
@@ -269,7 +272,7 @@ def tornado_figure(rows: list[dict], centre_values: dict):
     it needs with the caps lifted, so an input that pushes the answer past the
     limits shows its full swing instead of none.
     """
-    from .analysis import with_needs
+    from .results import with_needs
     plt = pyplot()
     by_name: dict[str, dict] = {}
     for r in rows:
@@ -314,7 +317,7 @@ def plot_histograms(rows: list[dict], path: str | Path) -> None:
     answered, stacked: within the scenario's limits (blue) and needing more
     (hatched orange, at their needs with the caps lifted); P5, P50 and P95
     of all of them marked, as the quantiles table gives them."""
-    from .analysis import with_needs
+    from .results import with_needs
     plt = pyplot()
     ok = [r for r in rows if r["status"] == "ok"]
     beyond = [with_needs(r) for r in rows

@@ -279,3 +279,19 @@ def schedule_rows(answer: Answer) -> tuple[list[dict], list[str]]:
 
 def schedule_csv(answer: Answer, dialect: str = "comma") -> str:
     return to_csv(*schedule_rows(answer), dialect)
+
+
+# -- rows of many solves ----------------------------------------------------------------
+
+#: Where an out-of-reach point says what it would need, by the output it stands for.
+NEEDS_OF = {"storage_capacity_mb": "needed_storage_mb",
+            "fill_capacity_mbd": "needed_fill_capacity_mbd",
+            "release_capacity_mbd": "needed_release_capacity_mbd",
+            "total_cost_musd": "needed_total_cost_musd"}
+
+
+def with_needs(row: dict) -> dict:
+    """A row with an out-of-reach sample's needs in the key outputs' places."""
+    if row.get("status") != "infeasible" or "needed_storage_mb" not in row:
+        return row
+    return {**row, **{name: row[need] for name, need in NEEDS_OF.items()}}

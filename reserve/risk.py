@@ -109,14 +109,15 @@ def causal_rule(s: Scenario, prices: np.ndarray, design: Design) -> RuleResult:
     return RuleResult(failed_on < 0, failed_on, alive, spend, stock)
 
 
-#: The design's inputs by their command-line names (the Python API passes its own).
-CLI_NAMES = {"band": "--floor", "capacity_mb": "--capacity-mb", "initial_mb": "--initial-mb",
-             "fill_rate_mbd": "--fill-rate-mbd", "release_rate_mbd": "--release-rate-mbd"}
+#: The design's inputs by the API's argument names (the command line says its flags).
+DESIGN_NAMES = {"band": "floor_usd_per_bbl", "capacity_mb": "capacity_mb",
+                "initial_mb": "initial_mb", "fill_rate_mbd": "fill_rate_mbd",
+                "release_rate_mbd": "release_rate_mbd"}
 
 
 def check_design(s: Scenario, capacity_mb: float, fill_rate_mbd: float | None,
                  release_rate_mbd: float | None, initial_mb: float | None,
-                 names: dict = CLI_NAMES) -> Design:
+                 names: dict = DESIGN_NAMES) -> Design:
     """The design asked for: its fill and release rates [mb/d] (default: the
     scenario's caps) and opening stock [mb] (default: empty for a floor, full
     for a ceiling), refused with the input's name in ``names`` when out of range."""

@@ -79,3 +79,30 @@ def test_no_import_cycle_in_the_package():
     assert graph["reserve.solve"] >= {"reserve.session", "reserve.reach", "reserve.diagnosis"}
     cycle = _cycle(graph)
     assert cycle is None, " -> ".join(cycle)
+
+
+#: What the command line may import besides reserve.api: errors and names
+#: (errors, schema), and the modules that only present an answer already
+#: computed (tables, files, pictures, templates). Anything that solves,
+#: draws or reads a question goes through reserve.api.
+PRESENTATION = {"reserve.errors", "reserve.schema", "reserve.results", "reserve.plot",
+                "reserve.files", "reserve.sheets", "reserve.templates", "reserve.version"}
+
+
+def test_the_command_line_computes_through_the_api_only():
+    graph = _imports()
+    for module, imports in graph.items():
+        if not module.startswith("reserve.cli"):
+            continue
+        engine = {m for m in imports if not m.startswith("reserve.cli")
+                  and m not in PRESENTATION and m not in ("reserve", "reserve.api")}
+        assert not engine, f"{module} imports {sorted(engine)}: go through reserve.api"
+
+
+def test_the_presentation_modules_never_solve():
+    """plot, results, files, sheets and templates import nothing that solves."""
+    graph = _imports()
+    solvers = {"reserve.session", "reserve.solve", "reserve.sweep", "reserve.reach",
+               "reserve.diagnosis", "reserve.reliability", "reserve.analysis"}
+    for module in ("reserve.plot", "reserve.files", "reserve.sheets", "reserve.templates"):
+        assert not (graph[module] & solvers), (module, graph[module] & solvers)

@@ -57,7 +57,7 @@ def sensitivity(
             rows = api.sensitivity(base, vary=None if tornado else vary, grid=grid,
                                    tornado=tornado, span=_share(span, "--span"), params=names,
                                    workers=cluster.workers, scheduler=cluster.scheduler,
-                                   security=cluster.security(), progress=progress,
+                                   tls=cluster.tls(), progress=progress,
                                    keep_interrupted=True)
         varied_names = [k for p in rows.points for k in p if k not in ("sweep", "side")]
         first = ["sweep"] + (["side"] if tornado else []) + list(dict.fromkeys(varied_names))
@@ -121,7 +121,7 @@ def uncertainty(
         with progress_bar("sampling") as progress:
             answer = api.uncertainty(base, dist=dist, samples=samples, seed=seed,
                                      confidence=confidence, workers=cluster.workers,
-                                     scheduler=cluster.scheduler, security=cluster.security(),
+                                     scheduler=cluster.scheduler, tls=cluster.tls(),
                                      progress=progress, keep_interrupted=True)
         rows, counts = answer["rows"], answer["samples"]
         if output is not None or rows.interrupt is not None:

@@ -42,23 +42,22 @@ def paths(
     """Price paths from 40 years of Brent history, starting at the scenario's price:
     one row a day, one column a path [USD/bbl], and a fan chart with --plot."""
     def body():
-        from ..paths import fan_figure, generate, paths_rows
+        from .. import api
         check_plot_path(plot)
         check_outputs(rows=output)
         check_files({"scenario": source.scenario}, {"output": output, "plot": plot})
         # paths use the scenario's price and market, never its target: a
         # target in percent stays valid at any price
         s = source.build(target_impact_usd_per_bbl="1%")
-        regimes = disruptions.model()
-        horizon = s.horizon_days if days is None else days
-        drawn = regimes.apply(generate(method, s.price_usd_per_bbl, horizon, n_paths, seed,
-                                       block_days, since), s, seed)
-        rows, columns = paths_rows(drawn)
+        drawn = api.draw_paths(s, n_paths=n_paths, days=days, method=method, seed=seed,
+                               block_days=block_days, since=since, **disruptions.values())
+        rows, columns = api.paths_table(drawn)
         write_rows(rows, columns, output)
         if plot is not None:
             from ..plot import figure_to
             with writing("--plot", plot):
-                figure_to(fan_figure(drawn, s.price_usd_per_bbl, method, regimes), plot)
+                figure_to(api.paths_figure(drawn, s, method=method, **disruptions.values()),
+                          plot)
             err(f"plot written to {plot}")
     guarded(body)
 
@@ -107,25 +106,24 @@ def risk(
     """The probability a design holds a floor or ceiling over many price paths:
     by a causal rule (today's price only) and with perfect foresight, side by side."""
     def body():
+        from .. import api
         from .. import results as res
-        from ..pathfile import read_paths
-        from ..risk import assess, check_design
         check_plot_path(plot)
         check_files({"scenario": source.scenario, "paths": paths_file}, {"plot": plot})
         s = source.build(floor_usd_per_bbl=floor, ceiling_usd_per_bbl=ceiling)
-        design = check_design(s, capacity_mb, fill_rate_mbd, release_rate_mbd, initial_mb)
+        if s.floor_usd_per_bbl is None and s.ceiling_usd_per_bbl is None:
+            raise InputError("--floor", None, "a floor or a ceiling (one of them)")
         if paths_file is not None:
             for option, value in (("--n-paths", n_paths), ("--days", days),
                                   ("--seed", seed)):
                 if value is not None:   # the file sets them: never dropped silently
                     raise InputError(option, value, "not with --paths (the file's paths "
                                      "are used as they are)")
-            prices = read_paths(paths_file)
+            prices = api.read_paths(paths_file)
         else:
-            from ..paths import generate
-            prices = disruptions.model().apply(
-                generate(method, s.price_usd_per_bbl, 365 if days is None else days,
-                         200 if n_paths is None else n_paths, seed), s, seed)
+            prices = api.draw_paths(s, n_paths=200 if n_paths is None else n_paths,
+                                    days=365 if days is None else days, method=method,
+                                    seed=seed, **disruptions.values())
         most = FORESIGHT_PATH_DAYS_MAX * cluster.workers
         if foresight and cluster.scheduler is None and prices.size > most:
             raise InputError("--foresight", f"{prices.shape[0]:,} paths of "
@@ -133,11 +131,15 @@ def risk(
                              f"{cluster.workers} worker(s) (an LP a path: some minutes); more "
                              "--workers, a --scheduler, or --no-foresight for the causal "
                              "rule alone")
-        security = cluster.security() if foresight else None
         with progress_bar("solving each path with foresight") as progress:
-            values, rule = assess(s, prices, design, foresight,
-                                  lambda i, n: progress(i, n, f"path {i}"),
-                                  cluster.workers, cluster.scheduler, security)
+            values = api.assess_risk(s, prices=prices, capacity_mb=capacity_mb,
+                                     fill_rate_mbd=fill_rate_mbd,
+                                     release_rate_mbd=release_rate_mbd, initial_mb=initial_mb,
+                                     foresight=foresight, workers=cluster.workers,
+                                     scheduler=cluster.scheduler,
+                                     tls=cluster.tls() if foresight else None,
+                                     progress=progress)
+        rule = values.pop("rule")
         if plot is not None:
             from ..plot import figure_to, risk_figure
             with writing("--plot", plot):
@@ -152,4 +154,4 @@ def risk(
                     else f"ceiling ${s.ceiling_usd_per_bbl:.2f}")
             print_values({k: ("" if v is None else v) for k, v in values.items()}, fmt,
                           f"reserve risk: {capacity_mb:g} mb defending a {band}/bbl")
-    guarded(body)
+    guarded(body, {"floor_usd_per_bbl": "--floor", "prices": "--paths"})

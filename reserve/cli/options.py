@@ -225,19 +225,17 @@ class Cluster:
         if self.workers < 1:
             raise InputError("--workers", self.workers, "a whole number >= 1")
 
-    def security(self):
-        """Dask's security settings for the scheduler (None without one), after
-        checking the options; warns on stderr of a scheduler without TLS."""
+    def tls(self) -> tuple | None:
+        """The TLS files for the scheduler (reserve.api's ``tls``), after checking
+        the options; warns on stderr of a scheduler without TLS."""
         self.check()
         if self.scheduler is None:
             return None
-        from ..workers import dask_security
-        security = dask_security(self.scheduler, self.tls_ca_file, self.tls_cert, self.tls_key)
         if not self.scheduler.startswith("tls://"):
             print(f"warning: {self.scheduler} is not encrypted or authenticated; whoever "
                   "answers there can run code in this process: use it on a trusted network "
                   "only, or a tls:// scheduler", file=sys.stderr)
-        return security
+        return (self.tls_ca_file, self.tls_cert, self.tls_key)
 
 
 class Objective(str, Enum):
@@ -270,9 +268,7 @@ class DisruptionOptions:
                               help="Daily probability a disrupted day turns normal "
                                    "(default 1/180: six months on average).")
 
-    def model(self):
-        """The checked :class:`reserve.paths.Disruptions`."""
-        from ..paths import Disruptions
-        d = Disruptions(self.disruption_mbd, self.p_disrupt, self.p_recover)
-        d.check()
-        return d
+    def values(self) -> dict:
+        """The disruption regimes by the API's argument names (reserve.api.draw_paths)."""
+        return {"disruption_mbd": self.disruption_mbd, "p_disrupt": self.p_disrupt,
+                "p_recover": self.p_recover}

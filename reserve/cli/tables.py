@@ -35,16 +35,16 @@ def batch(
     """A sheet of scenarios in, a sheet of answers out: every input column, then
     every result, status (ok, infeasible, error) and message, row for row."""
     def body():
-        from ..batches import run_batch
+        from .. import api
         from ..files import check_distinct
         if workers < 1:
             raise InputError("--workers", workers, "a whole number >= 1")
         check_outputs(rows=output)
         check_distinct({"the input sheet": sheet}, {"--output": output})
         with progress_bar("batch") as progress:
-            columns, rows, interrupt = run_batch(
-                sheet, workers, lambda done, total: progress(done, total, f"row {done}"))
-        write_rows(rows, columns, output)
+            rows = api.batch(sheet, workers, progress, keep_interrupted=True)
+        interrupt = rows.interrupt
+        write_rows(rows, rows.fields, output)
         if interrupt is not None:
             word = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
             cancelled = sum(r["status"] == "cancelled" for r in rows)
