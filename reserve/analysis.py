@@ -76,9 +76,9 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
     name, sep, spec = text.partition("=")
     name = name.strip()
     if not sep or not spec.strip():
-        raise InputError("--vary", text, "NAME=LO:HI:N or NAME=V1,V2,..., "
+        raise InputError("vary", text, "NAME=LO:HI:N or NAME=V1,V2,..., "
                          "e.g. demand_elasticity=-0.35:-0.03:9")
-    check_name(name, "--vary")
+    check_name(name, "vary")
     try:
         if ":" in spec:
             lo, hi, count = spec.split(":")
@@ -90,20 +90,20 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
             n, bounds = None, None
             values = [float(v) for v in spec.split(",")]
     except ValueError:
-        raise InputError("--vary", text, "NAME=LO:HI:N with N a whole number >= 2, "
+        raise InputError("vary", text, "NAME=LO:HI:N with N a whole number >= 2, "
                          "or NAME=V1,V2,... with numbers") from None
-    check_point_count(n if n is not None else len(values), "--vary")
+    check_point_count(n if n is not None else len(values), "vary")
     if n is not None:   # counted before the list is built
         values = np.linspace(*bounds, n).tolist()
         if _whole(name):   # days: evenly spaced whole days
             values = list(dict.fromkeys(int(v) for v in np.rint(values)))
     if not all(math.isfinite(v) for v in values):
-        raise InputError("--vary", text, "finite numbers")
+        raise InputError("vary", text, "finite numbers")
     return name, values
 
 
 def sweep_points(varied: list[tuple[str, list[float]]], grid: bool,
-                 base: Scenario | None = None, option: str = "--grid") -> list[dict]:
+                 base: Scenario | None = None, option: str = "grid") -> list[dict]:
     """Points as dicts: ``{"sweep": label, NAME: value, ...}``.
 
     One-way: each parameter alone over its values, the others at the base
@@ -143,7 +143,7 @@ def tornado_points(base: Scenario, span: float, names: list[str] | None) -> list
     """
     if names:
         for name in names:
-            check_name(name, "--params")
+            check_name(name, "params")
         chosen = names
     else:
         chosen = [p.name for p in PARAMETERS if p.kind in ("float", "int")
@@ -170,7 +170,7 @@ def _value(s: Scenario, name: str):
         for o in s.storage:
             if o.name == option:
                 return getattr(o, field)
-        raise InputError("--params", name, "a storage option of the scenario")
+        raise InputError("params", name, "a storage option of the scenario")
     return s[name]
 
 
@@ -235,7 +235,7 @@ class Distribution:
         return values.tolist()
 
 
-def parse_dist(text: str, option: str = "--dist") -> Distribution:
+def parse_dist(text: str, option: str = "dist") -> Distribution:
     """``NAME=uniform:LO:HI``, ``normal:MEAN:SD``, ``triangular:LO:MODE:HI``,
     ``choice:A,B,...``; ``elasticity_preset=presets`` draws the literature presets.
     Errors name ``option`` (the flag, or the API argument)."""
@@ -385,7 +385,7 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
     """
     n = len(points)
     if baseline is not None:
-        raise InputError("--confidence", confidence, "without --price-path (the impact-mode "
+        raise InputError("confidence", confidence, "without --price-path (the impact-mode "
                          "check of the design takes the scenario's constant baseline)")
     # a sample out of reach within the limits counts with what it needs with
     # the caps lifted: the design may then need more than the scenario allows,
@@ -395,10 +395,10 @@ def confidence_design(base: Scenario, points: list[dict], results: list[PointRes
                 if r.status == "ok" or np.isfinite(r.outputs.get("needed_storage_mb", np.nan))}
     need = math.ceil(confidence * n - 1e-9)
     if need < 1:
-        raise InputError("--confidence", confidence, f"at least 1/{n} = {1 / n:.4g}: a design "
+        raise InputError("confidence", confidence, f"at least 1/{n} = {1 / n:.4g}: a design "
                          "must meet the target in one sample at least")
     if len(answered) < need:
-        raise InputError("--confidence", confidence,
+        raise InputError("confidence", confidence,
                          f"<= {len(answered) / n:.3f}: only {len(answered)} of {n} samples can "
                          "meet the target at all, even with the caps lifted")
     keep = sorted(answered, key=lambda i: answered[i]["total_cost_musd"])[:need]

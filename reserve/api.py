@@ -143,7 +143,7 @@ def batch(sheet: str | Path, workers: int = 1, progress=None,
 def paths_table(paths) -> tuple[list[dict], list[str]]:
     """Drawn paths [paths, days] as rows (a day each, a column a path) and columns."""
     from .paths import paths_rows
-    return paths_rows(arg.prices("paths", paths))
+    return paths_rows(_drawn(paths))
 
 
 def paths_figure(paths, scenario: Scenario | str | Path | None = None, *,
@@ -153,8 +153,21 @@ def paths_figure(paths, scenario: Scenario | str | Path | None = None, *,
     (a matplotlib figure): what ``reserve paths --plot`` draws."""
     from .paths import Disruptions, fan_figure
     s = _scenario(scenario, {})
-    return fan_figure(arg.prices("paths", paths), s.price_usd_per_bbl, method,
+    return fan_figure(_drawn(paths), s.price_usd_per_bbl, method,
                       Disruptions(disruption_mbd, p_disrupt, p_recover))
+
+
+def _drawn(paths):
+    """Paths as draw_paths returns them: any 2-D array of numbers [paths, days]
+    (drawn paths may wander below the prices a user may give)."""
+    import numpy as np
+    try:
+        array = np.asarray(paths, float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.ndim != 2 or array.size == 0:
+        raise InputError("paths", type(paths).__name__, "a 2-D array of prices [paths, days]")
+    return array
 
 
 def read_paths(path: str | Path):
@@ -185,11 +198,9 @@ def draw_paths(scenario: Scenario | str | Path | None = None, *, n_paths: int = 
         raise InputError("method", method, "one of: bootstrap, mean-reverting")
     s = _scenario(scenario, overrides)
     regimes = Disruptions(disruption_mbd, p_disrupt, p_recover)
-    regimes.check(("disruption_mbd", "p_disrupt", "p_recover"))
+    regimes.check()
     drawn = generate(method, s.price_usd_per_bbl, s.horizon_days if days is None else days,
-                     n_paths, seed, block_days, since,
-                     names={"--method": "method", "--n-paths": "n_paths", "--days": "days",
-                            "--block-days": "block_days", "--seed": "seed", "--since": "since"})
+                     n_paths, seed, block_days, since)
     return regimes.apply(drawn, s, seed)
 
 
@@ -238,5 +249,4 @@ def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
     prices = read_paths(prices, "prices") if isinstance(prices, (str, Path)) else \
         arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
-    return solve_reliable(s, prices, reliability, time_limit_s, progress,
-                          names=("reliability", "prices"))
+    return solve_reliable(s, prices, reliability, time_limit_s, progress)

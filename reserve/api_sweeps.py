@@ -100,14 +100,14 @@ def _varied(vary, grid: bool, s: Scenario) -> list[dict]:
         count = (math.prod(len(v) for _, v in varied) if grid
                  else sum(len(v) for _, v in varied))
         analysis.check_point_count(count, "vary")
-        return analysis.sweep_points(varied, grid, s, option="vary")
+        return analysis.sweep_points(varied, grid, s)
     if not (isinstance(vary, (list, tuple)) and vary and all(isinstance(v, str) for v in vary)):
         raise InputError("vary", vary if isinstance(vary, (list, tuple)) else
                          type(vary).__name__, 'a dict such as {"demand_elasticity": '
                          '[-0.2, -0.1]} or a list of "NAME=LO:HI:N" strings')
     varied = [analysis.parse_vary(str(v)) for v in vary]
     if grid and len(varied) < 2:
-        raise InputError("--grid", "one --vary", "two or more --vary parameters")
+        raise InputError("grid", "one vary", "two or more parameters to vary")
     return analysis.sweep_points(varied, grid, s)
 
 
@@ -162,7 +162,7 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples:
             raise InputError("confidence", confidence, "a share in (0, 1], e.g. 0.9")
     if isinstance(dist, dict) and dist and all(
             isinstance(k, str) and isinstance(v, str) for k, v in dist.items()):
-        dists = [analysis.parse_dist(f"{name}={spec}", option="dist")
+        dists = [analysis.parse_dist(f"{name}={spec}")
                  for name, spec in dist.items()]
     elif isinstance(dist, (list, tuple)) and dist and all(isinstance(d, str) for d in dist):
         dists = [analysis.parse_dist(d) for d in dist]

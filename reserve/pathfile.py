@@ -45,7 +45,7 @@ def _daily(days: np.ndarray, prices: np.ndarray) -> np.ndarray:
     return np.array([np.interp(grid, days, p) for p in prices])
 
 
-def read_paths(path, option: str = "--paths") -> np.ndarray:
+def read_paths(path, option: str = "prices") -> np.ndarray:
     """Daily prices [paths, days] from a wide or long file (module docstring)."""
     path = Path(path)
     rows = read_csv_rows(read_text(path, option, "CSV file"), option)

@@ -145,33 +145,30 @@ def block_bootstrap(log_returns: np.ndarray, start_usd_per_bbl: float, days: int
 
 def generate(method: str, start_usd_per_bbl: float, days: int, n_paths: int,
              seed: int | None = None, block_days: float = 20.0,
-             since_year: int | None = None, names: dict | None = None) -> np.ndarray:
+             since_year: int | None = None) -> np.ndarray:
     """``n_paths`` daily price paths of ``days`` days after day 0 [USD/bbl].
 
-    Errors name the command line's options, or the names ``names`` maps them
-    to (the Python API's arguments).
+    Errors name the Python API's arguments (reserve.api.draw_paths); the
+    command line says them as its flags.
     """
-    def name(option: str) -> str:
-        return (names or {}).get(option, option)
-
     if method not in METHODS:
-        raise InputError(name("--method"), method, "one of: " + ", ".join(METHODS))
+        raise InputError("method", method, "one of: " + ", ".join(METHODS))
     if n_paths < 1 or days < 1:
-        raise InputError(name("--n-paths" if n_paths < 1 else "--days"), min(n_paths, days),
+        raise InputError("n_paths" if n_paths < 1 else "days", min(n_paths, days),
                          "a whole number >= 1")
     if n_paths * days > PATH_DAYS_MAX:
-        raise InputError(name("--n-paths"), n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
+        raise InputError("n_paths", n_paths, f"paths x days <= {PATH_DAYS_MAX:,} "
                          f"(10,000 paths of 10 years): at most {PATH_DAYS_MAX // days:,} paths "
                          f"of {days:,} days")
     if not block_days >= 1 or not math.isfinite(block_days):
-        raise InputError(name("--block-days"), block_days, "a mean block length >= 1 day")
+        raise InputError("block_days", block_days, "a mean block length >= 1 day")
     if seed is not None and not 0 <= seed < 2**63:
-        raise InputError(name("--seed"), seed, "a whole number >= 0 and < 2**63")
+        raise InputError("seed", seed, "a whole number >= 0 and < 2**63")
     dates, prices = history()
     if since_year is not None:
         keep = dates >= np.datetime64(f"{since_year}-01-01")
         if keep.sum() < 30:
-            raise InputError(name("--since"), since_year, f"a year with 30 or more prices after it "
+            raise InputError("since", since_year, f"a year with 30 or more prices after it "
                              f"(the history runs {dates[0]} to {dates[-1]})")
         dates, prices = dates[keep], prices[keep]
     rng = np.random.default_rng(seed)
@@ -204,7 +201,7 @@ class Disruptions:
     p_disrupt: float = 1 / 3650
     p_recover: float = 1 / 180
 
-    def check(self, names=("--disruption-mbd", "--p-disrupt", "--p-recover")) -> None:
+    def check(self, names=("disruption_mbd", "p_disrupt", "p_recover")) -> None:
         """Refuse what is not a supply loss or a probability, naming ``names``."""
         if not (math.isfinite(self.lost_mbd) and self.lost_mbd >= 0):
             raise InputError(names[0], self.lost_mbd, "a number of mb/d >= 0")
@@ -233,7 +230,7 @@ class Disruptions:
         if self.lost_mbd == 0:
             return paths
         if self.lost_mbd > scenario.demand_mbd:
-            raise InputError("--disruption-mbd", self.lost_mbd, "a loss of at most the "
+            raise InputError("disruption_mbd", self.lost_mbd, "a loss of at most the "
                              f"world's demand, demand_mbd = {scenario.demand_mbd:g} mb/d")
         rng = np.random.default_rng(None if seed is None else [seed, 1])
         share = self.price_share(scenario.demand_mbd, scenario.supply_elasticity,

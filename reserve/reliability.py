@@ -171,12 +171,12 @@ class ReliableDesign:
         return words
 
 
-def check_reliability(value: float, option: str = "--reliability") -> None:
+def check_reliability(value: float, option: str = "reliability") -> None:
     if not (isinstance(value, (int, float)) and 0 < value <= 1):
         raise InputError(option, value, "a share in (0, 1], e.g. 0.9")
 
 
-def path_baselines(s: Scenario, prices: np.ndarray, option: str = "--paths") -> np.ndarray:
+def path_baselines(s: Scenario, prices: np.ndarray, option: str = "prices") -> np.ndarray:
     """Each path's baseline per period [paths, periods]: the mean daily price over a step.
 
     A path must cover the scenario's horizon (lead + hold + tail days); days
@@ -202,7 +202,7 @@ SALE_TANGENTS = 64
 def _check_scenario(s: Scenario) -> tuple[Scenario, list[str]]:
     """The scenario a design for many paths can take, and what it leaves out."""
     if s.objective == "net-benefit":
-        raise InputError("--objective", "net-benefit", "least-cost with --reliability (one "
+        raise InputError("objective", "net-benefit", "least-cost with --reliability (one "
                          "design held on a share of paths at least expected cost)")
     if s.dynamic:
         raise InputError("demand_elasticity_long_run", "set", "a static market (no long-run "
@@ -232,7 +232,7 @@ def _sale_tangents(s: Scenario, data) -> np.ndarray:
 def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
                   time_limit_s: float | None = None, progress=None,
                   fixed_design: dict | None = None,
-                  names: tuple[str, str] = ("--reliability", "--paths")) -> ReliableDesign:
+                  names: tuple[str, str] = ("reliability", "prices")) -> ReliableDesign:
     """The least-expected-cost design that holds on ``reliability`` of ``prices``
     [paths, days] (module docstring). ``progress(done, total, what)`` is told
     of each path written and of the solver's seconds. ``fixed_design`` (values
@@ -255,7 +255,7 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     session = Session(data[0], "size")
     n_rows, n_cols = session.highs.getNumRow(), session.highs.getNumCol()
     if n_paths * (n_rows + n_cols) > SIZE_MAX:
-        raise InputError("--paths", f"{n_paths:,} paths of {data[0].n_periods:,} periods",
+        raise InputError(names[1], f"{n_paths:,} paths of {data[0].n_periods:,} periods",
                          f"at most {SIZE_MAX:,} rows and columns in all (now "
                          f"{n_paths * (n_rows + n_cols):,}): fewer paths, a shorter horizon, "
                          "or --set time_step_days=7")

@@ -153,7 +153,7 @@ def dask_security(scheduler: str, ca_file=None, cert_file=None, key_file=None):
     (and us to it). Without the three files the Dask configuration's own
     ``distributed.comm.tls`` settings apply (a ``~/.config/dask`` file).
     """
-    given = {"--tls-ca-file": ca_file, "--tls-cert": cert_file, "--tls-key": key_file}
+    given = {"tls_ca_file": ca_file, "tls_cert": cert_file, "tls_key": key_file}
     if not scheduler.startswith("tls://"):
         named = [k for k, v in given.items() if v is not None]
         if named:
@@ -163,14 +163,14 @@ def dask_security(scheduler: str, ca_file=None, cert_file=None, key_file=None):
         import dask.config
         from distributed.security import Security
     except ImportError:
-        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
+        raise InputError("scheduler", scheduler, "a Dask cluster, with the optional "
                          "package installed: pip install 'reserve[dask]'") from None
     for option, file in given.items():
         if file is not None and not Path(file).is_file():
             raise InputError(option, str(file), "an existing PEM file")
     if all(v is None for v in given.values()):
         if not dask.config.get("distributed.comm.tls.ca-file", None):
-            raise InputError("--scheduler", scheduler, "with a tls:// scheduler, the "
+            raise InputError("scheduler", scheduler, "with a tls:// scheduler, the "
                              "certificates: --tls-ca-file, --tls-cert and --tls-key, or a Dask "
                              "configuration that sets distributed.comm.tls")
         return None   # Dask's configuration supplies the certificates
@@ -189,12 +189,12 @@ def run_on_cluster(make_solver: Callable[[], Callable], items: list, scheduler: 
     try:
         from distributed import Client
     except ImportError:
-        raise InputError("--scheduler", scheduler, "a Dask cluster, with the optional "
+        raise InputError("scheduler", scheduler, "a Dask cluster, with the optional "
                          "package installed: pip install 'reserve[dask]'") from None
     try:
         client = Client(scheduler, timeout=5, security=security)
     except (OSError, TimeoutError, ValueError, TypeError) as err:
-        raise InputError("--scheduler", scheduler, f"the address of a running Dask "
+        raise InputError("scheduler", scheduler, f"the address of a running Dask "
                          f"scheduler ({err})") from None
     with client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))

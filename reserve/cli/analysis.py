@@ -72,7 +72,7 @@ def sensitivity(
                 else:
                     plot_sweep(rows, base, plot, grid=grid)
             err(f"plot written to {plot}")
-    guarded(body)
+    guarded(body, {"params": "--params"})
 
 
 def _share(text: str, option: str) -> float:

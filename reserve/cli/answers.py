@@ -48,7 +48,8 @@ def size(
         with progress_bar("target out of reach; diagnosing") as progress:
             answer = api.size(s, time_limit_s=out.time_limit, progress=progress)
         print_answer(answer, out)
-    guarded(body, {"time_limit_s": "--time-limit", "prices": "--paths"})
+    guarded(body, {"time_limit_s": "--time-limit", "prices": "--paths",
+                   "objective": "--objective"})
 
 
 @app.command()
