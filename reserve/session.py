@@ -93,8 +93,8 @@ class Session:
         h = self.highs
         if self._objective == "least_cost":
             self._write_costs(old.cost, new.cost)
-        for lo, hi, write in ((("col_lower", "col_upper", h.changeColsBounds)),
-                              (("row_lower", "row_upper", h.changeRowsBounds))):
+        for lo, hi, write in (("col_lower", "col_upper", h.changeColsBounds),
+                              ("row_lower", "row_upper", h.changeRowsBounds)):
             changed = np.flatnonzero((getattr(old, lo) != getattr(new, lo))
                                      | (getattr(old, hi) != getattr(new, hi))).astype(np.int32)
             if changed.size:
