@@ -181,7 +181,8 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples:
     out = {"quantiles": analysis.quantiles(rows), "rows": rows, "samples": counts,
            "names": [d.name for d in dists]}
     if confidence is not None and rows.interrupt is None:
-        design = analysis.confidence_design(
+        from .confidence import confidence_design
+        design = confidence_design(
             s, points, results, confidence, s.price_path, workers,
             None if progress is None else
             (lambda i, _: progress(i + 1, len(points), f"checking the design: sample {i + 1}")))
