@@ -52,9 +52,13 @@ def _block(rule, sets, labels, entries, lower, upper) -> Block:
 
 
 def _periods(d: ProblemData, which: str) -> np.ndarray:
-    return {"T": np.arange(d.n_periods), "H": np.arange(d.n_horizon),
-            "LIQ": np.arange(d.n_horizon, d.n_periods), "W": d.window,
-            "OFF": np.flatnonzero(d.bounded)}[which]
+    """The periods of index set ``which`` (only that one is computed)."""
+    return _PERIODS[which](d)
+
+
+_PERIODS = {"T": lambda d: np.arange(d.n_periods), "H": lambda d: np.arange(d.n_horizon),
+            "LIQ": lambda d: np.arange(d.n_horizon, d.n_periods), "W": lambda d: d.window,
+            "OFF": lambda d: np.flatnonzero(d.bounded)}
 
 
 def _owned(d: ProblemData) -> list[int]:

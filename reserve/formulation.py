@@ -55,8 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .costs import COST_PARTS, OBJECTIVE_EXTRAS, cost_vectors
-from .equations import FAMILIES, net_band
+from .costs import cost_vectors, total_costs
+from .equations import FAMILIES
 from .layout import FORMS, Columns, columns, static_form
 from .problem import ProblemData
 
@@ -70,16 +70,16 @@ def objective(d: ProblemData, x: Columns) -> tuple[np.ndarray, float, np.ndarray
 
     .. math:: \min\ \sum_i c_i x_i + c_0 + \sum_i w_i n_i^2
 
-    The unit costs come from one table (:func:`reserve.costs.cost_vectors`),
-    which also prices every reported solution; the quadratic part is the
+    The unit costs come from one table (:func:`reserve.costs.cost_vectors`,
+    summed over its parts by :func:`reserve.costs.total_costs`), which also
+    prices every reported solution; the quadratic part is the
     own-price premium on the horizon's net flows and on the closing sale's
     pace (:meth:`reserve.problem.ProblemData.quadratic_weights`).
     """
-    costs, constants = cost_vectors(d)
+    _, constants = cost_vectors(d)
     cost = np.zeros(x.size)
-    for part in (*COST_PARTS, *OBJECTIVE_EXTRAS):
-        for group, vector in costs.get(part, {}).items():
-            cost[x[group]] += np.asarray(vector, float)
+    for group, unit in total_costs(d).items():
+        cost[x[group]] = unit
     quadratic = []
     if d.premium_musd_per_mbd2 is not None:
         quadratic.append(x["net_mbd"])
@@ -181,23 +181,20 @@ class Form:
                         cost=self.cost, integer=self.integer, offset=self.constant)
 
 
-def formulate(data: ProblemData, form: str | None = None, level: float | None = None) -> Form:
+def formulate(data: ProblemData, form: str | None = None) -> Form:
     """The model of ``data`` in ``form`` ("size" or "general"; default: size for
-    a static market, general for a dynamic one), with the window held at impact
-    ``level`` [USD/bbl] (default: the target)."""
+    a static market, general for a dynamic one), the window held at the target
+    (a session moves it: :meth:`reserve.session.Session.pin_level`)."""
     form = form or static_form(data)
     if form not in FORMS or (form == "size" and data.dynamic) or (
             form == "general" and not data.level_is_price):
         raise ValueError(f"no {form} form for this market")
     x = columns(data, form)
-    if level is not None and "window_level" in x:
-        where = list(x.index).index("window_level")
-        x.lower[where] = x.upper[where] = np.array([float(level)])
     blocks = []
     for rule, forms in FAMILIES:
         if form not in forms:
             continue
-        block = rule(data, x, form, level) if rule is net_band else rule(data, x, form)
+        block = rule(data, x, form)
         if block is not None and len(block.labels):
             blocks.append(block)
     cost, constant, quadratic, weights = objective(data, x)

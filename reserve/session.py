@@ -20,10 +20,11 @@ import highspy
 import numpy as np
 
 from .cuts import PremiumCuts
+from .equations import net_band
 from .errors import SolverFailure
 from .formulation import Form, formulate, static_form
 from .highslp import new_highs, solve_interruptibly
-from .problem import ProblemData, net_flow_band
+from .problem import ProblemData
 from .solution import Solution, Timings, solution_from_values, total_cost_musd
 
 __all__ = ["Session", "SessionCache", "Solution", "Timings", "solve_interruptibly"]
@@ -146,8 +147,8 @@ class Session:
             if "window_level" in self.columns:
                 self._write_bounds("col", self.columns["window_level"], [level], [level])
         else:
-            lo, hi = (np.clip(b, -1e20, 1e20) for b in net_flow_band(self.data, level))
-            self._write_bounds("row", self.built.rows_of("net_band"), lo, hi)
+            band = net_band(self.data, self.built.columns, self.form, level)
+            self._write_bounds("row", self.built.rows_of("net_band"), band.lower, band.upper)
 
     def use_objective(self, which: str) -> None:
         """"least_cost" (minimize present cost) or "most_impact" (maximize z; LP only)."""
