@@ -40,11 +40,7 @@ def load_scenario(source: str | Path | None = None, price_path: str | Path | Non
     """
     arg.source("source", source)
     arg.file_name("price_path", price_path, optional=True)
-    scenario = build_scenario(source, {k: v for k, v in overrides.items()})
-    if price_path is not None:
-        from .pricepath import read_price_path
-        scenario = replace(scenario, price_path=read_price_path(price_path))
-    return scenario
+    return question(source, overrides, price_path=price_path)
 
 
 def question(source: str | Path | None = None, overrides: dict | None = None,
