@@ -105,6 +105,20 @@ def limits_of(s: Scenario, baseline=None) -> tuple[list[Limit], list[str]]:
                                 f"(storage.{o.name}.build_days)",
                                 lambda sc, k=k: _with_option(sc, k, build_days=0),
                                 short=f"{o.name} takes {o.build_days} days {what}"))
+    b = s.private_storage_response_mb_per_usd
+    if b > 0:
+        bound = s.off_window_impact_max_usd_per_bbl
+        edge = (f", with the price outside the window held within {bound:g} USD/bbl "
+                "(off_window_impact_max_usd_per_bbl): holders move it before a known "
+                "rise" if bound == 0 else "")
+        limits.append(Limit("private_storage_response_mb_per_usd",
+                            f"commercial holders' response {b:g} mb per USD/bbl "
+                            "(private_storage_response_mb_per_usd), who buy ahead of a "
+                            "known rise and sell into the reserve ahead of a known fall"
+                            + edge,
+                            lambda sc: sc.with_params(private_storage_response_mb_per_usd=0.0),
+                            "mb of storage without them",
+                            lambda sol: float(sol.usable_capacity_mb.max())))
     if s.sign < 0:
         volume = abs(s.target_impact_usd_per_bbl) * s.hold_days * 100.0  # ample stock
         data = build_problem(s, baseline)
@@ -390,7 +404,8 @@ def _reached_together(goal: _Goal, reach: float, s: Scenario, limits: list[Limit
         every = "every limit tried" if untried else "every limit"
         return _Found(f"{goal.what} is out of reach: the limits can hold {goal.holds(reach)}; "
                       f"even with {every} lifted ({keys}) it reaches {goal.holds(value)} "
-                      "(look at hold_days, offset_share and the elasticities)")
+                      "(look at hold_days, offset_share or producer_response, the elasticities "
+                      "and private storage)")
     chosen = list(limits)
     cut_short = False
     for limit in sorted(limits, key=lambda lim: (lim.key != "lead_days",

@@ -10,56 +10,15 @@ row order, each with the forms it belongs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .layout import FORMS, INF, Columns, finite
-from .problem import ProblemData, impact_bounds, net_flow_band
-
-# -- the rows -------------------------------------------------------------------------
-
-@dataclass
-class Block:
-    """One constraint family's rows: entries (local row, column, value) and bounds."""
-
-    name: str
-    doc: str
-    sets: tuple                    # index sets of its rows, e.g. ("T",), ("LEASE", "T")
-    labels: np.ndarray             # each row's index (period, or lease and period)
-    rows: np.ndarray
-    cols: np.ndarray
-    vals: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-
-
-def _block(rule, sets, labels, entries, lower, upper) -> Block:
-    labels = np.asarray(labels)
-    count = len(labels)
-    rows, cols, vals = [], [], []
-    for r, c, v in entries:
-        r = np.asarray(r, dtype=np.int32)
-        rows.append(r)
-        cols.append(np.broadcast_to(np.asarray(c, dtype=np.int32), r.shape))
-        vals.append(np.broadcast_to(np.asarray(v, float), r.shape))
-    return Block(rule.__name__, rule.__doc__ or "", sets, labels,
-                 np.concatenate(rows) if rows else np.zeros(0, np.int32),
-                 np.concatenate(cols) if cols else np.zeros(0, np.int32),
-                 np.concatenate(vals) if vals else np.zeros(0),
-                 np.broadcast_to(np.asarray(lower, float), (count,)).copy(),
-                 np.broadcast_to(np.asarray(upper, float), (count,)).copy())
-
-
-def _periods(d: ProblemData, which: str) -> np.ndarray:
-    """The periods of index set ``which`` (only that one is computed)."""
-    return _PERIODS[which](d)
-
-
-_PERIODS = {"T": lambda d: np.arange(d.n_periods), "H": lambda d: np.arange(d.n_horizon),
-            "LIQ": lambda d: np.arange(d.n_horizon, d.n_periods), "W": lambda d: d.window,
-            "OFF": lambda d: np.flatnonzero(d.bounded)}
-
+from .blocks import Block, periods
+from .blocks import block as _block
+from .layout import FORMS, INF, Columns
+from .market_equations import (level_bounds, market_response, memory_update, net_band,
+                               off_window_lower, off_window_upper, private_storage,
+                               window_cap, window_target)
+from .problem import ProblemData
 
 def _owned(d: ProblemData) -> list[int]:
     return [k for k, o in enumerate(d.options) if not o.leased]
@@ -77,7 +36,7 @@ def inventory_balance(d: ProblemData, x: Columns, form: str) -> Block:
     .. math:: s_t = (1 - l\,\Delta/365)\, s_{t-1} + \Delta\,(f_t - r_t),
               \quad s_{-1} = \text{initial\_inventory\_mb}
     """
-    t = _periods(d, "T")
+    t = periods(d, "T")
     keep, dt = d.keep_per_period, float(d.step_days)
     opening = np.where(t == 0, keep * d.initial_inventory_mb, 0.0)
     return _block(inventory_balance, ("T",), t,
@@ -97,7 +56,7 @@ def storage_limit(d: ProblemData, x: Columns, form: str) -> Block:
     time is a new coefficient, not a new model), leased capacity while under
     contract.
     """
-    t = _periods(d, "T")
+    t = periods(d, "T")
     n = d.n_periods
     existing = float(sum(o.existing_mb for o in d.options))
     return _block(storage_limit, ("T",), t,
@@ -117,7 +76,7 @@ def lease_balance(d: ProblemData, x: Columns, form: str) -> Block:
     periods; written recursively so each row has at most four entries,
     however long the term.
     """
-    n, t = d.n_periods, _periods(d, "T")
+    n, t = d.n_periods, periods(d, "T")
     entries, labels = [], []
     for j in range(len(d.leases)):
         term = int(d.lease_term_periods[j])
@@ -175,14 +134,14 @@ def build_or_not_min(d: ProblemData, x: Columns, form: str) -> Block:
 
 def fill_limit(d: ProblemData, x: Columns, form: str) -> Block:
     r"""Fill within fill capacity in the horizon [mb/d]: :math:`f_t \le F,\ t \in H`."""
-    h = _periods(d, "H")
+    h = periods(d, "H")
     return _block(fill_limit, ("H",), h, [(h, x["fill_mbd"][h], 1.0),
                                           (h, x["fill_capacity_mbd"][0], -1.0)], -INF, 0.0)
 
 
 def release_limit(d: ProblemData, x: Columns, form: str) -> Block:
     r"""Release within release capacity in the horizon [mb/d]: :math:`r_t \le R,\ t \in H`."""
-    h = _periods(d, "H")
+    h = periods(d, "H")
     return _block(release_limit, ("H",), h, [(h, x["release_mbd"][h], 1.0),
                                              (h, x["release_capacity_mbd"][0], -1.0)],
                   -INF, 0.0)
@@ -198,148 +157,11 @@ def liquidation_pace(d: ProblemData, x: Columns, form: str) -> Block | None:
     """
     if not d.liquidation_periods:
         return None
-    t = _periods(d, "LIQ")
+    t = periods(d, "LIQ")
     i = np.arange(t.size)
     return _block(liquidation_pace, ("LIQ",), t,
                   [(i, x["fill_mbd"][t], 1.0), (i, x["release_mbd"][t], -1.0),
                    (i, x["pace_mbd"][0], -1.0)], 0.0, 0.0)
-
-
-# -- price, size form
-
-def net_band(d: ProblemData, x: Columns, form: str, level: float | None = None) -> Block:
-    r"""Every price condition of period t as one band on its net flow [mb/d].
-
-    .. math:: lo_t \le f_t - r_t \le hi_t
-
-    from the window target and cap, the off-window bound and the band, each
-    mapped through the price model (:func:`reserve.problem.net_flow_band`).
-    An empty band (lo > hi: a ceiling below the baseline before any release
-    may reach the market) makes the model infeasible, as it is.
-    """
-    t = _periods(d, "T")
-    lo, hi = (finite(b) for b in net_flow_band(d, level))
-    return _block(net_band, ("T",), t, [(t, x["fill_mbd"], 1.0), (t, x["release_mbd"], -1.0)],
-                  lo, hi)
-
-
-# -- price, general form
-
-def _level(d: ProblemData, x: Columns, t: np.ndarray, i: np.ndarray, scale=1.0) -> list:
-    r"""Entries of scale * :math:`\Delta p_t` in rows i: the impact variable
-    (dynamic), else :math:`c_t (f_t - r_t)`, :math:`c_t = \beta_t (1 - \sigma)`."""
-    scale = np.broadcast_to(np.asarray(scale, float), t.shape)
-    if d.dynamic:
-        return [(i, x["impact_usd_per_bbl"][t], scale)]
-    c = d.response_coef[t] * scale
-    return [(i, x["fill_mbd"][t], c), (i, x["release_mbd"][t], -c)]
-
-
-def window_target(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""The target holds in every window period [USD/bbl].
-
-    .. math:: \text{sign}\cdot \Delta p_t \ge z\, w_t, \quad t \in W
-
-    :math:`w_t` = 1, or :math:`P_t / \bar P` for a percent target on a price path.
-    """
-    if not d.has_target:
-        return None
-    t = _periods(d, "W")
-    i = np.arange(t.size)
-    return _block(window_target, ("W",), t,
-                  _level(d, x, t, i, d.sign) + [(i, x["window_level"][0], -d.target_scale[t])],
-                  0.0, INF)
-
-
-def window_cap(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""In the window the price moves by the target, not more [USD/bbl].
-
-    .. math:: \text{sign}\cdot \Delta p_t \le z\, w_t, \quad t \in W
-
-    (a constant cap, window_impact_max, is a level bound instead). Without
-    it a cheap stock would be dumped to earn interest on the oil sold early,
-    moving the price far past the target.
-    """
-    if not d.has_target or d.window_cap_usd_per_bbl is not None:
-        return None
-    t = _periods(d, "W")
-    i = np.arange(t.size)
-    return _block(window_cap, ("W",), t,
-                  _level(d, x, t, i, d.sign) + [(i, x["window_level"][0], -d.target_scale[t])],
-                  -INF, 0.0)
-
-
-def off_window_upper(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""Outside the window the price may not rise more than z [USD/bbl]:
-    :math:`\Delta p_t \le z,\ t \notin W`."""
-    if not d.has_target or d.off_window_max_usd_per_bbl is not None:
-        return None
-    t = _periods(d, "OFF")
-    i = np.arange(t.size)
-    return _block(off_window_upper, ("OFF",), t,
-                  _level(d, x, t, i) + [(i, x["window_level"][0], -1.0)], -INF, 0.0)
-
-
-def off_window_lower(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""Outside the window the price may not fall more than z [USD/bbl]:
-    :math:`\Delta p_t \ge -z,\ t \notin W`."""
-    if not d.has_target or d.off_window_max_usd_per_bbl is not None:
-        return None
-    t = _periods(d, "OFF")
-    i = np.arange(t.size)
-    return _block(off_window_lower, ("OFF",), t,
-                  _level(d, x, t, i) + [(i, x["window_level"][0], 1.0)], 0.0, INF)
-
-
-def level_bounds(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""Price conditions that do not move with z, in one ranged row [USD/bbl].
-
-    .. math:: lo_t \le \Delta p_t \le hi_t
-
-    a constant window cap or off-window bound, a floor with its defence
-    (:math:`F - P_t \le \Delta p_t \le \max(0, F - P_t) + b`), a ceiling with
-    its defence; infinite where none applies. (A dynamic model puts these on
-    the variable :math:`\Delta p_t` as bounds.)
-    """
-    if d.dynamic:
-        return None
-    t = _periods(d, "T")
-    lo, hi = (finite(b) for b in impact_bounds(d, tracking=False))
-    return _block(level_bounds, ("T",), t, _level(d, x, t, t), lo, hi)
-
-
-def memory_update(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""The market's memory of relative price moves (dimensionless).
-
-    .. math:: m_t = \lambda\, m_{t-1} + (1 - \lambda)\, \Delta p_t / P_t,
-              \quad m_{-1} = 0,\ \lambda = 0.5^{\Delta/\text{half-life}}
-    """
-    if not d.dynamic:
-        return None
-    t = _periods(d, "T")
-    lam = d.memory_decay
-    return _block(memory_update, ("T",), t,
-                  [(t, x["memory"], 1.0), (t[1:], x["memory"][:-1], -lam),
-                   (t, x["impact_usd_per_bbl"], -(1 - lam) / d.baseline_price_usd_per_bbl)],
-                  0.0, 0.0)
-
-
-def market_response(d: ProblemData, x: Columns, form: str) -> Block | None:
-    r"""Net absorption clears against short-run and adjusting elasticities [mb/d].
-
-    .. math:: (1-\sigma)(f_t - r_t) = Q_0\,[(\varepsilon_s - \varepsilon_d)\,\pi_t
-              + ((\varepsilon_s^{LR} - \varepsilon_s) - (\varepsilon_d^{LR} - \varepsilon_d))\, m_t],
-              \quad \pi_t = \Delta p_t / P_t
-    """
-    if not d.dynamic:
-        return None
-    t = _periods(d, "T")
-    q0 = d.scenario.demand_mbd
-    return _block(market_response, ("T",), t,
-                  [(t, x["fill_mbd"], d.keep_share), (t, x["release_mbd"], -d.keep_share),
-                   (t, x["impact_usd_per_bbl"],
-                    -(q0 * d.response_short) / d.baseline_price_usd_per_bbl),
-                   (t, x["memory"], -(q0 * d.response_adjust))], 0.0, 0.0)
 
 
 # -- the premium
@@ -353,7 +175,7 @@ def net_flow(d: ProblemData, x: Columns, form: str) -> Block | None:
     """
     if "net_mbd" not in x:
         return None
-    h = _periods(d, "H")
+    h = periods(d, "H")
     return _block(net_flow, ("H",), h, [(h, x["net_mbd"], 1.0), (h, x["fill_mbd"][h], -1.0),
                                         (h, x["release_mbd"][h], 1.0)], 0.0, 0.0)
 
@@ -365,6 +187,7 @@ FAMILIES = (
     (liquidation_pace, FORMS), (build_or_not_max, FORMS), (build_or_not_min, FORMS),
     (net_band, ("size",)),
     (memory_update, ("general",)), (market_response, ("general",)),
+    (private_storage, ("general",)),
     (window_target, ("general",)), (window_cap, ("general",)),
     (off_window_upper, ("general",)), (off_window_lower, ("general",)),
     (level_bounds, ("general",)),

@@ -28,8 +28,9 @@ symbol                  column group                unit
 :math:`s_t`             ``inventory_mb``            mb at the end of period t
 :math:`q`               ``pace_mbd``                mb/d, the closing sale's pace
 :math:`z`               ``window_level``            USD/bbl held in the window
-:math:`\Delta p_t`      ``impact_usd_per_bbl``      USD/bbl (dynamic markets)
-:math:`m_t`             ``memory``                  1 (dynamic markets)
+:math:`\Delta p_t`      ``impact_usd_per_bbl``      USD/bbl (markets that remember)
+:math:`m_t`             ``memory``                  1 (adjusting markets)
+:math:`\Delta I_t`      ``private_stock_mb``        mb, commercial holders' change
 :math:`n_t`             ``net_mbd``                 mb/d, with the own-price premium
 ======================  ==========================  ==========================
 
@@ -44,9 +45,10 @@ period t is one band on its net flow, :math:`lo_t \le f_t - r_t \le hi_t`
 (:func:`reserve.problem.net_flow_band`), so a new target, floor or
 elasticity changes row bounds only.
 
-*General form* (the linear market, and always a dynamic one): the window
-level z is a variable, so the largest reachable impact is one LP, and the
-market's memory can be written.
+*General form* (the linear market, and always one that remembers: an
+adjusting market, commercial holders): the window level z is a variable,
+so the largest reachable impact is one LP, and the market's memory and the
+holders' stocks can be written.
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ def formulate(data: ProblemData, form: str | None = None) -> Form:
     a static market, general for a dynamic one), the window held at the target
     (a session moves it: :meth:`reserve.session.Session.pin_level`)."""
     form = form or static_form(data)
-    if form not in FORMS or (form == "size" and data.dynamic) or (
+    if form not in FORMS or (form == "size" and data.remembers) or (
             form == "general" and not data.level_is_price):
         raise ValueError(f"no {form} form for this market")
     x = columns(data, form)

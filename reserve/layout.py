@@ -26,8 +26,9 @@ def finite(x):
 
 
 def static_form(data: ProblemData) -> str:
-    """The form a least-cost solve uses: size form for static markets, else general."""
-    return "general" if data.dynamic else "size"
+    """The form a least-cost solve uses: size form for static markets, general for
+    a market that remembers (an adjusting market, commercial holders)."""
+    return "general" if data.remembers else "size"
 
 
 # -- the columns ----------------------------------------------------------------------
@@ -72,10 +73,10 @@ def columns(data: ProblemData, form: str) -> Columns:
     x.add("fill_capacity_mbd", (), 1, 0.0, data.fill_rate_max_mbd)
     x.add("release_capacity_mbd", (), 1, 0.0, data.release_rate_max_mbd)
     x.add("fill_mbd", ("T",), n)
-    # before the window a dynamic model bounds r_t to 0; a static one bounds the
-    # net flow instead (problem.impact_bounds)
+    # before the window a market that remembers bounds r_t to 0; a static one
+    # bounds the net flow instead (problem.impact_bounds)
     x.add("release_mbd", ("T",), n, 0.0,
-          np.where(data.release_allowed | (not data.dynamic), INF, 0.0))
+          np.where(data.release_allowed | (not data.remembers), INF, 0.0))
     lower, upper = np.zeros(n), np.full(n, INF)
     upper[h - 1] = data.end_inventory_max_mb
     if data.liquidation_periods:   # the stock ends where it began
@@ -86,10 +87,13 @@ def columns(data: ProblemData, form: str) -> Columns:
     if form == "general":
         if data.has_target:   # a band alone has no window level
             x.add("window_level", (), 1, data.target_level, data.target_level)
-        if data.dynamic:
+        if data.carries_impact:
             lo, hi = (finite(b) for b in impact_bounds(data, tracking=False))
             x.add("impact_usd_per_bbl", ("T",), n, lo, hi)
+        if data.dynamic:
             x.add("memory", ("T",), n, -INF, INF)
+        if data.private.on:
+            x.add("private_stock_mb", ("T",), n, data.private.lower_mb, data.private.upper_mb)
     if data.premium_musd_per_mbd2 is not None:
         x.add("net_mbd", ("H",), h, -INF, INF)
     return x

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import market
+from .responses import PrivateStorage, private_storage, producer_terms
 from .scenario import Scenario, StorageOption
 
 DAYS_PER_YEAR = 365.0
@@ -86,7 +87,9 @@ class ProblemData:
     memory_decay: float                   # lambda = 0.5^(step/half-life)
     response_short: float                 # eps_s - eps_d
     response_adjust: float                # (eps_s,LR - eps_s) - (eps_d,LR - eps_d)
-    keep_share: float                     # 1 - offset_share
+    keep_share: np.ndarray                # 1 - sigma_t: the share of the flow the market keeps
+    producer_offset_mbd: np.ndarray       # o_t: a price-target cartel's output against it
+    private: PrivateStorage               # commercial holders' response (b = 0: none)
     floor_usd_per_bbl: float | None
     ceiling_usd_per_bbl: float | None
     band_margin_usd_per_bbl: float        # b: how far a band's defence may push past
@@ -126,8 +129,26 @@ class ProblemData:
     holding_musd_per_mb: np.ndarray       # per mb held through period t
 
     @property
+    def remembers(self) -> bool:
+        """Whether the price of a period depends on other periods' flows (an adjusting
+        market, or commercial holders): then the model carries the impact as a variable."""
+        return self.dynamic or self.private.on
+
+    @property
+    def carries_impact(self) -> bool:
+        """Whether the general form carries dp_t as a variable with the market's
+        clearing row: a market that remembers, or a cartel's offset (a constant
+        in that row)."""
+        return self.remembers or bool(np.any(self.producer_offset_mbd))
+
+    @property
     def window(self) -> np.ndarray:
         return np.flatnonzero(self.in_window)
+
+    @property
+    def slope(self) -> np.ndarray:
+        """beta_t [USD/bbl per mb/d the market sees]: the linear curve's slope."""
+        return self.response_coef / self.keep_share
 
     @property
     def horizon_days(self) -> int:
@@ -176,9 +197,9 @@ class ProblemData:
     def impact_usd_per_bbl(self, net_flow_mbd: np.ndarray) -> np.ndarray:
         """Price impact dp_t [USD/bbl] of a schedule's net flow f_t - r_t (static models)."""
         if self.level_is_price:
-            return self.response_coef * net_flow_mbd
+            return self.response_coef * net_flow_mbd - self.slope * self.producer_offset_mbd
         s = self.scenario
-        return market.isoelastic_impact(self.keep_share * net_flow_mbd,
+        return market.isoelastic_impact(self.keep_share * net_flow_mbd - self.producer_offset_mbd,
                                         self.baseline_price_usd_per_bbl, s.demand_mbd,
                                         s.demand_elasticity, s.supply_elasticity)
 
@@ -221,10 +242,10 @@ def impact_bounds(d: ProblemData, impact: float | None = None,
         if bound is not None or tracking:
             bound = v if bound is None else bound
             lo[off], hi[off] = -bound, bound
-    if not d.dynamic:
+    if not d.remembers:
         # no stock leaves before it can reach the market: f_t - r_t >= 0, which a
-        # static market's increasing curve makes dp_t >= 0 (a dynamic model
-        # bounds r_t itself: its price remembers, so dp_t could not say it)
+        # static market's increasing curve makes dp_t >= 0 (a market that remembers
+        # bounds r_t itself: dp_t could not say it)
         lo[~d.release_allowed] = np.maximum(lo[~d.release_allowed], 0.0)
     h = d.n_horizon
     price = d.baseline_price_usd_per_bbl[:h]
@@ -241,15 +262,15 @@ def impact_bounds(d: ProblemData, impact: float | None = None,
 
 
 def absorption_of_impact(d: ProblemData, impact_usd_per_bbl: np.ndarray) -> np.ndarray:
-    """Net absorption x_t [mb/d] that moves period t's price by dp_t (static models).
+    """Net absorption x_t [mb/d] the market must see to move period t's price by dp_t
+    (static models).
 
     Infinite impacts map to the absorption limits of the price model.
     """
     dp = np.asarray(impact_usd_per_bbl, float)
     if d.level_is_price:
-        beta = d.response_coef / d.keep_share
         with np.errstate(invalid="ignore"):
-            return np.where(np.isinf(dp), dp, dp / beta)
+            return np.where(np.isinf(dp), dp, dp / d.slope)
     s = d.scenario
     return market.isoelastic_absorption(dp, d.baseline_price_usd_per_bbl, s.demand_mbd,
                                         s.demand_elasticity, s.supply_elasticity)
@@ -259,12 +280,14 @@ def net_flow_band(d: ProblemData, impact: float | None = None) -> tuple[np.ndarr
     """Bounds lo_t <= f_t - r_t <= hi_t [mb/d] equal to every price condition at impact v.
 
     Static models only: each bound on dp_t becomes a bound on the net flow
-    through the price model's increasing absorption curve. An empty band
+    through the price model's increasing absorption curve, then through what
+    other producers do (the market sees keep_t * x_t - o_t). An empty band
     (lo > hi) makes the model infeasible, as the conditions are.
     """
     lo, hi = impact_bounds(d, impact)
-    return (absorption_of_impact(d, lo) / d.keep_share,
-            absorption_of_impact(d, hi) / d.keep_share)
+    o = d.producer_offset_mbd
+    return ((absorption_of_impact(d, lo) + o) / d.keep_share,
+            (absorption_of_impact(d, hi) + o) / d.keep_share)
 
 
 # -- building the data -------------------------------------------------------------------
@@ -318,7 +341,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     price = (np.full(horizon, s.price_usd_per_bbl) if baseline_price_usd_per_bbl is None
              else np.asarray(baseline_price_usd_per_bbl, float))
     price = np.concatenate([price, np.full(n - horizon, price[-1])])
-    keep_share = 1.0 - s.offset_share
+    keep_share, producer_offset = producer_terms(s, start, in_window)
     band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
     net_benefit = s.objective == "net-benefit"
     has_target = (not band or s.target_explicit) and not net_benefit
@@ -401,6 +424,8 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
             constant = price[0] * s.initial_inventory_mb
     weights = step * discount * coef      # premium per (mb/d)^2 of net flow in t
     own = s.own_price_effect and s.oil_valuation != "baseline"
+    if own:   # a cartel's output lowers the price the reserve pays: -beta*o_t per mb/d
+        oil = oil - step * discount * (coef / keep_share) * producer_offset
     gain = owner_gain_per_impact(s, price, discount, step) * coef
 
     return ProblemData(
@@ -416,7 +441,8 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         dynamic=s.dynamic, memory_decay=0.5 ** (step / s.adjustment_half_life_days),
         response_short=s.supply_elasticity - s.demand_elasticity,
         response_adjust=_long_run_shift(s),
-        keep_share=keep_share, floor_usd_per_bbl=s.floor_usd_per_bbl,
+        keep_share=keep_share, producer_offset_mbd=producer_offset,
+        private=private_storage(s), floor_usd_per_bbl=s.floor_usd_per_bbl,
         ceiling_usd_per_bbl=s.ceiling_usd_per_bbl,
         premium_musd_per_mbd2=weights[:horizon] if own else None,
         # the liquidation's one pace q pays sum over its periods of w_t q^2

@@ -34,9 +34,14 @@ def without_premium(scenario: Scenario) -> Scenario:
 def reach_only(scenario: Scenario) -> Scenario:
     """The scenario as far as what it can reach goes, costs aside: no premium
     and no sale of the closing stock (both change what a schedule costs, never
-    whether one exists), so it is an LP of the horizon alone."""
-    if not scenario.own_price_effect and scenario.oil_valuation != "sale":
+    whether one exists), so it is an LP of the horizon alone. With commercial
+    holders the sale stays: they see its price fall coming and trade ahead of
+    it, so it changes what the window can hold."""
+    holders = scenario.private_storage_response_mb_per_usd > 0
+    if not scenario.own_price_effect and (holders or scenario.oil_valuation != "sale"):
         return scenario
+    if holders:
+        return scenario.with_params(own_price_effect=False)
     return scenario.with_params(own_price_effect=False, oil_valuation="market")
 
 

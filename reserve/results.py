@@ -44,7 +44,9 @@ def schedule_of(d, sol) -> dict[str, np.ndarray]:
         "day": d.period_start_day[:h],
         "fill_mbd": sol.fill_mbd,
         "release_mbd": sol.release_mbd,
-        "net_absorption_mbd": (1.0 - d.scenario.offset_share) * net,
+        # what the market sees of the reserve once other producers have answered
+        "net_absorption_mbd": d.keep_share[:h] * net - d.producer_offset_mbd[:h],
+        **private_columns(d, sol),
         "inventory_mb": sol.inventory_mb,
         "baseline_price_usd_per_bbl": d.baseline_price_usd_per_bbl[:h],
         "price_impact_usd_per_bbl": impact,
@@ -52,6 +54,16 @@ def schedule_of(d, sol) -> dict[str, np.ndarray]:
         "in_window": d.in_window[:h].astype(int),
         **leased,
     }
+
+
+def private_columns(d, sol) -> dict[str, np.ndarray]:
+    """Commercial holders beside the reserve (with private storage only): their
+    stock against the baseline [mb] and what they buy (+) or sell (-) a day [mb/d]."""
+    if not sol.private_stock_mb.size:
+        return {}
+    stock = sol.private_stock_mb
+    return {"private_stock_mb": stock,
+            "private_flow_mbd": np.diff(stock, prepend=0.0) / d.step_days}
 
 
 def outputs(answer: Answer) -> dict[str, object]:
@@ -146,6 +158,8 @@ def storage_words(answer: Answer) -> str:
 def sentence(answer: Answer) -> str:
     """The answer in words, for the line under the table, the ledger's verdict last."""
     words = _what_it_takes(answer)
+    if answer.solution.private_stock_mb.size and answer.mode == "size" and answer.data.has_target:
+        words += " " + holders_words(answer)
     values = ledger(answer)
     if values and answer.scenario.objective != "net-benefit":
         words += f" It {ledger_words(answer, values)}."
@@ -189,6 +203,37 @@ def _what_it_takes(answer: Answer) -> str:
             f"mb/d can hold crude at most ${impact:.2f}/bbl {verb} {base} "
             f"for {s.hold_days} days, {'absorbing' if raising else 'releasing'} "
             f"{window_rate:.2f} mb/d.")
+
+
+def holders_words(answer: Answer) -> str:
+    """What commercial holders do around the window, in words: what they buy ahead
+    of it, and the run on the reserve before its known end."""
+    s, d, sol = answer.scenario, answer.data, answer.solution
+    h = d.n_horizon
+    window = np.flatnonzero(d.in_window[:h])
+    first, last = int(window[0]), int(window[-1])
+    stock = sol.private_stock_mb
+    flow = np.diff(stock, prepend=0.0)
+    days = s.private_storage_horizon_days
+    ahead = float(stock[first - 1]) if first > 0 else 0.0
+    run_from = max(first, last + 1 - days // d.step_days)
+    run = -float(flow[run_from:last + 1].sum()) * d.sign
+    words = []
+    if d.sign * ahead > 0.5:
+        words.append(f"commercial holders {'buy' if d.sign > 0 else 'sell'} {abs(ahead):,.0f} mb "
+                     "ahead of the window, which moves the price before it opens")
+    if run > 0.5:
+        glide = ("; the defence ends at once (tail_days = 0), so nothing eases it"
+                 if s.tail_days == 0 else
+                 f"; the {s.tail_days} days after the window let the price glide down, "
+                 "which spreads their trades")
+        words.append(f"in the last {days} days of the window they "
+                     f"{'sell' if d.sign > 0 else 'buy'} {run:,.0f} mb into the reserve "
+                     f"ahead of its known end (a run on the reserve, Salant 1983){glide}")
+    if not words:
+        return ""
+    text = "; ".join(words)
+    return text[0].upper() + text[1:] + "."
 
 
 def is_none(answer: Answer) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
+from .responses import offset_share
 from .scenario import Scenario
 from .schema import check_design_value
 
@@ -63,9 +64,11 @@ class Design:
 
 
 def price_slope(s: Scenario, prices: np.ndarray) -> np.ndarray:
-    """beta_t (1 - offset_share) [USD/bbl per mb/d] for each path-day."""
+    """beta_t (1 - sigma) [USD/bbl per mb/d] for each path-day, sigma the share other
+    producers offset (reserve.responses.offset_share; a rule on many paths takes it
+    from day 0, without a lag or a cartel's volume)."""
     return prices / (s.demand_mbd * (s.supply_elasticity - s.demand_elasticity)) * (
-        1.0 - s.offset_share)
+        1.0 - offset_share(s))
 
 
 def causal_rule(s: Scenario, prices: np.ndarray, design: Design) -> RuleResult:

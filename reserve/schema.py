@@ -180,6 +180,7 @@ def _p(name, unit, default, kind, description, group, **limits) -> Parameter:
 TARGET = "target_impact_usd_per_bbl"
 
 PRICE_MODELS = ("linear", "isoelastic")
+PRODUCER_RESPONSES = ("none", "dominant-firm", "price-target", "cooperative")
 #: Units of the values a percent may give ("8%" = 0.08): shares and rates.
 PERCENT_UNITS = ("1", "1/yr")
 OBJECTIVES = ("least-cost", "net-benefit")
@@ -227,11 +228,43 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("adjustment_half_life_days", "d", 365.0, "float",
        "Half-life of the market's move from short- to long-run elasticities.",
        "market", lower=0, lower_open=True, upper=MAX_DAYS),
-    _p("offset_share", "1", 0.0, "float",
+    _p("offset_share", "1", None, "float",
        "Share of the reserve's flow that other producers offset (> 0: they "
-       "undo part of it; < 0: they act alongside it and amplify it).",
+       "undo part of it; < 0: they act alongside it and amplify it); empty: "
+       "what producer_response implies. Set, it overrides producer_response.",
        "market", lower=-1, upper=1, upper_open=True,
        why="at 1 others undo the reserve entirely; -1 doubles it"),
+    _p("producer_response", "", "none", "choice",
+       "How other producers answer the reserve: none (quotas fixed), "
+       "dominant-firm (a dominant producer expands by half of what the "
+       "reserve absorbs: offset 0.5), price-target (a cartel defending its "
+       "price undoes the reserve in the window up to "
+       "producer_spare_capacity_mbd), cooperative (cuts alongside by "
+       "cooperative_share).", "market", choices=PRODUCER_RESPONSES),
+    _p("producer_response_lag_days", "d", 0, "int",
+       "Days from decision before other producers respond (none before).",
+       "market", lower=0, upper=MAX_DAYS),
+    _p("producer_spare_capacity_mbd", "mb/d", 2.0, "float",
+       "Spare capacity a price-target cartel uses against the reserve.",
+       "market", lower=0, upper=RATE_MAX),
+    _p("cooperative_share", "1", 0.5, "float",
+       "With producer_response = cooperative: barrels others cut per barrel "
+       "the reserve absorbs.", "market", lower=0, upper=1),
+    _p("private_storage_response_mb_per_usd", "mb/(USD/bbl)", 0.0, "float",
+       "Commercial stocks added per USD/bbl of the spread the reserve opens "
+       "over private_storage_horizon_days (holders buy ahead of a known "
+       "rise, sell ahead of a known fall); 0: no private storage.", "market",
+       lower=0, upper=VOLUME_MAX),
+    _p("private_storage_horizon_days", "d", 28, "int",
+       "How far ahead holders look: the spread between the price this many "
+       "days on and today's (about the front-month futures spread); a "
+       "multiple of time_step_days.", "market", lower=1, upper=3650),
+    _p("private_stocks_mb", "mb", 1000.0, "float",
+       "Commercial stocks holders hold and could sell below the baseline.",
+       "market", lower=0, upper=VOLUME_MAX),
+    _p("private_spare_capacity_mb", "mb", 150.0, "float",
+       "Storage holders have free to buy into above the baseline.",
+       "market", lower=0, upper=VOLUME_MAX),
     _p("price_model", "", "linear", "choice",
        "How price answers absorption: linear (dp = beta*x) or isoelastic "
        "(constant-elasticity supply and demand clear).", "market",

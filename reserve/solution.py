@@ -46,6 +46,9 @@ class Solution:
     #: period (empty unless oil_valuation = "sale")
     liquidation_mbd: np.ndarray = field(default_factory=lambda: np.zeros(0))
     liquidation_impact_usd_per_bbl: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: commercial holders' stock against the baseline at each period's end, over
+    #: the horizon (empty without private storage)
+    private_stock_mb: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def total_cost_musd(self) -> float:
@@ -99,7 +102,9 @@ def solution_from_values(data: ProblemData, values: dict[str, np.ndarray], windo
         window_level=window_level,
         capital_cost_musd=parts["capital"], operating_cost_musd=parts["operating"],
         oil_cost_musd=parts["oil"], liquidation_mbd=(fill - release)[h:],
-        liquidation_impact_usd_per_bbl=np.asarray(impact_usd_per_bbl)[h:])
+        liquidation_impact_usd_per_bbl=np.asarray(impact_usd_per_bbl)[h:],
+        private_stock_mb=(_clean(values["private_stock_mb"])[:h] if "private_stock_mb" in values
+                          else np.zeros(0)))
 
 
 def total_cost_musd(data: ProblemData, values: dict[str, np.ndarray]) -> float:

@@ -41,6 +41,7 @@ def validate(s: Scenario) -> None:
                          f"> -{s.price_usd_per_bbl:g} (the price cannot fall to zero or below)")
     _check_objective(s)
     _check_market_model(s)
+    _check_responses(s)
     if not s.storage:
         raise InputError("storage", "[]", "at least one storage option")
     names = [o.name for o in s.storage]
@@ -124,8 +125,10 @@ def model_size(s: Scenario) -> tuple[int, int]:
     periods (see SLOW_PERIODS_MAX)."""
     leases = sum(o.leased for o in s.storage)
     periods = model_days(s) // s.time_step_days
-    per_period = 9 + 3 * leases + (4 if s.dynamic else 0) + (17 if s.own_price_effect else 0)
-    return periods * per_period, periods * (leases + (2 if s.dynamic else 0))
+    memory = s.dynamic or s.private_storage_response_mb_per_usd > 0
+    per_period = (9 + 3 * leases + (4 if memory else 0) + (17 if s.own_price_effect else 0)
+                  + (2 if s.private_storage_response_mb_per_usd > 0 else 0))
+    return periods * per_period, periods * (leases + (2 if memory else 0))
 
 
 def check_model_size(s: Scenario) -> None:
@@ -177,6 +180,33 @@ def _check_market_model(s: Scenario) -> None:
                          "replaces the target (it holds in every period, the target only in "
                          "the window); drop the target, or drop the band to hold the target "
                          "above or below the baseline")
+
+
+def _check_responses(s: Scenario) -> None:
+    """What commercial holders and other producers need of the rest of the scenario
+    (reserve.responses)."""
+    step = s.time_step_days
+    if s.private_storage_horizon_days % step:
+        raise InputError("private_storage_horizon_days", s.private_storage_horizon_days,
+                         f"a whole multiple of time_step_days = {step}")
+    if s.private_storage_response_mb_per_usd > 0:
+        if s.price_model != "linear":
+            raise InputError("private_storage_response_mb_per_usd",
+                             s.private_storage_response_mb_per_usd,
+                             "0 with price_model = isoelastic (private storage is written for "
+                             "the linear market and its adjusting form)")
+        if s.objective == "net-benefit":
+            raise InputError("private_storage_response_mb_per_usd",
+                             s.private_storage_response_mb_per_usd,
+                             "0 with objective = net-benefit (the owner's gain is written for "
+                             "the static market)")
+    if s.producer_response == "price-target" and s.offset_share is None:
+        band = s.floor_usd_per_bbl is not None or s.ceiling_usd_per_bbl is not None
+        if band or s.objective == "net-benefit":
+            raise InputError("producer_response", s.producer_response,
+                             "none, dominant-firm or cooperative with a band or the net-benefit "
+                             "objective (a price-target cartel answers a target's window); or "
+                             "set offset_share")
 
 
 def check_initial_inventory_fits(s: Scenario) -> None:
