@@ -75,15 +75,22 @@ def _baseline(scenario: Scenario):
 
 
 def size(scenario: Scenario | str | Path | None = None, *, time_limit_s: float | None = None,
-         progress=None, **overrides):
+         progress=None, range: bool = False, **overrides):
     """The least-cost reserve (or, with ``objective="net-benefit"``, the best
     for its owner): an :class:`reserve.solve.Answer` with ``outputs``,
     ``schedule``, ``sentence`` and ``to_frame()``. Like ``reserve size``.
-    ``progress(done, total, what)`` is told of a diagnosis's re-solves."""
+    ``progress(done, total, what)`` is told of a diagnosis's re-solves, and of
+    the range's cells. ``range=True`` also re-solves the question across the
+    contested inputs (``answer.range``, a :class:`reserve.spread.Range`:
+    elasticity pairs x commercial holders off/on x producer responses)."""
     from .solve import size as solve_size
     time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
     s = _scenario(scenario, overrides)
-    return solve_size(s, _baseline(s), time_limit_s=time_limit_s, progress=progress)
+    answer = solve_size(s, _baseline(s), time_limit_s=time_limit_s, progress=progress)
+    if range:
+        from .spread import answer_range
+        answer.range = answer_range(s, s.price_path, progress)
+    return answer
 
 
 def report(scenario: Scenario | str | Path | None = None, *, source: str | Path | None = None,

@@ -48,6 +48,8 @@ class Answer:
     timings: Timings = field(default_factory=Timings)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the answer's range over the contested inputs (reserve.spread.Range), when asked
+    range: object = None
 
     @property
     def outputs(self) -> dict[str, object]:

@@ -33,6 +33,11 @@ def size(
     paths_file: Optional[Path] = typer.Option(
         None, "--paths", metavar="FILE.csv",
         help="Price paths from `reserve paths` (day, path_1, ... columns) for --reliability."),
+    answer_range: bool = typer.Option(
+        False, "--range",
+        help="Also re-solve the question across the literature's elasticity pairs, "
+             "commercial holders off and on, and each producer response: the answer's "
+             "range, the scenario's own cell marked."),
 ):
     """Least-cost reserve (storage, fill and release capacity, schedule) that
     holds the price moved by the target for the window; or, with --objective
@@ -45,8 +50,10 @@ def size(
             return _size_reliable(question, source, out, objective, unwind, reliability,
                                   paths_file)
         s = question.scenario(source, unwind, objective=objective)
-        with progress_bar("target out of reach; diagnosing") as progress:
-            answer = api.size(s, time_limit_s=out.time_limit, progress=progress)
+        with progress_bar("the answer's range" if answer_range
+                          else "target out of reach; diagnosing") as progress:
+            answer = api.size(s, time_limit_s=out.time_limit, progress=progress,
+                              range=answer_range)
         print_answer(answer, out)
     guarded(body, {"time_limit_s": "--time-limit", "prices": "--paths",
                    "objective": "--objective"})

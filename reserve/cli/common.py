@@ -201,14 +201,15 @@ def print_answer(answer, out) -> None:
     if schedule_path is not None:
         write_table(*results.schedule_rows(answer), schedule_path, "--schedule")
     values = results.outputs(answer)
+    extras = {"warnings": answer.warnings, "notes": results.notes(answer)}
+    if answer.range is not None:
+        extras["range"] = answer.range.cells
     if output_path is not None:
-        write_results(values, output_path,
-                      {"warnings": answer.warnings, "notes": results.notes(answer)})
+        write_results(values, output_path, extras)
     for warning in answer.warnings:
         err(f"warning: {warning}")
     if fmt == OutputFormat.json:
-        sys.stdout.write(results.to_json({**values, "warnings": answer.warnings,
-                                          "notes": results.notes(answer)}))
+        sys.stdout.write(results.to_json({**values, **extras}))
     elif fmt == OutputFormat.csv:
         sys.stdout.write(results.to_csv([values], dialect=dialect()))
     else:
@@ -255,6 +256,27 @@ def print_table(answer, values: dict) -> None:
     out.print(results.sentence(answer), soft_wrap=True)
     for note in results.notes(answer):
         out.print(f"Note: {note}", soft_wrap=True)
+    if answer.range is not None:
+        print_range(answer.range)
+
+
+def print_range(spread) -> None:
+    """The answer's range as a terminal table, the scenario's own cell marked *."""
+    from rich.table import Table
+    table = Table(title="the answer's range (* the scenario's own; beyond: what an "
+                        "out-of-reach cell would need, caps lifted)", title_justify="left")
+    for name, justify in (("", "left"), ("elasticities", "left"), ("holders", "left"),
+                          ("producers", "left"), ("storage mb", "right"),
+                          ("fill mb/d", "right"), ("cost $ m", "right"),
+                          ("net benefit $ m", "right"), ("", "left")):
+        table.add_column(name, justify=justify)
+    for c in spread.cells:
+        table.add_row("*" if c["own"] else "", c["elasticities"], c["holders"],
+                      c["producers"], f"{c['storage_capacity_mb']:,.0f}",
+                      f"{c['fill_capacity_mbd']:.2f}", f"{c['total_cost_musd']:,.0f}",
+                      cell(c["net_benefit_musd"]),
+                      {"ok": "", "infeasible": "beyond"}.get(c["status"], c["status"]))
+    stdout_console().print(table)
 
 
 def cell(value) -> str:
