@@ -223,10 +223,15 @@ def holders_words(answer: Answer) -> str:
         words.append(f"commercial holders {'buy' if d.sign > 0 else 'sell'} {abs(ahead):,.0f} mb "
                      "ahead of the window, which moves the price before it opens")
     if run > 0.5:
-        glide = ("; the defence ends at once (tail_days = 0), so nothing eases it"
-                 if s.tail_days == 0 else
-                 f"; the {s.tail_days} days after the window let the price glide down, "
-                 "which spreads their trades")
+        saving = answer.glide_saving_musd
+        if s.tail_days == 0 or saving is None:
+            glide = "; the defence ends at once (tail_days = 0), so nothing eases it"
+        elif math.isinf(saving):
+            glide = (f"; the price glides down over the {s.tail_days} days after the window, "
+                     "without which the target would be out of reach")
+        else:
+            glide = (f"; letting the price glide down over the {s.tail_days} days after the "
+                     f"window instead of ending at once saves {bn_text(saving)}")
         words.append(f"in the last {days} days of the window they "
                      f"{'sell' if d.sign > 0 else 'buy'} {run:,.0f} mb into the reserve "
                      f"ahead of its known end (a run on the reserve, Salant 1983){glide}")

@@ -50,6 +50,10 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     #: the answer's range over the contested inputs (reserve.spread.Range), when asked
     range: object = None
+    #: with commercial holders and a tail: what ending the defence at once (the
+    #: price back at the baseline the day the window closes) would cost more than
+    #: the least-cost glide [musd]; inf when an abrupt end is out of reach
+    glide_saving_musd: float | None = None
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -105,6 +109,7 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
     marginal = marginal_cost(session, solution)
     answer = Answer("size", scenario, data, solution, answered_target(data), marginal,
                     session.timings)
+    answer.glide_saving_musd = glide_saving(session, solution)
     if check_calibration:
         answer.warnings += calibration_warnings(answer, baseline_price_usd_per_bbl, time_limit_s)
     return answer
@@ -118,6 +123,26 @@ def check_window_cap(s: Scenario) -> None:
         raise InputError("window_impact_max_usd_per_bbl", cap,
                          f">= the target's size, {abs(s.target_impact_usd_per_bbl):g} USD/bbl "
                          "(the cap bounds how far past the target the window may go)")
+
+
+def glide_saving(session: Session, solution: Solution) -> float | None:
+    """What an abrupt end would cost more than the glide the answer found [musd]:
+    the same model with the price after the window held at the baseline (None
+    without commercial holders or without days after the window). The session
+    is left as it was."""
+    d = session.data
+    after = np.flatnonzero(~d.in_window & d.in_horizon
+                           & (d.period_start_day >= d.scenario.lead_days))
+    if not (d.private.on and d.has_target and after.size):
+        return None
+    column = session.columns["impact_usd_per_bbl"][after]
+    lower, upper = session.built.col_lower[column], session.built.col_upper[column]
+    session._write_bounds("col", column, np.zeros(after.size), np.zeros(after.size))
+    try:
+        abrupt = session.total_cost_musd() if session.least_cost() else math.inf
+    finally:
+        session._write_bounds("col", column, lower, upper)
+    return abrupt - solution.total_cost_musd
 
 
 def feasible_least_cost(session: Session, scenario: Scenario, baseline) -> bool:

@@ -121,6 +121,12 @@ def test_a_glide_is_never_dearer_than_an_abrupt_exit():
         costs[b] = values
     assert costs[6.0][0] < costs[6.0][1] - 1.0
     assert costs[0.0][0] <= costs[0.0][1] + 1e-6
+    # the answer says what the glide saves: the same difference (less tie-breaks)
+    answer = size(_one_tank(tail_days=56, lead_days=56, hold_days=168,
+                            private_storage_response_mb_per_usd=6.0,
+                            holding_cost_usd_per_bbl_yr=2.0))
+    assert answer.glide_saving_musd == pytest.approx(costs[6.0][1] - costs[6.0][0], abs=0.01)
+    assert "instead of ending at once saves" in answer.sentence
 
 
 # -- other producers ----------------------------------------------------------------------
