@@ -97,12 +97,12 @@ def report(scenario: Scenario | str | Path | None = None, *, source: str | Path 
            changed: dict | None = None, command: list[str] | None = None, progress=None,
            **overrides) -> str:
     """``reserve report``'s HTML page for a scenario: the answer, its tornado,
-    the assumptions (``source``: the scenario file or name they came from;
+    its range over the contested inputs (``reserve size --range``), the assumptions (``source``: the scenario file or name they came from;
     ``changed``: the values shown as set by hand, default ``overrides``) and
     the ``command`` that reproduces it."""
     from .report import build_report, tornado_for
     s = _scenario(scenario, overrides)
-    answer = size(s, progress=progress)
+    answer = size(s, progress=progress, range=True)
     shown = {k: v for k, v in (overrides if changed is None else changed).items()
              if v is not None}
     return build_report(answer, tornado_for(s, s.price_path), source, shown,

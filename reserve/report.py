@@ -171,6 +171,7 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
     schedule_svg = svg_text(answer_figure(answer))
     tornado_svg = (svg_text(tornado_figure(tornado_rows, values))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
+    range_html = _range_html(answer.range)
     reproduce = " ".join(shlex.quote(c) for c in command)
     from .version import __version__
     import datetime as dt
@@ -195,7 +196,7 @@ table {{ border-collapse: collapse; width: 100%; font-size: .9em; }}
 td, th {{ border-bottom: 1px solid #e4e4e4; padding: .25em .5em; text-align: left;
          vertical-align: top; }}
 th {{ background: #f6f6f6; }} .num {{ text-align: right; white-space: nowrap; }}
-.src {{ color: #555; font-size: .9em; }} .note {{ color: #444; font-size: .95em; }} code, pre {{ font-family: Menlo, Consolas, monospace; }}
+.own {{ font-weight: bold; }} .src {{ color: #555; font-size: .9em; }} .note {{ color: #444; font-size: .95em; }} code, pre {{ font-family: Menlo, Consolas, monospace; }}
 pre {{ background: #f6f6f6; padding: .8em; overflow-x: auto; }}
 svg {{ max-width: 100%; height: auto; }}
 </style></head><body>
@@ -210,6 +211,7 @@ svg {{ max-width: 100%; height: auto; }}
 {schedule_svg}
 <h2>What moves the answer: each input {TORNADO_SPAN:.0%} down and up</h2>
 {tornado_svg}
+{range_html}
 <h2>Assumptions</h2>
 <p>Every input of this run, with its unit and where it comes from.</p>
 <table><tr><th>name</th><th>value</th><th>unit</th><th>meaning</th><th>source</th></tr>
@@ -219,6 +221,32 @@ svg {{ max-width: 100%; height: auto; }}
 <p>Made by <code>reserve</code> {html.escape(__version__)} on {stamp}: the model of <code>reserve.formulation</code> (also a Pyomo model: <code>reserve.pyomo_model</code>) solved with HiGHS {html.escape(highs_version)}. The model, its equations and readings are in the project's <code>docs/explanation/model.md</code>.</p>
 </body></html>
 """
+
+
+def _range_html(spread) -> str:
+    """The answer's range (reserve.spread) as a section: one row a cell, the
+    scenario's own marked, out-of-reach cells with what they would need."""
+    if spread is None:
+        return ""
+    rows = "".join(
+        ("<tr class=own>" if c["own"] else "<tr>") +
+        f"<td>{'this scenario' if c['own'] else ''}</td>"
+        f"<td>{html.escape(c['elasticities'])}</td><td>{html.escape(c['holders'])}</td>"
+        f"<td>{html.escape(c['producers'])}</td>"
+        f"<td class=num>{c['storage_capacity_mb']:,.0f}</td>"
+        f"<td class=num>{c['fill_capacity_mbd']:.2f}</td>"
+        f"<td class=num>{c['total_cost_musd']:,.0f}</td>"
+        f"<td class=num>{_cell(c['net_benefit_musd'])}</td>"
+        f"<td>{'' if c['status'] == 'ok' else 'beyond the limits: what it would need'}</td></tr>"
+        for c in spread.cells)
+    low, high = spread.spread_of()
+    return (f"<h2>The answer's range</h2><p>The same question across the literature's "
+            f"elasticity pairs, commercial holders off and on, and each producer response. "
+            f"Within the scenario's limits it needs {low:,.0f} to {high:,.0f} mb of storage; "
+            f"what moves it most: {html.escape(spread.moved_most_by())}.</p>"
+            "<table><tr><th></th><th>elasticities</th><th>holders</th><th>producers</th>"
+            "<th>storage, mb</th><th>fill, mb/d</th><th>cost, $ m</th>"
+            f"<th>net benefit, $ m</th><th></th></tr>{rows}</table>")
 
 
 def tornado_for(base: Scenario, path=None) -> list[dict]:

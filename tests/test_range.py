@@ -38,3 +38,14 @@ def test_the_range_cells_are_the_questions_they_name(cli):
     assert km["status"] == "infeasible"
     assert km["storage_capacity_mb"] == pytest.approx(own[0]["storage_capacity_mb"]
                                                       * 0.275 / 0.15, rel=1e-6)
+
+
+def test_the_report_carries_the_range_with_the_own_cell_marked():
+    from reserve import api
+    page = api.report()
+    section = page[page.index("<h2>The answer's range</h2>"):]
+    section = section[:section.index("<h2>", 10)]
+    assert section.count("<tr class=own>") == 1
+    assert section.count("<tr") == 33          # the header and 32 cells
+    assert "beyond the limits: what it would need" in section
+    assert "116 to 237 mb" in section
