@@ -129,12 +129,13 @@ def valuation_notes(answer) -> list[str]:
             "baseline price, not at the price its own trades move (own_price_effect = false "
             "or oil_valuation = baseline); with it, buying costs more and selling fetches "
             f"less.{sale}")
-    elif s.price_model != "linear" or s.dynamic:
+    elif s.price_model != "linear" or s.dynamic or s.private_storage_response_mb_per_usd > 0:
         out.append(
             "The premium the reserve pays on its own trades is priced on the market's "
             "short-run tangent at the baseline (the " +
             ("isoelastic curve is steeper above it and flatter below" if s.price_model != "linear"
-             else "part of the price move the market's memory adds is not charged to it") + ").")
+             else "part of the price move the market's memory and commercial holders add is "
+                  "not charged to it") + ").")
     if answer.mode == "size" and s.capital_charge == "annuity":
         full = full_capital_musd(answer)
         if full > 2 * max(sol.capital_cost_musd, 1e-9) and full > 1.0:

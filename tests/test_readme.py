@@ -96,8 +96,40 @@ def _crash_row(label):
 
 
 #: (document, reserve arguments, figures: JSON outputs -> strings the document holds)
+def _range(o):
+    """The README's and the model page's words on `reserve size -t 5 --range`."""
+    cells = o["range"]
+    ok = [c["storage_capacity_mb"] for c in cells if c["status"] == "ok"]
+
+    def cell(pair, holders, producers):
+        return next(c for c in cells if (c["elasticities"], c["holders"], c["producers"])
+                    == (pair, holders, producers))["storage_capacity_mb"]
+
+    return [f"the range is {min(ok):.0f} to {max(ok):.0f} mb",
+            f"doubles it ({cell('scenario', 'off', 'dominant-firm'):.0f} mb)",
+            f"cuts alongside needs {cell('scenario', 'off', 'cooperative'):.0f} mb"]
+
+
+def _range_model(o):
+    cells = o["range"]
+    ok = [c["storage_capacity_mb"] for c in cells if c["status"] == "ok"]
+
+    def cell(pair, holders="off", producers="none"):
+        return next(c for c in cells if (c["elasticities"], c["holders"], c["producers"])
+                    == (pair, holders, producers))["storage_capacity_mb"]
+
+    return [f"need {min(ok):.0f} to {max(ok):.0f} mb",
+            f"need {cell('caldara-cavallo-iacoviello-2019'):.0f} (Caldara et al.), "
+            f"{cell('kilian-murphy-2014'):.0f} (Kilian & Murphy) and "
+            f"{cell('baumeister-hamilton-2019'):.0f} mb",
+            f"({cell('scenario', 'on'):.0f} mb for the $5 answer instead of "
+            f"{cell('scenario'):.0f})"]
+
+
 FIGURES = [
     ("README.md", ["size", "--target-impact", "5"], _default),
+    ("README.md", ["size", "--target-impact", "5", "--range"], _range),
+    ("docs/explanation/model.md", ["size", "--target-impact", "5", "--range"], _range_model),
     ("docs/tutorial.md", ["size", "--target-impact", "5"],
      lambda o: [f"absorbing about {o['fill_capacity_mbd']:.0f} mb/d",
                 f"so some {o['storage_capacity_mb']:.0f} mb of storage",
