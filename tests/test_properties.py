@@ -129,7 +129,10 @@ def test_random_batch_sheets_never_crash(tmp_path_factory, cells, sep):
 
 SOLVED: list[bool] = []   # which draws gave an answer (the test after checks most did)
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the same 40 draws each run, so the share that gave an answer
+# (checked by the test after) does not wander from run to run
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          derandomize=True)
 @given(target=st.floats(-8, 8).filter(lambda x: abs(x) > 0.05),
        demand_elasticity=st.floats(-0.6, -0.02), supply_elasticity=st.floats(0.0, 0.3),
        hold=st.integers(7, 120), lead=st.integers(0, 60), tail=st.integers(0, 30),
