@@ -28,8 +28,10 @@ SCHEDULE_COLUMNS = ("day", "fill_mbd", "release_mbd", "net_absorption_mbd", "inv
 
 
 def schedule(answer: Answer) -> dict[str, np.ndarray]:
-    """The schedule, one value per period, by the column names of SCHEDULE_COLUMNS,
-    then ``capacity_<option>_mb`` (capacity under contract) per leased option."""
+    """The schedule, one value per period, by the column names of SCHEDULE_COLUMNS
+    (with commercial holders, their ``private_stock_mb`` and ``private_flow_mbd``
+    after the net absorption), then ``capacity_<option>_mb`` (capacity under
+    contract) per leased option."""
     return schedule_of(answer.data, answer.solution)
 
 

@@ -14,6 +14,7 @@ docs/guide.md, the tutorial, the how-to guides and docs/explanation/performance.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -58,7 +59,10 @@ def _reserve(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return result
 
 
+@functools.lru_cache(maxsize=None)
 def _json(*args: str) -> dict:
+    """A command's JSON answer, run once per argument list (several pages quote one
+    answer; the dict is shared, so never changed)."""
     return json.loads(_reserve(*args, "--format", "json").stdout)
 
 
