@@ -87,8 +87,7 @@ def _solve_cell(resolver: Resolver, cell: Scenario) -> PointResult:
     except ReserveError:
         return PointResult("infeasible", {}, "out of reach even with the caps lifted")
     needs = {need: free[name] for name, need in NEEDS_OF.items()}
-    return PointResult("infeasible", {**needs, "needed_storage_mb": free["storage_capacity_mb"]},
-                       "out of reach within the scenario's limits")
+    return PointResult("infeasible", needs, "out of reach within the scenario's limits")
 
 
 def answer_range(scenario: Scenario, path=None, progress=None) -> Range:
