@@ -22,12 +22,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import ReserveError, TargetUnreachable
-from .results import NEEDS_OF, outputs, with_needs
+from .errors import InputError
+from .results import with_needs
 from .scenario import Scenario
 from .scenariofile import elasticity_presets
 from .schema import PRODUCER_RESPONSES
-from .sweep import PointResult, Resolver, lifted
+from .sweep import PointResult, Resolver, solve_point
+from .validation import validate
 
 #: The studies whose pairs the range adds to the scenario's own.
 STUDIES = ("kilian-murphy-2014", "baumeister-hamilton-2019", "caldara-cavallo-iacoviello-2019")
@@ -72,24 +73,6 @@ class Range:
         return what
 
 
-def _solve_cell(resolver: Resolver, cell: Scenario) -> PointResult:
-    """One cell: its outputs, or (out of reach) what it needs with the caps on
-    storage and rates lifted; no marginal cost and no reachable impact, which
-    the range does not show (one solve a cell within reach, two beyond)."""
-    try:
-        return PointResult("ok", outputs(resolver.solve(cell, marginal=False)))
-    except TargetUnreachable:
-        pass
-    except ReserveError as err:
-        return PointResult("error", {}, str(err))
-    try:
-        free = outputs(resolver.solve(lifted(cell), marginal=False))
-    except ReserveError:
-        return PointResult("infeasible", {}, "out of reach even with the caps lifted")
-    needs = {need: free[name] for name, need in NEEDS_OF.items()}
-    return PointResult("infeasible", needs, "out of reach within the scenario's limits")
-
-
 def answer_range(scenario: Scenario, path=None, progress=None) -> Range:
     """The range of ``scenario``'s answer (module docstring); ``path`` is its
     baseline price path, if any; ``progress(done, total, what)`` hears each cell."""
@@ -115,12 +98,12 @@ def answer_range(scenario: Scenario, path=None, progress=None) -> Range:
                     demand_elasticity=demand, supply_elasticity=supply,
                     private_storage_response_mb_per_usd=response,
                     producer_response=producer, offset_share=None)
-                if response > 0 and (scenario.price_model != "linear"
-                                     or scenario.objective == "net-benefit"):
-                    point = PointResult("error", {}, "private storage is written for the "
-                                        "linear market and the least-cost objective")
-                else:
-                    point = _solve_cell(resolver, cell)
+                try:   # what each cell asks of the rest (holders need the linear market)
+                    validate(cell)
+                except InputError as err:
+                    point = PointResult("error", {}, str(err))
+                else:   # marginal cost and reachable impact are not in the table
+                    point = solve_point(resolver, cell, marginal=False, reach=False)
                 row = with_needs({"status": point.status, **point.outputs})
                 cells.append({
                     "elasticities": pair_name, "demand_elasticity": demand,

@@ -91,17 +91,20 @@ class Resolver:
                       session.timings)
 
 
-def solve_point(resolver: Resolver, scenario: Scenario) -> PointResult:
+def solve_point(resolver: Resolver, scenario: Scenario, marginal: bool = True,
+                reach: bool = True) -> PointResult:
     """One point's outputs, with the status a batch row or sweep row reports.
 
     A point out of reach still says what it needs (:func:`needs_of`): an
     analyst comparing points must see how far each is from the limits, not a
-    blank.
+    blank. Without ``marginal`` the marginal cost is NaN, without ``reach`` the
+    reachable impact of a point out of reach: a solve fewer each, for tables
+    that show neither.
     """
     try:
-        answer = resolver.solve(scenario)
+        answer = resolver.solve(scenario, marginal=marginal)
     except TargetUnreachable:
-        needs = needs_of(resolver, scenario)
+        needs = needs_of(resolver, scenario, reach=reach)
         return PointResult("infeasible", needs, needs_words(needs))
     except ReserveError as err:
         return PointResult("error", {}, str(err))
@@ -123,13 +126,14 @@ def lifted(scenario: Scenario) -> Scenario:
                    storage=tuple(replace(o, capacity_max_mb=np.inf) for o in scenario.storage))
 
 
-def needs_of(resolver: Resolver, scenario: Scenario) -> dict:
-    """The NEED_COLUMNS of a point out of reach (module docstring of NEED_COLUMNS)."""
+def needs_of(resolver: Resolver, scenario: Scenario, reach: bool = True) -> dict:
+    """The NEED_COLUMNS of a point out of reach (module docstring of NEED_COLUMNS);
+    without ``reach``, the reachable impact is left NaN (one solve fewer)."""
     from .reach import max_impact
     needs: dict = {"beyond_limits": 1, **{c: np.nan for c in NEED_COLUMNS}, "binding_limit": ""}
     baseline = baseline_of(resolver.path, scenario)
     band = scenario.floor_usd_per_bbl is not None or scenario.ceiling_usd_per_bbl is not None
-    if not band and scenario.objective != "net-benefit":
+    if reach and not band and scenario.objective != "net-benefit":
         try:
             reach, _ = max_impact(scenario, baseline, cache=resolver.cache, schedule=False)
             needs["reachable_impact_usd_per_bbl"] = scenario.sign * reach
