@@ -189,7 +189,7 @@ def formulate(data: ProblemData, form: str | None = None) -> Form:
     (a session moves it: :meth:`reserve.session.Session.pin_level`)."""
     form = form or static_form(data)
     if form not in FORMS or (form == "size" and data.remembers) or (
-            form == "general" and not data.level_is_price):
+            form == "general" and not (data.level_is_price or data.follows_curve)):
         raise ValueError(f"no {form} form for this market")
     x = columns(data, form)
     blocks = []

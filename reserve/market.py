@@ -42,6 +42,20 @@ def isoelastic_absorption(impact_usd_per_bbl, price_usd_per_bbl, demand_mbd,
     return np.where(ratio > 0, x, -np.inf)
 
 
+def isoelastic_absorption_slope(impact_usd_per_bbl, price_usd_per_bbl, demand_mbd,
+                                demand_elasticity, supply_elasticity):
+    """dx/d(dp) [mb/d per USD/bbl] of :func:`isoelastic_absorption` at P0 + dp.
+
+    Q0/P0 * (eps_s*(P/P0)**(eps_s-1) - eps_d*(P/P0)**(eps_d-1)): positive, and
+    falling in dp (the absorption curve is concave), so its tangent at any
+    point lies on or above the curve. At dp = 0 it is 1/beta, the linear slope.
+    """
+    p0 = np.asarray(price_usd_per_bbl, float)
+    ratio = (p0 + impact_usd_per_bbl) / p0
+    return demand_mbd / p0 * (supply_elasticity * ratio ** (supply_elasticity - 1.0)
+                              - demand_elasticity * ratio ** (demand_elasticity - 1.0))
+
+
 def isoelastic_impact(absorption_mbd, price_usd_per_bbl, demand_mbd,
                       demand_elasticity, supply_elasticity):
     """dp [USD/bbl] that absorbing x [mb/d] causes under constant elasticities.

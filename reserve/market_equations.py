@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import market
 from .blocks import Block, periods
 from .blocks import block as _block
 from .layout import INF, Columns, finite
@@ -156,17 +157,62 @@ def market_response(d: ProblemData, x: Columns, form: str) -> Block | None:
         return None
     t = periods(d, "T")
     q0, keep = d.scenario.demand_mbd, d.keep_share
+    slope, offset = clearing_tangent(d)
     entries = [(t, x["fill_mbd"], keep), (t, x["release_mbd"], -keep),
-               (t, x["impact_usd_per_bbl"],
-                -(q0 * d.response_short) / d.baseline_price_usd_per_bbl)]
+               (t, x["impact_usd_per_bbl"], -slope)]
     if d.dynamic:
         entries.append((t, x["memory"], -(q0 * d.response_adjust)))
     if d.private.on:
         dt = float(d.step_days)
         entries += [(t, x["private_stock_mb"], keep / dt),
                     (t[1:], x["private_stock_mb"][:-1], -keep[1:] / dt)]
-    return _block(market_response, ("T",), t, entries, d.producer_offset_mbd,
-                  d.producer_offset_mbd)
+    rhs = d.producer_offset_mbd + offset
+    return _block(market_response, ("T",), t, entries, rhs, rhs)
+
+
+def clearing_tangent(d: ProblemData) -> tuple[np.ndarray, np.ndarray]:
+    r"""The market's absorption as the clearing row writes it: :math:`s_t\,\Delta p_t + a_t` [mb/d].
+
+    The linear market absorbs :math:`Q_0(\varepsilon_s - \varepsilon_d)\,\Delta p_t / P_t`
+    exactly (:math:`a_t = 0`). The isoelastic one absorbs
+    :math:`x(\Delta p) = Q_0\,[(P/P_0)^{\varepsilon_s} - (P/P_0)^{\varepsilon_d}]`, which
+    a linear row cannot hold: it holds the tangent at a point :math:`\hat p_t`
+    (:attr:`ProblemData.curve_point_usd_per_bbl`, 0 at first),
+
+    .. math:: s_t = x'(\hat p_t), \quad a_t = x(\hat p_t) - s_t\,\hat p_t
+
+    and a session re-draws it at each answer's :math:`\Delta p_t` until curve and
+    tangent agree to :data:`CURVE_TOLERANCE_MBD` (Newton's method on the
+    clearing condition). The curve is concave, so every tangent lies on or
+    above it: no tangent asks less oil than the curve for a rise.
+    """
+    price = d.baseline_price_usd_per_bbl
+    q0 = d.scenario.demand_mbd
+    if d.level_is_price:
+        return q0 * d.response_short / price, np.zeros(d.n_periods)
+    s = d.scenario
+    at = (np.zeros(d.n_periods) if d.curve_point_usd_per_bbl is None
+          else d.curve_point_usd_per_bbl)
+    slope = market.isoelastic_absorption_slope(at, price, q0, s.demand_elasticity,
+                                               s.supply_elasticity)
+    level = market.isoelastic_absorption(at, price, q0, s.demand_elasticity, s.supply_elasticity)
+    return slope, level - slope * at
+
+
+#: How closely the isoelastic curve and its tangent must agree at an answer [mb/d].
+CURVE_TOLERANCE_MBD = 1e-7
+
+
+def curve_gap_mbd(d: ProblemData, impact_usd_per_bbl: np.ndarray) -> float:
+    """Largest gap [mb/d] between the isoelastic curve and the clearing row's tangent
+    at an answer's impacts (0 for the linear market, whose row is its curve)."""
+    if d.level_is_price:
+        return 0.0
+    s = d.scenario
+    slope, offset = clearing_tangent(d)
+    curve = market.isoelastic_absorption(impact_usd_per_bbl, d.baseline_price_usd_per_bbl,
+                                         s.demand_mbd, s.demand_elasticity, s.supply_elasticity)
+    return float(np.max(np.abs(slope * impact_usd_per_bbl + offset - curve)))
 
 
 def private_storage(d: ProblemData, x: Columns, form: str) -> Block | None:

@@ -127,6 +127,9 @@ class ProblemData:
     oil_constant_musd: float              # cost terms of the opening stock
     transaction_musd_per_mbd: np.ndarray  # per mb/d moved (in or out) in t
     holding_musd_per_mb: np.ndarray       # per mb held through period t
+    # where the isoelastic curve's clearing row is a tangent (None: at dp = 0);
+    # a session moves it to its last answer (reserve.market_equations.clearing_tangent)
+    curve_point_usd_per_bbl: np.ndarray | None = None
 
     @property
     def remembers(self) -> bool:
@@ -140,6 +143,12 @@ class ProblemData:
         clearing row: a market that remembers, or a cartel's offset (a constant
         in that row)."""
         return self.remembers or bool(np.any(self.producer_offset_mbd))
+
+    @property
+    def follows_curve(self) -> bool:
+        """Whether the clearing row stands for the isoelastic curve, a tangent re-drawn
+        at each answer until the two agree (reserve.session.Session.run)."""
+        return self.carries_impact and not self.level_is_price
 
     @property
     def window(self) -> np.ndarray:

@@ -63,14 +63,16 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
     schedule at that impact (None when the impact is 0, or when
     ``schedule`` is False: the number alone, one solve fewer).
 
-    Linear model: one LP maximizing the window level z. Isoelastic model:
-    each impact's conditions are net-flow bands, so the largest feasible one
-    is found by bisection, each step a warm re-solve.
+    Linear model, and any model that carries the impact as a variable (the
+    isoelastic one's tangent re-drawn until it meets the curve): one LP
+    maximizing the window level z. The static isoelastic model: each impact's
+    conditions are net-flow bands, so the largest feasible one is found by
+    bisection, each step a warm re-solve.
     """
     cache = cache or SessionCache(time_limit_s)
     data = build_problem(without_premium(scenario), baseline_price_usd_per_bbl)
     cap = no_cap(scenario) if cap_usd_per_bbl is None else cap_usd_per_bbl
-    if data.level_is_price:
+    if data.level_is_price or data.follows_curve:
         session = cache.session(data, "general")
         level = session.most_impact(cap)
         if level <= 1e-9:

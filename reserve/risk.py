@@ -81,6 +81,15 @@ def causal_rule(s: Scenario, prices: np.ndarray, design: Design) -> RuleResult:
     if s.price_model != "linear" or s.dynamic:
         raise InputError("price_model", s.price_model, "linear, without long-run elasticities, "
                          "for the causal rule")
+    if s.private_storage_response_mb_per_usd > 0:
+        # holders trade on a foreseen future; a rule that sees none cannot meet
+        # them, and its share held would not compare with foresight's
+        raise InputError("private_storage_response_mb_per_usd",
+                         s.private_storage_response_mb_per_usd,
+                         "0 for the causal rule on many paths (commercial holders trade "
+                         "on the future they foresee, which a rule does not see; a band "
+                         "on one path with holders is `reserve size --floor/--ceiling "
+                         "--price-path`)")
     paths, days = prices.shape
     room_mb = np.broadcast_to(np.asarray(design.capacity_mb, float), (days,))
     slope = price_slope(s, prices)

@@ -14,7 +14,9 @@ own warm re-solve is the floor, and nothing else is in the loop.
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import replace
 
 import highspy
 import numpy as np
@@ -24,8 +26,17 @@ from .equations import net_band
 from .errors import SolverFailure
 from .formulation import Form, formulate, static_form
 from .highslp import new_highs, solve_interruptibly
+from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd
 from .problem import ProblemData
 from .solution import Solution, Timings, solution_from_values, total_cost_musd
+
+#: Re-draws of the isoelastic curve's tangent one solve may take (Newton's method
+#: needs a handful).
+CURVE_MOVES_MAX = 50
+
+#: Seconds a simplex solve of a market with holders may take before it starts
+#: again with another scaling; their healthy solves take a few seconds at most.
+STALL_S = 10.0
 
 __all__ = ["Session", "SessionCache", "Solution", "Timings", "solve_interruptibly"]
 
@@ -71,8 +82,9 @@ class Session:
         if empty.size:
             self.highs.changeColsBounds(empty.size, empty, built.col_lower[empty],
                                         built.col_upper[empty])
-        if time_limit_s is not None:
-            self.highs.setOptionValue("time_limit", float(time_limit_s))
+        # simplex can stall on an LP of a market with holders (an infeasible
+        # band on a long price path: minutes, where another scaling takes 1 s)
+        self._stall_s = STALL_S if data.private.on and not built.integer.any() else None
         self.time_limit_s = time_limit_s
         self.data = data
         self.columns = {g: built.columns[g] for g in built.columns.index}
@@ -180,14 +192,14 @@ class Session:
 
         Raises SolverFailure for anything else (time limit, numerical trouble).
         """
-        status = self._run_once()
-        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            # presolve cannot tell which; simplex without it can
-            self.highs.setOptionValue("presolve", "off")
-            try:
-                status = self._run_once()
-            finally:
-                self.highs.setOptionValue("presolve", "choose")
+        status = self._run_status()
+        moves = 0
+        while status == highspy.HighsModelStatus.kOptimal and self._redraw_tangent():
+            moves += 1
+            if moves > CURVE_MOVES_MAX:
+                raise SolverFailure(f"the isoelastic curve and its tangent still differ after "
+                                    f"{CURVE_MOVES_MAX} re-draws; use price_model = linear")
+            status = self._run_status()
         if status == highspy.HighsModelStatus.kOptimal:
             return "optimal"
         if status in (highspy.HighsModelStatus.kInfeasible,
@@ -195,6 +207,10 @@ class Session:
             return "infeasible"
         if status == highspy.HighsModelStatus.kUnbounded:
             return "unbounded"
+        if status == highspy.HighsModelStatus.kTimeLimit and self.time_limit_s is None:
+            raise SolverFailure(f"HiGHS stalled on this model (simplex, rescaled simplex "
+                                f"and the interior point method, {STALL_S:g} s each); "
+                                "a coarser time_step_days or a shorter hold_days answers")
         if status == highspy.HighsModelStatus.kTimeLimit:
             raise SolverFailure(f"HiGHS hit its time limit of {self.time_limit_s} s "
                                 "before proving an answer; raise --time-limit or use a "
@@ -202,9 +218,74 @@ class Session:
         raise SolverFailure(f"HiGHS stopped without an answer "
                             f"({self.highs.modelStatusToString(status)})")
 
-    def _run_once(self):
+    def _run_status(self):
+        """One solve, and HiGHS's status (told apart when presolve cannot)."""
+        stall = self._stall_s
+        if stall is not None and self.time_limit_s is not None and self.time_limit_s <= stall:
+            stall = None
+        status = self._run_once(stall)
+        if stall is not None and status == highspy.HighsModelStatus.kTimeLimit:
+            status = self._unstall()
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # presolve cannot tell which; simplex without it can
+            self.highs.setOptionValue("presolve", "off")
+            try:
+                status = self._run_once()
+            finally:
+                self.highs.setOptionValue("presolve", "choose")
+        return status
+
+    def _unstall(self):
+        """A stalled simplex solve (``_stall_s``) again, cold: with scaling strategy 4
+        (which solved the stalled bands measured in 1 s), then with the interior
+        point method; the first that ends within the stall limit answers."""
+        h = self.highs
+        default = h.getOptionValue("simplex_scale_strategy")[1]
+        status = h.getModelStatus()
+        for option, value, back in (("simplex_scale_strategy", 4, default),
+                                    ("solver", "ipm", "choose")):
+            h.clearSolver()
+            h.setOptionValue(option, value)
+            try:
+                status = self._run_once(self._stall_s)
+            finally:
+                h.setOptionValue(option, back)
+            if status != highspy.HighsModelStatus.kTimeLimit:
+                return status
+        return status
+
+    def _redraw_tangent(self) -> bool:
+        """The isoelastic market: if the last answer's impacts leave the curve more
+        than CURVE_TOLERANCE_MBD from the clearing row's tangent, re-draw the
+        tangent there (the clearing rows' coefficients and bounds only) and say so."""
+        d = self.data
+        if not d.follows_curve or self.form != "general":   # the size form maps the curve exactly
+            return False
+        impact = np.asarray(self.highs.getSolution().col_value)[
+            self.columns["impact_usd_per_bbl"]]
+        if curve_gap_mbd(d, impact) <= CURVE_TOLERANCE_MBD:
+            return False
+        # a tangent stays where the curve is defined: above a zero price
+        floor = -0.95 * d.baseline_price_usd_per_bbl
+        data = replace(d, curve_point_usd_per_bbl=np.maximum(impact, floor))
+        new, old = formulate(data, self.form), self.built
+        rows = old.rows_of("market_response")
+        entries = np.flatnonzero(np.isin(old.rows, rows) & (old.vals != new.vals))
+        for e in entries.tolist():
+            self.highs.changeCoeff(int(old.rows[e]), int(old.cols[e]), float(new.vals[e]))
+        old.vals[entries] = new.vals[entries]
+        self._write_bounds("row", rows, new.row_lower[rows], new.row_upper[rows])
+        self.data = data
+        return True
+
+    def _run_once(self, limit_s: float | None = None):
+        """One HiGHS run within ``limit_s``, else the session's own time limit (HiGHS
+        counts its limit from its first run, so each run's is written afresh)."""
         start = time.perf_counter()
         before = self.highs.getRunTime()
+        limit_s = self.time_limit_s if limit_s is None else limit_s
+        self.highs.setOptionValue("time_limit", math.inf if limit_s is None
+                                  else before + float(limit_s))
         solve_interruptibly(self.highs)
         self.timings.highs_s += self.highs.getRunTime() - before
         self.timings.solve_call_s += time.perf_counter() - start
@@ -214,8 +295,25 @@ class Session:
     def least_cost(self, level: float | None = None) -> bool:
         """Minimize cost with the window at impact ``level`` (default: the target);
         True if feasible."""
+        level = self.data.target_level if level is None else level
+        if self._least_cost(level):
+            return True
+        # The isoelastic curve: its tangent asks more oil for a rise than the curve
+        # does, so a tangent drawn far from the answer can refuse a level the
+        # curve reaches. Draw it at the curve's own reach, then ask again.
+        d = self.data
+        if not (d.follows_curve and self.form == "general" and "window_level" in self.columns
+                and (self.cuts is not None or not d.quadratic)):
+            return False
+        try:
+            reach = self.most_impact(level)
+        except SolverFailure:
+            return False
+        return reach >= level * (1 - 1e-9) and self._least_cost(level)
+
+    def _least_cost(self, level: float) -> bool:
         self.use_objective("least_cost")
-        self.pin_level(self.data.target_level if level is None else level)
+        self.pin_level(level)
         if self.cuts is not None:
             return self.cuts.solve(self.run) == "optimal"
         return self.run() == "optimal"

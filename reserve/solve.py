@@ -105,9 +105,9 @@ def size(scenario: Scenario, baseline_price_usd_per_bbl=None,
             raise TargetUnreachable("target out of reach at this point")
         from .diagnosis import diagnosis_of
         raise diagnosis_of(scenario, baseline_price_usd_per_bbl, time_limit_s, progress)
-    solution = session.solution()
+    solution, solved = session.solution(), session.data   # the tangent the answer ended on
     marginal = marginal_cost(session, solution)
-    answer = Answer("size", scenario, data, solution, answered_target(data), marginal,
+    answer = Answer("size", scenario, solved, solution, answered_target(data), marginal,
                     session.timings)
     answer.glide_saving_musd = glide_saving(session, solution)
     if check_calibration:
@@ -286,6 +286,8 @@ def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None =
         for shrink in (1e-9, 1e-7, 1e-5):
             if session.least_cost(value * (1 - shrink)):
                 break
+        else:
+            raise SolverFailure(f"no least-cost schedule at the largest impact {value:g}")
     answer = Answer("impact", design, session.data, session.solution(), signed, math.nan,
                     cache.timings)
     if check_calibration:

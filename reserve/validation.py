@@ -190,11 +190,6 @@ def _check_responses(s: Scenario) -> None:
         raise InputError("private_storage_horizon_days", s.private_storage_horizon_days,
                          f"a whole multiple of time_step_days = {step}")
     if s.private_storage_response_mb_per_usd > 0:
-        if s.price_model != "linear":
-            raise InputError("private_storage_response_mb_per_usd",
-                             s.private_storage_response_mb_per_usd,
-                             "0 with price_model = isoelastic (private storage is written for "
-                             "the linear market and its adjusting form)")
         if s.objective == "net-benefit":
             raise InputError("private_storage_response_mb_per_usd",
                              s.private_storage_response_mb_per_usd,

@@ -134,6 +134,11 @@ FIGURES = [
     ("README.md", ["size", "--target-impact", "5"], _default),
     ("README.md", ["size", "--target-impact", "5", "--range"], _range),
     ("docs/explanation/model.md", ["size", "--target-impact", "5", "--range"], _range_model),
+    ("docs/explanation/model.md", ["size", "-t", "5", "--set", "price_model=isoelastic",
+                                   "--set", "private_storage_response_mb_per_usd=2"],
+     lambda o: [f"needs {o['storage_capacity_mb']:.2f} mb on the curve against "
+                f"{_json('size', '-t', '5', '--set', 'private_storage_response_mb_per_usd=2')['storage_capacity_mb']:.2f}"
+                " mb on the line"]),
     ("docs/tutorial.md", ["size", "--target-impact", "5"],
      lambda o: [f"absorbing about {o['fill_capacity_mbd']:.0f} mb/d",
                 f"so some {o['storage_capacity_mb']:.0f} mb of storage",

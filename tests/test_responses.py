@@ -129,6 +129,94 @@ def test_a_glide_is_never_dearer_than_an_abrupt_exit():
     assert "instead of ending at once saves" in answer.sentence
 
 
+# -- commercial holders on the isoelastic curve -------------------------------------------
+
+def _curve(z: float, s) -> float:
+    """Absorption [mb/d] holding the price z above P0 on constant-elasticity curves,
+    by hand: Q0 ((1 + z/P0)^eps_s - (1 + z/P0)^eps_d)."""
+    ratio = 1.0 + z / s.price_usd_per_bbl
+    return s.demand_mbd * (ratio ** s.supply_elasticity - ratio ** s.demand_elasticity)
+
+
+@pytest.mark.parametrize("step", [1, 7])
+def test_a_constant_hold_with_holders_on_the_isoelastic_curve(step):
+    """The same forced hold as above on the isoelastic market: the holders' trades
+    follow the price alone, so they are the linear case's; the reserve absorbs
+    the curve's x(z) in the window instead of z/c."""
+    b, z, h = 12.0, 5.0, 28
+    s = _forced(step, b).with_params(price_model="isoelastic")
+    table = schedule(size(s))
+    day = table["day"]
+    lead, end = 56, 56 + 168
+    holders = np.zeros(len(day))
+    holders[(day >= lead - h) & (day < lead)] = b * z / h
+    holders[(day >= lead) & (day < lead + h)] = -b * z / h
+    holders[(day >= end - h) & (day < end)] = -b * z / h
+    holders[(day >= end) & (day < end + h)] = b * z / h
+    window = (day >= lead) & (day < end)
+    net = table["fill_mbd"] - table["release_mbd"]
+    assert np.allclose(table["private_flow_mbd"], holders, atol=1e-7)
+    assert np.allclose(net, np.where(window, _curve(z, s), 0.0) - holders, atol=1e-7)
+
+
+def test_holders_on_the_isoelastic_curve_clear_on_the_curve():
+    """The default question with holders on the isoelastic market: in every period
+    what the market sees absorbed is the curve's x(dp) at the price it reports
+    (evaluated here by hand), not the tangent the solver starts from."""
+    answer = size(scenario(price_model="isoelastic", private_storage_response_mb_per_usd=2))
+    s, table = answer.scenario, schedule(answer)
+    seen = table["net_absorption_mbd"] + table["private_flow_mbd"]
+    ratio = 1.0 + table["price_impact_usd_per_bbl"] / s.price_usd_per_bbl
+    curve = s.demand_mbd * (ratio ** s.supply_elasticity - ratio ** s.demand_elasticity)
+    assert np.max(np.abs(seen - curve)) < 1e-6
+    assert np.min(table["price_impact_usd_per_bbl"][table["in_window"] == 1]) \
+        == pytest.approx(5.0, rel=1e-7)
+    # the curve is flatter than its tangent above the baseline: less oil than the linear model
+    linear = outputs(size(scenario(private_storage_response_mb_per_usd=2)))
+    assert outputs(answer)["storage_capacity_mb"] < linear["storage_capacity_mb"]
+
+
+def test_the_isoelastic_reserve_with_holders_holds_what_it_was_sized_for():
+    """impact is the inverse of size on the curve too: the storage sized for $5
+    holds $5 (the first tangent alone would refuse it, asking more oil)."""
+    s = scenario(price_model="isoelastic", private_storage_response_mb_per_usd=2)
+    sized = outputs(size(s))
+    held = reserve.impact(s, capacity_mb=sized["storage_capacity_mb"])
+    assert outputs(held)["max_impact_usd_per_bbl"] == pytest.approx(5.0, rel=1e-5)
+
+
+def test_the_pyomo_model_of_the_answer_holds_its_tangent_and_its_cost():
+    """answer.data carries the tangent the answer ended on: Pyomo's own HiGHS
+    interface, given that model, costs what the answer costs (an LP: HiGHS's QP
+    solver takes minutes on the general form, which reserve solves by cuts)."""
+    from test_formulation import _pyomo_values
+    from reserve.solution import total_cost_musd
+    answer = size(scenario(price_model="isoelastic", private_storage_response_mb_per_usd=2,
+                           own_price_effect=False, oil_valuation="market"))
+    assert answer.data.curve_point_usd_per_bbl is not None
+    m = reserve.pyomo_model(answer.data)
+    assert pyo.check_optimal_termination(pyo.SolverFactory("highs").solve(m))
+    theirs = total_cost_musd(answer.data, _pyomo_values(m, m.form))
+    assert theirs == pytest.approx(answer.solution.total_cost_musd, rel=1e-6)
+
+
+def test_a_stalled_solve_started_again_gives_the_same_answer():
+    """The way out of a simplex stall (cold, rescaled; then interior point) on a
+    market with holders answers as the first solve did and leaves HiGHS's
+    options as they were."""
+    from reserve.session import Session
+    data = build_problem(scenario(private_storage_response_mb_per_usd=2))
+    session = Session(data)
+    assert session._stall_s is not None
+    assert session.least_cost()
+    cost = session.solution().total_cost_musd
+    scaling = session.highs.getOptionValue("simplex_scale_strategy")[1]
+    assert session._unstall().name == "kOptimal"
+    assert session.highs.getOptionValue("simplex_scale_strategy")[1] == scaling
+    assert session.highs.getOptionValue("solver")[1] == "choose"
+    assert session.solution().total_cost_musd == pytest.approx(cost, rel=1e-7)
+
+
 # -- other producers ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("response, keep", [("dominant-firm", 0.5), ("cooperative", 1.5)])
@@ -228,6 +316,14 @@ def test_bad_responses_exit_2_naming_the_parameter(cli, name, value, allowed):
     r = cli("size", "-t", "5", "--set", f"{name}={value}", *extra)
     assert r.returncode == 2, r.stderr
     assert name in r.stderr and allowed in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_risk_refuses_holders_it_cannot_see(cli):
+    r = cli("risk", "--floor", "60", "--n-paths", "3", "--days", "20", "--capacity-mb", "100",
+            "--set", "private_storage_response_mb_per_usd=2")
+    assert r.returncode == 2, r.stderr
+    assert "private_storage_response_mb_per_usd" in r.stderr and "causal rule" in r.stderr
     assert "Traceback" not in r.stderr
 
 
