@@ -25,7 +25,7 @@ from .scenario import Scenario, build_scenario, with_overrides
 
 __all__ = ["load_scenario", "question", "parse_set", "size", "report", "impact",
            "sensitivity", "uncertainty", "Rows", "batch", "draw_paths", "read_paths",
-           "assess_risk", "size_reliable"]
+           "assess_risk", "size_reliable", "equilibrium", "equilibrium_size_for"]
 
 
 def load_scenario(source: str | Path | None = None, price_path: str | Path | None = None,
@@ -253,3 +253,35 @@ def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
         arg.prices("prices", prices)
     s = _scenario(scenario, overrides)
     return solve_reliable(s, prices, reliability, time_limit_s, progress)
+
+
+def equilibrium(calibration: str | Path = "recs-sto2", *, years: int = 20, paths: int = 1000,
+                seed: int = 0, progress=None, **overrides):
+    """The storage equilibrium with rational speculators (a floor defended by a
+    public stock): rules, simulated paths and figures. Like ``reserve equilibrium``.
+
+    ``calibration``: a shipped name (``recs-sto1``, ``recs-sto2``) or a TOML file
+    with an ``[equilibrium]`` table; ``overrides`` by its names (``floor=1.05``).
+    Returns a :class:`reserve.equilibrium_runs.EquilibriumAnswer`.
+    """
+    from .equilibrium_runs import EquilibriumAnswer, load_calibration
+    years = arg.whole("years", years, 1, 1000)
+    paths = arg.whole("paths", paths, 1, 100_000)
+    seed = arg.whole("seed", seed, 0, 2**32 - 1)
+    return EquilibriumAnswer(load_calibration(calibration, overrides), years, paths, seed,
+                             progress)
+
+
+def equilibrium_size_for(calibration: str | Path = "recs-sto2", *, probability: float,
+                         years: int = 20, paths: int = 1000, seed: int = 0, progress=None,
+                         **overrides) -> float:
+    """The least public stock (normalized) with which the calibration's floor
+    survives ``years`` with at least ``probability``. Like ``reserve
+    equilibrium --size-for P``."""
+    from .equilibrium_runs import load_calibration, size_for
+    probability = arg.number("probability", probability, 1e-6, 1.0)
+    years = arg.whole("years", years, 1, 1000)
+    paths = arg.whole("paths", paths, 1, 100_000)
+    seed = arg.whole("seed", seed, 0, 2**32 - 1)
+    return size_for(load_calibration(calibration, overrides), probability, years, paths,
+                    seed, progress)

@@ -140,10 +140,15 @@ def split_storage_key(key: str) -> tuple[str, str]:
     return parts[1], parts[2]
 
 
+#: Shipped files of the storage equilibrium (``reserve equilibrium``), not scenarios.
+CALIBRATION_PREFIX = "recs-"
+
+
 def shipped_scenarios() -> list[str]:
     """Names of the scenarios shipped with reserve (``models/*.toml``), e.g. ``us-spr-2022``."""
     return sorted(f.name[:-5] for f in resources.files("reserve.models").iterdir()
-                  if f.name.endswith(".toml") and f.name != PRESETS_FILE)
+                  if f.name.endswith(".toml") and f.name != PRESETS_FILE
+                  and not f.name.startswith(CALIBRATION_PREFIX))
 
 
 def shipped_name(path: str | Path) -> str | None:

@@ -139,6 +139,16 @@ FIGURES = [
      lambda o: [f"needs {o['storage_capacity_mb']:.2f} mb on the curve against "
                 f"{_json('size', '-t', '5', '--set', 'private_storage_response_mb_per_usd=2')['storage_capacity_mb']:.2f}"
                 " mb on the line"]),
+    ("docs/howto/rational-speculators.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
+     lambda o: [f"the floor survives 20 years on {100 * o['survival_probability']:.0f} % of "
+                f"the paths, and half the collapses come within "
+                f"{o['collapse_year_p50']:.0f} years",
+                f"by hand ({o['steady_price']:.2f} and {o['steady_public_stock']:.3f})"]),
+    ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
+     lambda o: [f"STO2 takes {o['iterations']} iterations",
+                f"and {100 * o['rule_residual']:.1f} % (STO2)"]),
+    ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto1", "-f", "json"],
+     lambda o: [f"STO1 {o['iterations']}.", f": {100 * o['rule_residual']:.1f} % (STO1)"]),
     ("docs/tutorial.md", ["size", "--target-impact", "5"],
      lambda o: [f"absorbing about {o['fill_capacity_mbd']:.0f} mb/d",
                 f"so some {o['storage_capacity_mb']:.0f} mb of storage",

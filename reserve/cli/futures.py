@@ -155,3 +155,55 @@ def risk(
             print_values({k: ("" if v is None else v) for k, v in values.items()}, fmt,
                           f"reserve risk: {capacity_mb:g} mb defending a {band}/bbl")
     guarded(body, {"floor_usd_per_bbl": "--floor", "prices": "--paths"})
+
+
+@app.command()
+def equilibrium(
+    calibration: str = typer.Option("recs-sto2", "--calibration", "-c",
+                                    help="recs-sto1, recs-sto2, or a TOML file with an "
+                                         "[equilibrium] table."),
+    set_: Optional[list[str]] = typer.Option(None, "--set", metavar="NAME=VALUE",
+                                             help="Override a calibration value (repeatable), "
+                                                  "e.g. floor=1.05, public_cap=0.6."),
+    years: int = typer.Option(20, "--years", help="Years the floor must survive."),
+    n_paths: int = typer.Option(1000, "--n-paths", "-n", help="Simulated paths."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the shocks."),
+    rules: bool = typer.Option(False, "--rules", help="Print the decision rules too."),
+    size_for: Optional[float] = typer.Option(
+        None, "--size-for", metavar="P",
+        help="Instead: the least public stock with which the floor survives --years "
+             "with probability P (e.g. 0.9)."),
+    fmt: OutputFormat = FormatOpt,
+):
+    """A floor defended by a public stock when holders foresee its end: the
+    rational-expectations storage equilibrium (RECS's STO demos), its rules, its
+    distribution, and how likely the floor survives --years."""
+    def body():
+        from .. import api
+        values = {}
+        for item in set_ or []:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise InputError("--set", item, "NAME=VALUE")
+            values[name.strip()] = value.strip()
+        if size_for is not None:
+            with progress_bar("sizing the public stock") as progress:
+                cap = api.equilibrium_size_for(calibration, probability=size_for, years=years,
+                                               paths=n_paths, seed=seed, progress=progress,
+                                               **values)
+            print_values({"probability": size_for, "years": years, "public_cap_needed": cap},
+                         fmt, f"reserve equilibrium --size-for {size_for:g}: {calibration}")
+            return
+        with progress_bar("solving the storage equilibrium") as progress:
+            answer = api.equilibrium(calibration, years=years, paths=n_paths, seed=seed,
+                                     progress=progress, **values)
+        figures = answer.figures
+        if rules and fmt == OutputFormat.table:
+            print_values({f"A={row['availability']:.3f}": (
+                f"P {row['price']:.4f}  S {row['private_stock']:.4f}  "
+                f"G {row['public_stock']:.4f}  H {row['production']:.4f}")
+                for row in answer.rule_table()}, fmt, "decision rules by availability A")
+        if rules and fmt == OutputFormat.json:
+            figures = {**figures, "rules": answer.rule_table()}
+        print_values(figures, fmt, f"reserve equilibrium: {answer.calibration.name}")
+    guarded(body, {})

@@ -1,0 +1,283 @@
+r"""A floor under uncertainty with rational speculators: the storage equilibrium.
+
+Perfect foresight (the LP of :mod:`reserve.formulation`) is an upper bound:
+holders who see a defence coming trade against it, and a floor defended by
+a finite public stock is abandoned once the stock is full. The question "how
+long does a floor defended by G barrels survive" is a rational-expectations
+storage model (Wright & Williams 1982, 1984; Miranda & Helmberger 1988;
+Gouel 2013, the RECS toolbox's STO demos). This module solves its
+one-state form on numpy, without MATLAB.
+
+The model, per period (a year in the normalized calibrations), all in
+normalized units (price 1, consumption 1 at the deterministic steady state):
+
+.. math::
+
+    A_t &= D(P_t) + S_t + G_t, \quad D(P) = P^{\varepsilon_d}
+        &&\text{(the market clears)}\\
+    S_t &\ge 0 \perp P_t + k - \beta\,\mathrm{E}_t P_{t+1} \ge 0,
+        \quad \beta = \tfrac{1-\delta}{1+r} &&\text{(private storage)}\\
+    G_t &\in [0, \bar G] \perp P_t - P^F &&\text{(the public stock)}\\
+    H_t &= \bigl(\mathrm{E}_t[P_{t+1}\,e_{t+1}]\bigr)^{\varepsilon_s}
+        &&\text{(planned production)}\\
+    A_{t+1} &= (1-\delta)(S_t + G_t) + H_t\,e_{t+1}
+
+A the availability (carry-in and the harvest, the public stock included,
+as in RECS's STO2), S private and G public stocks carried out, H
+production planned for next period, e ~ N(1, sigma^2) on Gauss–Hermite
+nodes. The public complementarity reads: G is full (Ḡ) while the price is
+below the floor P^F, empty above it, anywhere between at the floor; with
+Ḡ = 0 it is STO1.
+
+Solution by time iteration on the price rule P(A) (linear on a grid of A).
+At each availability the total carry-out X = S + G settles every other
+unknown: P = D^{-1}(A - X), H from a fixed point, and the arbitrage gap
+f(X) = P + k - beta E[P(A')] increases with X. The public alone would
+carry X0 = clip(A - D(P^F), 0, Ḡ); if f(X0) >= 0 the holders keep nothing,
+else they carry up to f = 0 (bisection). Simulation solves these
+conditions at each simulated availability with the converged rule in the
+expectations only, so time at the bounds is not smoothed away.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+#: Bisection steps on the carry-out: the bracket [0, A] halves to 1e-15 of A.
+HALVINGS = 52
+#: Most fixed-point steps on planned production H (damped, warm from the
+#: last guess: a few).
+PRODUCTION_STEPS = 40
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A normalized storage model (module doc). Units: the deterministic
+    steady state's price and consumption are 1; one period is a year."""
+
+    storage_cost: float = 0.06          # k: per unit stored a period
+    interest_rate: float = 0.03         # r
+    depreciation: float = 0.0           # delta: share of stocks lost a period
+    demand_elasticity: float = -0.2     # eps_d < 0
+    supply_elasticity: float = 0.2      # eps_s >= 0 (0: inelastic, H = 1)
+    shock_sd: float = 0.05              # sigma of e ~ N(1, sigma^2)
+    shock_nodes: int = 7                # Gauss–Hermite nodes
+    floor: float | None = None          # P^F
+    public_cap: float = 0.0             # G-bar (0: no public stock)
+    grid_min: float = 0.7               # availability grid
+    grid_max: float = 2.0
+    grid_points: int = 200
+    name: str = ""
+
+    @property
+    def discount(self) -> float:
+        """beta = (1 - delta)/(1 + r)."""
+        return (1.0 - self.depreciation) / (1.0 + self.interest_rate)
+
+    def shocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Gauss–Hermite nodes and weights of N(1, sigma^2)."""
+        if self.shock_sd == 0 or self.shock_nodes == 1:
+            return np.ones(1), np.ones(1)
+        x, w = np.polynomial.hermite_e.hermegauss(self.shock_nodes)
+        return 1.0 + self.shock_sd * x, w / w.sum()
+
+    def demand(self, price):
+        return np.power(price, self.demand_elasticity)
+
+    def price_of(self, consumption):
+        return np.power(consumption, 1.0 / self.demand_elasticity)
+
+
+@dataclass
+class Rules:
+    """The converged rational-expectations rules on the availability grid."""
+
+    calibration: Calibration
+    availability: np.ndarray
+    price: np.ndarray
+    private_stock: np.ndarray
+    public_stock: np.ndarray
+    production: np.ndarray
+    iterations: int
+    change: float                      # last iteration's largest price change
+
+    def price_rule(self, a):
+        """P(A) by linear interpolation, the demand curve beyond the grid's low end
+        (nothing is carried there) and the last slope beyond its high end."""
+        a = np.asarray(a, float)
+        x, p = self.availability, self.price
+        out = np.interp(a, x, p)
+        low = a < x[0]
+        if low.any():
+            out[low] = self.calibration.price_of(np.maximum(a[low], 1e-12))
+        high = a > x[-1]
+        if high.any():
+            slope = (p[-1] - p[-2]) / (x[-1] - x[-2])
+            out[high] = np.maximum(p[-1] + slope * (a[high] - x[-1]), 1e-9)
+        return out
+
+
+@dataclass
+class State:
+    """The equilibrium at given availabilities: arrays of one shape."""
+
+    price: np.ndarray
+    private_stock: np.ndarray
+    public_stock: np.ndarray
+    production: np.ndarray
+
+
+def settle(c: Calibration, rule, availability) -> State:
+    """The period's equilibrium at each availability, expectations from ``rule``
+    (a price rule P(A')): the carry-out X of the module doc, then the rest."""
+    a = np.asarray(availability, float)
+    e, w = c.shocks()
+    beta, delta = c.discount, c.depreciation
+
+    def production(x, h):
+        """Planned production at carry-out x: the fixed point on H, warm from h."""
+        if c.supply_elasticity == 0:
+            return h
+        # H -> E[P'e']^eps_s falls in H with slope down to -eps_s/|eps_d| in logs
+        # (-1 for RECS's pair: plain iteration cycles); a step of theta in logs
+        # makes the slope of the damped map lie in [0, 1 - theta)
+        theta = 1.0 / (1.0 + c.supply_elasticity / -c.demand_elasticity)
+        for _ in range(PRODUCTION_STEPS):
+            nxt = (1 - delta) * x[..., None] + h[..., None] * e
+            target = np.power(rule(nxt) @ (w * e), c.supply_elasticity)
+            h, before = h ** (1 - theta) * target ** theta, h
+            if np.max(np.abs(h - before)) < 1e-13:
+                break
+        return h
+
+    def gap(x, h):
+        """The holders' arbitrage gap P + k - beta E[P'] at carry-out x, production h."""
+        nxt = (1 - delta) * x[..., None] + h[..., None] * e
+        return c.price_of(a - x) + c.storage_cost - beta * (rule(nxt) @ w)
+
+    if c.floor is not None and c.public_cap > 0:
+        x0 = np.clip(a - c.demand(c.floor), 0.0, c.public_cap)
+    else:
+        x0 = np.zeros_like(a)
+    x0 = np.minimum(x0, a * (1 - 1e-12))
+    # production moves little with the carry-out: bisect with it held, then
+    # settle it at the answer, until neither moves
+    h = production(x0, np.ones_like(a))
+    for _ in range(PRODUCTION_STEPS):
+        store = gap(x0, h) < 0
+        lo, hi = x0.copy(), a * (1 - 1e-12)
+        for _ in range(HALVINGS if store.any() else 0):
+            mid = 0.5 * (lo + hi)
+            up = store & (gap(np.where(store, mid, x0), h) < 0)
+            lo = np.where(up, mid, lo)
+            hi = np.where(store & ~up, mid, hi)
+        x = np.where(store, 0.5 * (lo + hi), x0)
+        h, before = production(x, h), h
+        if np.max(np.abs(h - before)) < 1e-11:
+            break
+    price = c.price_of(a - x)
+    if c.floor is not None and c.public_cap > 0:
+        # the public is full below the floor, empty above it, what clears at it
+        at_floor = ~store & (x0 > 0) & (x0 < c.public_cap)
+        public = np.where(price < c.floor, c.public_cap, 0.0)
+        public = np.where(at_floor, x, np.minimum(public, x))
+    else:
+        public = np.zeros_like(a)
+    return State(price, x - public, public, h)
+
+
+def solve(c: Calibration, tolerance: float = 1e-10, max_iterations: int = 2000,
+          progress=None) -> Rules:
+    """Time iteration on the price rule until no price on the grid moves more
+    than ``tolerance``; ``progress(done, total, what)`` is told every 10
+    iterations."""
+    grid = np.linspace(c.grid_min, c.grid_max, c.grid_points)
+    rules = Rules(c, grid, c.price_of(grid), np.zeros_like(grid), np.zeros_like(grid),
+                  np.ones_like(grid), 0, math.inf)
+    for i in range(1, max_iterations + 1):
+        state = settle(c, rules.price_rule, grid)
+        change = float(np.max(np.abs(state.price - rules.price)))
+        rules = Rules(c, grid, state.price, state.private_stock, state.public_stock,
+                      state.production, i, change)
+        if progress is not None and i % 10 == 0:
+            progress(i, max_iterations, f"time iteration, price change {change:.1e}")
+        if change < tolerance:
+            return rules
+    raise RuntimeError(f"time iteration did not converge in {max_iterations} steps "
+                       f"(last change {change:.2e})")
+
+
+def residual(rules: Rules, points: int = 2001) -> float:
+    """Largest relative gap between the interpolated price rule and the
+    equilibrium solved afresh, on a grid ten times finer than the rule's."""
+    c = rules.calibration
+    a = np.linspace(rules.availability[0], rules.availability[-1], points)
+    exact = settle(c, rules.price_rule, a).price
+    return float(np.max(np.abs(rules.price_rule(a) - exact) / exact))
+
+
+@dataclass
+class Simulation:
+    """Paths of the equilibrium from the steady state on, [paths, periods]."""
+
+    price: np.ndarray
+    private_stock: np.ndarray
+    public_stock: np.ndarray
+    availability: np.ndarray
+    collapsed_in: np.ndarray = field(default_factory=lambda: np.zeros(0))  # period, -1: never
+
+
+def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
+             start: float | None = None) -> Simulation:
+    """Draw e ~ N(1, sigma^2) and solve each period's equilibrium (:func:`settle`)
+    at the availability reached; the floor collapses in the first period its
+    price falls below it (the public stock full)."""
+    c = rules.calibration
+    rng = np.random.default_rng(seed)
+    a = np.full(paths, deterministic_steady_state(c)["availability"] if start is None
+                else start)
+    out = {k: np.zeros((paths, periods)) for k in ("price", "private", "public", "avail")}
+    for t in range(periods):
+        s = settle(c, rules.price_rule, a)
+        out["price"][:, t], out["private"][:, t] = s.price, s.private_stock
+        out["public"][:, t], out["avail"][:, t] = s.public_stock, a
+        e = 1.0 + c.shock_sd * rng.standard_normal(paths)
+        a = (1 - c.depreciation) * (s.private_stock + s.public_stock) + s.production * e
+    collapsed = np.full(paths, -1)
+    if c.floor is not None:
+        below = out["price"] < c.floor * (1 - 1e-9)
+        collapsed = np.where(below.any(axis=1), below.argmax(axis=1), -1)
+    return Simulation(out["price"], out["private"], out["public"], out["avail"], collapsed)
+
+
+def deterministic_steady_state(c: Calibration) -> dict:
+    """The steady state without shocks, by hand (docs): with k > 0 holders keep
+    nothing; without a binding floor P = H = A = 1; with a floor above 1 the
+    public stock settles where the floor holds, P = P^F, losing delta G a
+    period that production beyond demand replaces:
+    G = (P^F^eps_s - P^F^eps_d)/delta (at most the cap)."""
+    if c.floor is None or c.public_cap == 0 or c.floor <= 1.0:
+        return {"price": 1.0, "public_stock": 0.0, "private_stock": 0.0,
+                "availability": 1.0, "production": 1.0}
+    pf, delta = c.floor, c.depreciation
+    need = (pf ** c.supply_elasticity - pf ** c.demand_elasticity) / delta if delta else math.inf
+    if need <= c.public_cap:
+        g, price = need, pf
+    else:   # the cap binds: the price at which production replaces delta * cap
+        g, lo, hi = c.public_cap, 1.0, pf
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if mid ** c.supply_elasticity - mid ** c.demand_elasticity > delta * g:
+                hi = mid
+            else:
+                lo = mid
+        price = 0.5 * (lo + hi)
+    return {"price": price, "public_stock": g, "private_stock": 0.0,
+            "availability": c.demand(price) + g, "production": price ** c.supply_elasticity}
+
+
+def with_values(c: Calibration, **values) -> Calibration:
+    return replace(c, **values)
