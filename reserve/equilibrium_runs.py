@@ -122,7 +122,7 @@ def summary(rules: Rules, sim: Simulation) -> dict:
 
 #: Paths and years of the simulation the stationary figures come from, and the
 #: years dropped first so the start does not weigh.
-STATIONARY_PATHS, STATIONARY_YEARS, BURN_IN_YEARS = 100, 150, 50
+STATIONARY_PATHS, STATIONARY_YEARS, BURN_IN_YEARS = 80, 120, 40
 
 
 class EquilibriumAnswer:

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-#: Bisection steps on the carry-out: the bracket [0, A] halves to 1e-15 of A.
-HALVINGS = 52
+#: Bisection steps on the carry-out: the bracket [0, A] halves to 1e-12 of A.
+HALVINGS = 40
 #: Most fixed-point steps on planned production H (damped, warm from the
 #: last guess: a few).
 PRODUCTION_STEPS = 40

@@ -98,9 +98,10 @@ def test_a_floor_below_every_price_is_never_broken():
     assert np.all(sim.public_stock == 0)
 
 
-def test_the_command_answers_in_json(cli):
+def test_the_command_answers_in_json(cli, tmp_path):
     r = cli("equilibrium", "-c", "recs-sto2", "-n", "100", "--years", "5", "--rules",
-            "-f", "json")
+            "-f", "json", "--plot", tmp_path / "eq.png")
+    assert (tmp_path / "eq.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["steady_price"] == pytest.approx(1.02)
@@ -115,6 +116,7 @@ def test_the_command_answers_in_json(cli):
     (["-c", "no-such-calibration"], "--calibration"),
     (["--set", "grid_max=0.5"], "grid_max"),
     (["--years", "0"], "years"),
+    (["--plot", "eq.gif"], "--plot"),
 ])
 def test_bad_equilibrium_input_exits_2(cli, args, words):
     r = cli("equilibrium", "-n", "5", *args)

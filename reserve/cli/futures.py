@@ -174,12 +174,16 @@ def equilibrium(
         help="Instead: the least public stock with which the floor survives --years "
              "with probability P (e.g. 0.9)."),
     fmt: OutputFormat = FormatOpt,
+    plot: Optional[Path] = PlotOpt,
 ):
     """A floor defended by a public stock when holders foresee its end: the
     rational-expectations storage equilibrium (RECS's STO demos), its rules, its
     distribution, and how likely the floor survives --years."""
     def body():
         from .. import api
+        check_plot_path(plot)
+        check_files({"calibration": Path(calibration) if Path(calibration).is_file() else None},
+                    {"plot": plot})
         values = {}
         for item in set_ or []:
             name, sep, value = item.partition("=")
@@ -198,6 +202,12 @@ def equilibrium(
             answer = api.equilibrium(calibration, years=years, paths=n_paths, seed=seed,
                                      progress=progress, **values)
         figures = answer.figures
+        if plot is not None:
+            from ..plot import figure_to
+            from ..plot_equilibrium import equilibrium_figure
+            with writing("--plot", plot):
+                figure_to(equilibrium_figure(answer), plot)
+            err(f"plot written to {plot}")
         if rules and fmt == OutputFormat.table:
             print_values({f"A={row['availability']:.3f}": (
                 f"P {row['price']:.4f}  S {row['private_stock']:.4f}  "

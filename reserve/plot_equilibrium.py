@@ -1,0 +1,66 @@
+"""The picture of `reserve equilibrium --plot`: the rules, the distribution, survival.
+
+Three panels, each readable alone: the price and the stocks carried out
+against availability (the decision rules, floor and cap drawn); the
+stationary distribution of the price (the floor drawn); and the share of
+paths on which the floor still holds, year by year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .plot import pyplot
+
+
+def equilibrium_figure(answer):
+    """The figure of an :class:`reserve.equilibrium_runs.EquilibriumAnswer`."""
+    plt = pyplot()
+    c = answer.calibration
+    fig, (rules, spread, alive) = plt.subplots(1, 3, figsize=(14, 4.6))
+    table = answer.rule_table(400)   # solved at each point, not interpolated
+    a, price, private, public = (np.array([row[k] for row in table]) for k in (
+        "availability", "price", "private_stock", "public_stock"))
+    rules.plot(a, price, color="#1f5fa8", linewidth=2, label="price P")
+    rules.set_xlabel("availability A (1 = a year's consumption)")
+    rules.set_ylabel("price (1 = steady state without a floor)")
+    rules.set_ylim(0, max(2.0, 1.2 * (c.floor or 1.0)))
+    stocks = rules.twinx()
+    stocks.plot(a, private, color="#e67e22", linewidth=1.5, label="private stock S")
+    stocks.plot(a, public, color="#27ae60", linewidth=1.5, label="public stock G")
+    stocks.set_ylabel("stock carried out (years of consumption)")
+    if c.floor is not None:
+        rules.axhline(c.floor, color="#c0392b", linestyle="--", linewidth=1,
+                      label=f"floor {c.floor:g}")
+    handles = rules.get_legend_handles_labels()
+    more = stocks.get_legend_handles_labels()
+    rules.legend(handles[0] + more[0], handles[1] + more[1], fontsize=8, loc="upper right")
+    rules.set_title("The rules: what a year's availability brings", fontsize=10)
+
+    price = answer.stationary.price.ravel()
+    # a defended floor piles most years onto one price: a log scale shows the rest
+    spread.hist(price, bins=60, color="#1f5fa8", alpha=0.8)
+    spread.set_yscale("log")
+    if c.floor is not None:
+        at = answer.figures.get("share_at_floor", 0.0)
+        spread.axvline(c.floor, color="#c0392b", linestyle="--", linewidth=1,
+                       label=f"floor {c.floor:g}: {at:.0%} of years at it")
+        spread.legend(fontsize=8)
+    spread.set_xlabel("price (1 = steady state without a floor)")
+    spread.set_ylabel("simulated years (log scale)")
+    spread.set_title(f"The price over {price.size:,} simulated years", fontsize=10)
+
+    fell = answer.survival.collapsed_in
+    years = answer.survival.price.shape[1]
+    held = [100 * float(np.mean((fell < 0) | (fell >= y))) for y in range(years + 1)]
+    alive.step(np.arange(years + 1), held, where="post", color="#1f5fa8", linewidth=2)
+    alive.set_ylim(0, 102)
+    alive.set_xlabel("years from the steady state")
+    alive.set_ylabel("paths on which the floor holds [%]")
+    alive.set_title(f"Survival on {fell.size:,} paths" if c.floor is not None
+                    else "No floor in this calibration", fontsize=10)
+    for ax in (rules, spread, alive):
+        ax.grid(True, color="#dddddd", linewidth=0.6)
+    fig.suptitle(f"reserve equilibrium: {c.name}", fontsize=11)
+    fig.tight_layout()
+    return fig
