@@ -120,8 +120,8 @@ def summary(rules: Rules, sim: Simulation) -> dict:
     return out
 
 
-#: Paths and years of the simulation the stationary figures come from, and the
-#: years dropped first so the start does not weigh.
+#: Paths (at most; fewer when fewer are asked) and years of the simulation the
+#: stationary figures come from, and the years dropped first so the start does not weigh.
 STATIONARY_PATHS, STATIONARY_YEARS, BURN_IN_YEARS = 80, 120, 40
 
 
@@ -139,7 +139,7 @@ class EquilibriumAnswer:
         self.survival = simulate(self.rules, years, paths, seed)
         if progress is not None:
             progress(2, 3, "simulating the stationary distribution")
-        long = simulate(self.rules, STATIONARY_YEARS, STATIONARY_PATHS, seed + 1)
+        long = simulate(self.rules, STATIONARY_YEARS, min(paths, STATIONARY_PATHS), seed + 1)
         self.stationary = Simulation(*(v[:, BURN_IN_YEARS:] for v in (
             long.price, long.private_stock, long.public_stock, long.availability)))
         self.figures = summary(self.rules, self.stationary)

@@ -89,6 +89,12 @@ def test_holders_are_indifferent_where_they_store(name):
                                rtol=1e-9)
     from reserve.storage_equilibrium import residual
     assert residual(rules) < 0.01
+    if name == "recs-sto1":   # the figures the explanation quotes (STO2's: test_readme)
+        from pathlib import Path
+        page = (Path(__file__).parents[1] / "docs" / "explanation" / "equilibrium.md")
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        assert f"STO1 {rules.iterations}." in text
+        assert f": {100 * residual(rules):.1f} % (STO1)" in text
 
 
 def test_a_floor_below_every_price_is_never_broken():
@@ -99,14 +105,14 @@ def test_a_floor_below_every_price_is_never_broken():
 
 
 def test_the_command_answers_in_json(cli, tmp_path):
-    r = cli("equilibrium", "-c", "recs-sto2", "-n", "100", "--years", "5", "--rules",
-            "-f", "json", "--plot", tmp_path / "eq.png")
+    r = cli("equilibrium", "-c", "recs-sto2", "-n", "50", "--years", "5", "--rules",
+            "-f", "json", "--plot", tmp_path / "eq.png", "--set", "grid_points=80")
     assert (tmp_path / "eq.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["steady_price"] == pytest.approx(1.02)
     assert 0 <= out["survival_probability"] <= 1
-    assert len(out["rules"]) == 9 and out["rule_residual"] < 0.01
+    assert len(out["rules"]) == 9 and out["rule_residual"] < 0.05   # a coarse grid
 
 
 @pytest.mark.parametrize("args, words", [
@@ -136,12 +142,12 @@ def test_without_shocks_the_stock_a_floor_needs_is_the_one_found_by_hand():
 
 def test_size_for_from_the_command_line_and_out_of_reach(cli):
     coarse = ("--set", "grid_points=60")   # sixteen solves: a coarse rule is enough here
-    r = cli("equilibrium", "--size-for", "0.5", "--years", "3", "-n", "100", *coarse,
+    r = cli("equilibrium", "--size-for", "0.5", "--years", "3", "-n", "30", *coarse,
             "-f", "json")
     assert r.returncode == 0, r.stderr
     need = json.loads(r.stdout)["public_cap_needed"]
     assert 0 < need < 5
-    r = cli("equilibrium", "--size-for", "0.99", "--years", "50", "-n", "100", *coarse,
+    r = cli("equilibrium", "--size-for", "0.99", "--years", "50", "-n", "30", *coarse,
             "--set", "floor=1.5")
     assert r.returncode == 3, r.stderr
     assert "out of reach" in r.stderr

@@ -147,8 +147,6 @@ FIGURES = [
     ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
      lambda o: [f"STO2 takes {o['iterations']} iterations",
                 f"and {100 * o['rule_residual']:.1f} % (STO2)"]),
-    ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto1", "-f", "json"],
-     lambda o: [f"STO1 {o['iterations']}.", f": {100 * o['rule_residual']:.1f} % (STO1)"]),
     ("docs/tutorial.md", ["size", "--target-impact", "5"],
      lambda o: [f"absorbing about {o['fill_capacity_mbd']:.0f} mb/d",
                 f"so some {o['storage_capacity_mb']:.0f} mb of storage",
