@@ -42,7 +42,7 @@ expectations only, so time at the bounds is not smoothed away.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -277,7 +277,3 @@ def deterministic_steady_state(c: Calibration) -> dict:
         price = 0.5 * (lo + hi)
     return {"price": price, "public_stock": g, "private_stock": 0.0,
             "availability": c.demand(price) + g, "production": price ** c.supply_elasticity}
-
-
-def with_values(c: Calibration, **values) -> Calibration:
-    return replace(c, **values)

@@ -184,12 +184,7 @@ def equilibrium(
         check_plot_path(plot)
         check_files({"calibration": Path(calibration) if Path(calibration).is_file() else None},
                     {"plot": plot})
-        values = {}
-        for item in set_ or []:
-            name, sep, value = item.partition("=")
-            if not sep:
-                raise InputError("--set", item, "NAME=VALUE")
-            values[name.strip()] = value.strip()
+        values = api.parse_set(set_ or [])
         if size_for is not None:
             with progress_bar("sizing the public stock") as progress:
                 cap = api.equilibrium_size_for(calibration, probability=size_for, years=years,
