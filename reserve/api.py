@@ -257,11 +257,13 @@ def size_reliable(scenario: Scenario | str | Path | None = None, *, prices,
 
 def equilibrium(calibration: str | Path = "recs-sto2", *, years: int = 20, paths: int = 1000,
                 seed: int = 0, progress=None, **overrides):
-    """The storage equilibrium with rational speculators (a floor defended by a
-    public stock): rules, simulated paths and figures. Like ``reserve equilibrium``.
+    """The storage equilibrium with rational speculators (a floor or a band
+    defended by a public stock): rules, simulated paths and figures. Like
+    ``reserve equilibrium``.
 
-    ``calibration``: a shipped name (``recs-sto1``, ``recs-sto2``) or a TOML file
-    with an ``[equilibrium]`` table; ``overrides`` by its names (``floor=1.05``).
+    ``calibration``: a shipped name (``recs-sto1``, ``recs-sto2``,
+    ``recs-sto4``, ``recs-crude-2008``) or a TOML file with an
+    ``[equilibrium]`` table; ``overrides`` by its names (``floor=1.05``).
     Returns a :class:`reserve.equilibrium_runs.EquilibriumAnswer`.
     """
     from .equilibrium_runs import EquilibriumAnswer, load_calibration
@@ -270,6 +272,13 @@ def equilibrium(calibration: str | Path = "recs-sto2", *, years: int = 20, paths
     seed = arg.whole("seed", seed, 0, 2**32 - 1)
     return EquilibriumAnswer(load_calibration(calibration, overrides), years, paths, seed,
                              progress)
+
+
+def equilibrium_calibration(calibration: str | Path = "recs-sto2", **overrides):
+    """The :class:`reserve.storage_equilibrium.Calibration` ``reserve
+    equilibrium -c calibration --set ...`` solves, checked."""
+    from .equilibrium_runs import load_calibration
+    return load_calibration(calibration, overrides)
 
 
 def equilibrium_size_for(calibration: str | Path = "recs-sto2", *, probability: float,

@@ -19,32 +19,44 @@ def equilibrium_figure(answer):
     c = answer.calibration
     fig, (rules, spread, alive) = plt.subplots(1, 3, figsize=(14, 4.6))
     table = answer.rule_table(400)   # solved at each point, not interpolated
-    a, price, private, public = (np.array([row[k] for row in table]) for k in (
-        "availability", "price", "private_stock", "public_stock"))
-    rules.plot(a, price, color="#1f5fa8", linewidth=2, label="price P")
+    band = c.ceiling is not None
+    # a band's rules depend on the public stock carried in too: one line per level
+    levels = sorted({row.get("public_in") for row in table}, key=lambda g: g or 0.0)
+    stocks = rules.twinx()
+    for n, level in enumerate(levels):
+        rows = [row for row in table if row.get("public_in") == level]
+        a, price, private, public = (np.array([row[k] for row in rows]) for k in (
+            "availability", "price", "private_stock", "public_stock"))
+        style = dict(linestyle=("-", "--", ":")[n % 3])
+        tag = "" if level is None else f", public stock in {level:.2g}"
+        rules.plot(a, price, color="#1f5fa8", linewidth=2, label=f"price P{tag}", **style)
+        stocks.plot(a, private, color="#e67e22", linewidth=1.5,
+                    label=f"private stock S{tag}" if n == 0 else None, **style)
+        stocks.plot(a, public, color="#27ae60", linewidth=1.5,
+                    label=f"public stock G'{tag}" if n == 0 else None, **style)
     rules.set_xlabel("availability A (1 = a year's consumption)")
     rules.set_ylabel("price (1 = steady state without a floor)")
-    rules.set_ylim(0, max(2.0, 1.2 * (c.floor or 1.0)))
-    stocks = rules.twinx()
-    stocks.plot(a, private, color="#e67e22", linewidth=1.5, label="private stock S")
-    stocks.plot(a, public, color="#27ae60", linewidth=1.5, label="public stock G")
+    rules.set_ylim(0, max(2.0, 1.2 * (c.ceiling or c.floor or 1.0)))
     stocks.set_ylabel("stock carried out (years of consumption)")
-    if c.floor is not None:
-        rules.axhline(c.floor, color="#c0392b", linestyle="--", linewidth=1,
-                      label=f"floor {c.floor:g}")
+    for bound, name in ((c.floor, "floor"), (c.ceiling, "ceiling")):
+        if bound is not None:
+            rules.axhline(bound, color="#c0392b", linestyle="--", linewidth=1,
+                          label=f"{name} {bound:g}")
     handles = rules.get_legend_handles_labels()
     more = stocks.get_legend_handles_labels()
-    rules.legend(handles[0] + more[0], handles[1] + more[1], fontsize=8, loc="upper right")
+    rules.legend(handles[0] + more[0], handles[1] + more[1], fontsize=7, loc="upper right")
     rules.set_title("The rules: what a year's availability brings", fontsize=10)
 
     price = answer.stationary.price.ravel()
     # a defended floor piles most years onto one price: a log scale shows the rest
     spread.hist(price, bins=60, color="#1f5fa8", alpha=0.8)
     spread.set_yscale("log")
+    for bound, name in ((c.floor, "floor"), (c.ceiling, "ceiling")):
+        if bound is not None:
+            at = answer.figures.get(f"share_at_{name}", 0.0)
+            spread.axvline(bound, color="#c0392b", linestyle="--", linewidth=1,
+                           label=f"{name} {bound:g}: {at:.0%} of years at it")
     if c.floor is not None:
-        at = answer.figures.get("share_at_floor", 0.0)
-        spread.axvline(c.floor, color="#c0392b", linestyle="--", linewidth=1,
-                       label=f"floor {c.floor:g}: {at:.0%} of years at it")
         spread.legend(fontsize=8)
     spread.set_xlabel("price (1 = steady state without a floor)")
     spread.set_ylabel("simulated years (log scale)")
@@ -55,8 +67,9 @@ def equilibrium_figure(answer):
     held = [100 * float(np.mean((fell < 0) | (fell >= y))) for y in range(years + 1)]
     alive.step(np.arange(years + 1), held, where="post", color="#1f5fa8", linewidth=2)
     alive.set_ylim(0, 102)
-    alive.set_xlabel("years from the steady state")
-    alive.set_ylabel("paths on which the floor holds [%]")
+    what = "band" if band else "floor"
+    alive.set_xlabel("years from the start" if band else "years from the steady state")
+    alive.set_ylabel(f"paths on which the {what} holds [%]")
     alive.set_title(f"Survival on {fell.size:,} paths" if c.floor is not None
                     else "No floor in this calibration", fontsize=10)
     for ax in (rules, spread, alive):

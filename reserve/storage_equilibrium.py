@@ -34,7 +34,7 @@ At each availability the total carry-out X = S + G settles every other
 unknown: P = D^{-1}(A - X), H from a fixed point, and the arbitrage gap
 f(X) = P + k - beta E[P(A')] increases with X. The public alone would
 carry X0 = clip(A - D(P^F), 0, Ḡ); if f(X0) >= 0 the holders keep nothing,
-else they carry up to f = 0 (bisection). Simulation solves these
+else they carry up to f = 0 (regula falsi, :func:`least_root`). Simulation solves these
 conditions at each simulated availability with the converged rule in the
 expectations only, so time at the bounds is not smoothed away.
 """
@@ -43,11 +43,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-#: Bisection steps on the carry-out: the bracket [0, A] halves to 1e-12 of A.
-HALVINGS = 40
+#: Most regula-falsi steps of :func:`least_root` (it needs about 10-20).
+ROOT_STEPS = 100
 #: Most fixed-point steps on planned production H (damped, warm from the
 #: last guess: a few).
 PRODUCTION_STEPS = 40
@@ -67,9 +68,14 @@ class Calibration:
     shock_nodes: int = 7                # Gauss–Hermite nodes
     floor: float | None = None          # P^F
     public_cap: float = 0.0             # G-bar (0: no public stock)
+    ceiling: float | None = None        # P^C: a band (reserve.band_equilibrium)
     grid_min: float = 0.7               # availability grid
     grid_max: float = 2.0
     grid_points: int = 200
+    public_grid_points: int = 20        # the band's grid on the public stock
+    public_start_share: float = 0.0     # the band's public stock at the start, share of G-bar
+    price_unit_usd_per_bbl: float | None = None       # a crude calibration's P0 ...
+    consumption_unit_mb_per_yr: float | None = None   # ... and Q0 (reserve.equilibrium_units)
     name: str = ""
 
     @property
@@ -79,16 +85,22 @@ class Calibration:
 
     def shocks(self) -> tuple[np.ndarray, np.ndarray]:
         """Gauss–Hermite nodes and weights of N(1, sigma^2)."""
-        if self.shock_sd == 0 or self.shock_nodes == 1:
-            return np.ones(1), np.ones(1)
-        x, w = np.polynomial.hermite_e.hermegauss(self.shock_nodes)
-        return 1.0 + self.shock_sd * x, w / w.sum()
+        return _shocks(self.shock_sd, self.shock_nodes)
 
     def demand(self, price):
         return np.power(price, self.demand_elasticity)
 
     def price_of(self, consumption):
-        return np.power(consumption, 1.0 / self.demand_elasticity)
+        with np.errstate(divide="ignore", over="ignore"):   # nothing left: no finite price
+            return np.power(consumption, 1.0 / self.demand_elasticity)
+
+
+@lru_cache(maxsize=64)
+def _shocks(sd: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    if sd == 0 or nodes == 1:
+        return np.ones(1), np.ones(1)
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    return 1.0 + sd * x, w / w.sum()
 
 
 @dataclass
@@ -130,33 +142,84 @@ class State:
     production: np.ndarray
 
 
+def arbitrage_gap(c: Calibration, price, next_prices):
+    """The holders' gap P + k - beta E[P'] (``next_prices`` on the shock nodes,
+    last axis): storing pays while it is negative."""
+    w = c.shocks()[1]
+    return price + c.storage_cost - c.discount * (next_prices @ w)
+
+
+def planned_production(c: Calibration, next_prices, h):
+    """Planned production H = (E[P'e'])^eps_s, the fixed point at fixed stocks;
+    ``next_prices(h)`` gives P(A') on the shock nodes when H = h; warm from ``h``."""
+    if c.supply_elasticity == 0:
+        return h
+    e, w = c.shocks()
+    # H -> E[P'e']^eps_s falls in H with slope down to -eps_s/|eps_d| in logs
+    # (-1 for RECS's pair: plain iteration cycles); a step of theta in logs
+    # makes the slope of the damped map lie in [0, 1 - theta)
+    theta = 1.0 / (1.0 + c.supply_elasticity / -c.demand_elasticity)
+    for _ in range(PRODUCTION_STEPS):
+        target = np.power(next_prices(h) @ (w * e), c.supply_elasticity)
+        h, before = h ** (1 - theta) * target ** theta, h
+        if np.max(np.abs(h - before)) < 1e-13:
+            break
+    return h
+
+
+def least_root(gap, lo, hi):
+    """Per element of the 1-D arrays ``lo``, ``hi``: the least s in [lo, hi]
+    with gap(s, idx) >= 0, for a gap rising in s, ``idx`` the elements s
+    stands for: lo where gap(lo) >= 0, hi where gap(hi) < 0, else the root
+    by regula falsi with the Illinois halving (superlinear, and it keeps a
+    bracket), to 1e-13 of the bracket, on the elements still open."""
+    out = lo.copy()
+    idx = np.flatnonzero(gap(lo, np.arange(lo.size)) < 0)
+    if not idx.size:
+        return out
+    f_hi = gap(hi[idx], idx)
+    out[idx[f_hi < 0]] = hi[idx[f_hi < 0]]
+    keep = f_hi >= 0
+    idx, low, high, f_hi = idx[keep], lo[idx][keep], hi[idx][keep], f_hi[keep]
+    f_lo = gap(low, idx)
+    width = (high - low) * 1e-13 + 1e-300
+    last = np.zeros(idx.size, bool)
+    for _ in range(ROOT_STEPS):
+        x = high - f_hi * (high - low) / (f_hi - f_lo)
+        x = np.where((x > low) & (x < high), x, 0.5 * (low + high))
+        f = gap(x, idx)
+        right = f >= 0
+        # Illinois: an end kept twice running has its value halved
+        again = right == last
+        f_lo = np.where(right, np.where(again, 0.5 * f_lo, f_lo), f)
+        f_hi = np.where(right, f, np.where(again, 0.5 * f_hi, f_hi))
+        low, high = np.where(right, low, x), np.where(right, x, high)
+        done = (high - low <= width) | (f == 0)
+        out[idx[done]] = high[done]
+        if done.all():
+            return out
+        idx, low, high, f_lo, f_hi, width, last = (
+            v[~done] for v in (idx, low, high, f_lo, f_hi, width, right))
+    out[idx] = high
+    return out
+
+
 def settle(c: Calibration, rule, availability) -> State:
     """The period's equilibrium at each availability, expectations from ``rule``
     (a price rule P(A')): the carry-out X of the module doc, then the rest."""
     a = np.asarray(availability, float)
-    e, w = c.shocks()
-    beta, delta = c.discount, c.depreciation
+    e = c.shocks()[0]
+    delta = c.depreciation
+
+    def next_prices(x, h):
+        """P(A') on each shock node at carry-out x, production h."""
+        return rule((1 - delta) * x[..., None] + h[..., None] * e)
 
     def production(x, h):
-        """Planned production at carry-out x: the fixed point on H, warm from h."""
-        if c.supply_elasticity == 0:
-            return h
-        # H -> E[P'e']^eps_s falls in H with slope down to -eps_s/|eps_d| in logs
-        # (-1 for RECS's pair: plain iteration cycles); a step of theta in logs
-        # makes the slope of the damped map lie in [0, 1 - theta)
-        theta = 1.0 / (1.0 + c.supply_elasticity / -c.demand_elasticity)
-        for _ in range(PRODUCTION_STEPS):
-            nxt = (1 - delta) * x[..., None] + h[..., None] * e
-            target = np.power(rule(nxt) @ (w * e), c.supply_elasticity)
-            h, before = h ** (1 - theta) * target ** theta, h
-            if np.max(np.abs(h - before)) < 1e-13:
-                break
-        return h
+        return planned_production(c, lambda h: next_prices(x, h), h)
 
-    def gap(x, h):
-        """The holders' arbitrage gap P + k - beta E[P'] at carry-out x, production h."""
-        nxt = (1 - delta) * x[..., None] + h[..., None] * e
-        return c.price_of(a - x) + c.storage_cost - beta * (rule(nxt) @ w)
+    def gap(x, h, idx=slice(None)):
+        return arbitrage_gap(c, c.price_of(a[idx] - x), next_prices(x, h[idx]))
 
     if c.floor is not None and c.public_cap > 0:
         x0 = np.clip(a - c.demand(c.floor), 0.0, c.public_cap)
@@ -168,13 +231,7 @@ def settle(c: Calibration, rule, availability) -> State:
     h = production(x0, np.ones_like(a))
     for _ in range(PRODUCTION_STEPS):
         store = gap(x0, h) < 0
-        lo, hi = x0.copy(), a * (1 - 1e-12)
-        for _ in range(HALVINGS if store.any() else 0):
-            mid = 0.5 * (lo + hi)
-            up = store & (gap(np.where(store, mid, x0), h) < 0)
-            lo = np.where(up, mid, lo)
-            hi = np.where(store & ~up, mid, hi)
-        x = np.where(store, 0.5 * (lo + hi), x0)
+        x = least_root(lambda x, idx: gap(x, h, idx), x0, a * (1 - 1e-12))
         h, before = production(x, h), h
         if np.max(np.abs(h - before)) < 1e-11:
             break
@@ -197,17 +254,28 @@ def solve(c: Calibration, tolerance: float = 1e-10, max_iterations: int = 2000,
     grid = np.linspace(c.grid_min, c.grid_max, c.grid_points)
     rules = Rules(c, grid, c.price_of(grid), np.zeros_like(grid), np.zeros_like(grid),
                   np.ones_like(grid), 0, math.inf)
-    for i in range(1, max_iterations + 1):
+
+    def step(rules, i):
         state = settle(c, rules.price_rule, grid)
         change = float(np.max(np.abs(state.price - rules.price)))
-        rules = Rules(c, grid, state.price, state.private_stock, state.public_stock,
-                      state.production, i, change)
+        return Rules(c, grid, state.price, state.private_stock, state.public_stock,
+                     state.production, i, change)
+    return time_iteration(step, rules, tolerance, max_iterations, progress)
+
+
+def time_iteration(step, rules, tolerance, max_iterations, progress=None):
+    """Apply ``step(rules, i)`` (new rules carrying ``change``, the largest price
+    move on the grid) until the change is below ``tolerance``; RuntimeError
+    with the last change after ``max_iterations``; ``progress(done, total,
+    what)`` is told every 10 iterations."""
+    for i in range(1, max_iterations + 1):
+        rules = step(rules, i)
         if progress is not None and i % 10 == 0:
-            progress(i, max_iterations, f"time iteration, price change {change:.1e}")
-        if change < tolerance:
+            progress(i, max_iterations, f"time iteration, price change {rules.change:.1e}")
+        if rules.change < tolerance:
             return rules
     raise RuntimeError(f"time iteration did not converge in {max_iterations} steps "
-                       f"(last change {change:.2e})")
+                       f"(last change {rules.change:.2e})")
 
 
 def residual(rules: Rules, points: int = 2001) -> float:
@@ -221,13 +289,24 @@ def residual(rules: Rules, points: int = 2001) -> float:
 
 @dataclass
 class Simulation:
-    """Paths of the equilibrium from the steady state on, [paths, periods]."""
+    """Simulated paths, each array [paths, periods]: the price, the private and
+    public stocks carried out, the availability and the public stock carried
+    in; the period each path's floor (or band) collapsed in (-1: never) and
+    whether it broke at the ceiling."""
 
     price: np.ndarray
     private_stock: np.ndarray
     public_stock: np.ndarray
     availability: np.ndarray
-    collapsed_in: np.ndarray = field(default_factory=lambda: np.zeros(0))  # period, -1: never
+    public_in: np.ndarray
+    collapsed_in: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    broke_ceiling: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+    def after(self, periods: int) -> "Simulation":
+        """The paths without their first ``periods`` (a burn-in)."""
+        return Simulation(*(v[:, periods:] for v in (
+            self.price, self.private_stock, self.public_stock, self.availability,
+            self.public_in)))
 
 
 def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
@@ -237,20 +316,23 @@ def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
     price falls below it (the public stock full)."""
     c = rules.calibration
     rng = np.random.default_rng(seed)
-    a = np.full(paths, deterministic_steady_state(c)["availability"] if start is None
-                else start)
-    out = {k: np.zeros((paths, periods)) for k in ("price", "private", "public", "avail")}
+    steady = deterministic_steady_state(c)
+    a = np.full(paths, steady["availability"] if start is None else start)
+    g = np.full(paths, (1 - c.depreciation) * steady["public_stock"] if start is None else 0.0)
+    out = {k: np.zeros((paths, periods)) for k in ("price", "private", "public", "avail", "in")}
     for t in range(periods):
         s = settle(c, rules.price_rule, a)
         out["price"][:, t], out["private"][:, t] = s.price, s.private_stock
-        out["public"][:, t], out["avail"][:, t] = s.public_stock, a
+        out["public"][:, t], out["avail"][:, t], out["in"][:, t] = s.public_stock, a, g
         e = 1.0 + c.shock_sd * rng.standard_normal(paths)
         a = (1 - c.depreciation) * (s.private_stock + s.public_stock) + s.production * e
+        g = (1 - c.depreciation) * s.public_stock
     collapsed = np.full(paths, -1)
     if c.floor is not None:
         below = out["price"] < c.floor * (1 - 1e-9)
         collapsed = np.where(below.any(axis=1), below.argmax(axis=1), -1)
-    return Simulation(out["price"], out["private"], out["public"], out["avail"], collapsed)
+    return Simulation(out["price"], out["private"], out["public"], out["avail"], out["in"],
+                      collapsed, np.zeros(paths, bool))
 
 
 def deterministic_steady_state(c: Calibration) -> dict:

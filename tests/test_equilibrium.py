@@ -64,6 +64,43 @@ def test_where_storage_never_pays_the_price_is_the_demand_curve():
     assert np.all(rules.private_stock == 0)
 
 
+def test_without_cost_or_shocks_the_path_is_the_planners_perfect_foresight():
+    """Free storage, no shocks, a glut at the start (A = 1.3, H = 1): the
+    simulated equilibrium must be the perfect-foresight path that maximizes
+    discounted consumers' utility, sum beta^t U(A_t - S_t) with U' = P, over
+    the stocks S_t >= 0 carried (the first welfare theorem; Wright and
+    Williams 1982). That planner is a smooth convex program, solved here by
+    scipy's L-BFGS-B, with nothing shared with time iteration."""
+    from scipy.optimize import minimize
+
+    c = replace(load_calibration("recs-sto1"), storage_cost=0.0, interest_rate=0.05,
+                supply_elasticity=0.0, shock_sd=0.0, grid_min=0.8, grid_max=1.5,
+                grid_points=400)
+    sim = simulate(solve(c), 25, 1, start=1.3)
+    horizon, beta, inv = 40, 1 / 1.05, 1 / c.demand_elasticity
+
+    def minus_welfare(s):
+        eaten = np.r_[1.3, s[:-1] + 1.0] - s
+        disc = beta ** np.arange(horizon)
+        price = eaten ** inv
+        grad = price * disc
+        grad[:-1] -= price[1:] * disc[1:]
+        return -(disc * eaten ** (1 + inv) / (1 + inv)).sum(), grad
+
+    s = minimize(minus_welfare, np.full(horizon, 0.01), jac=True, method="L-BFGS-B",
+                 bounds=[(0, 0.29)] + [(0, None)] * (horizon - 1),
+                 options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000}).x
+    planner = (np.r_[1.3, s[:-1] + 1.0] - s) ** inv
+    assert planner[0] < 0.71 and planner[10] == pytest.approx(1.0)   # a glut, then normal
+    np.testing.assert_allclose(sim.price[0], planner[:25], atol=5e-5)
+    # while stocks are carried the price rises at the interest rate (Hotelling),
+    # to the accuracy of the interpolated expectation
+    stored = sim.private_stock[0, :-1] > 1e-9
+    assert stored[:6].all() and not stored[10:].any()
+    np.testing.assert_allclose(sim.price[0, 1:][stored] / sim.price[0, :-1][stored], 1.05,
+                               rtol=5e-5)
+
+
 @pytest.mark.parametrize("name", ["recs-sto1", "recs-sto2"])
 def test_holders_are_indifferent_where_they_store(name):
     """Where holders carry stock, P + k = beta E[P'] (the arbitrage, evaluated

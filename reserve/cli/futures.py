@@ -160,12 +160,14 @@ def risk(
 @app.command()
 def equilibrium(
     calibration: str = typer.Option("recs-sto2", "--calibration", "-c",
-                                    help="recs-sto1, recs-sto2, or a TOML file with an "
-                                         "[equilibrium] table."),
+                                    help="recs-sto1, recs-sto2, recs-sto4 (a band), "
+                                         "recs-crude-2008 ($ and mb), or a TOML file "
+                                         "with an [equilibrium] table."),
     set_: Optional[list[str]] = typer.Option(None, "--set", metavar="NAME=VALUE",
                                              help="Override a calibration value (repeatable), "
-                                                  "e.g. floor=1.05, public_cap=0.6."),
-    years: int = typer.Option(20, "--years", help="Years the floor must survive."),
+                                                  "e.g. floor=1.05, public_cap=0.6, "
+                                                  "ceiling=1.2."),
+    years: int = typer.Option(20, "--years", help="Years the floor (or band) must survive."),
     n_paths: int = typer.Option(1000, "--n-paths", "-n", help="Simulated paths."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the shocks."),
     rules: bool = typer.Option(False, "--rules", help="Print the decision rules too."),
@@ -176,9 +178,9 @@ def equilibrium(
     fmt: OutputFormat = FormatOpt,
     plot: Optional[Path] = PlotOpt,
 ):
-    """A floor defended by a public stock when holders foresee its end: the
-    rational-expectations storage equilibrium (RECS's STO demos), its rules, its
-    distribution, and how likely the floor survives --years."""
+    """A floor (or a band) defended by a public stock when holders foresee its
+    end: the rational-expectations storage equilibrium (RECS's STO demos), its
+    rules, its distribution, and how likely the floor survives --years."""
     def body():
         from .. import api
         check_plot_path(plot)
@@ -190,8 +192,11 @@ def equilibrium(
                 cap = api.equilibrium_size_for(calibration, probability=size_for, years=years,
                                                paths=n_paths, seed=seed, progress=progress,
                                                **values)
-            print_values({"probability": size_for, "years": years, "public_cap_needed": cap},
-                         fmt, f"reserve equilibrium --size-for {size_for:g}: {calibration}")
+            found = {"probability": size_for, "years": years, "public_cap_needed": cap}
+            year_mb = api.equilibrium_calibration(calibration, **values).consumption_unit_mb_per_yr
+            if year_mb is not None:
+                found["public_cap_needed_mb"] = cap * year_mb
+            print_values(found, fmt, f"reserve equilibrium --size-for {size_for:g}: {calibration}")
             return
         with progress_bar("solving the storage equilibrium") as progress:
             answer = api.equilibrium(calibration, years=years, paths=n_paths, seed=seed,
@@ -204,7 +209,8 @@ def equilibrium(
                 figure_to(equilibrium_figure(answer), plot)
             err(f"plot written to {plot}")
         if rules and fmt == OutputFormat.table:
-            print_values({f"A={row['availability']:.3f}": (
+            print_values({f"A={row['availability']:.3f}" + (
+                f" G={row['public_in']:.3f}" if "public_in" in row else ""): (
                 f"P {row['price']:.4f}  S {row['private_stock']:.4f}  "
                 f"G {row['public_stock']:.4f}  H {row['production']:.4f}")
                 for row in answer.rule_table()}, fmt, "decision rules by availability A")

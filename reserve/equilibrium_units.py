@@ -1,0 +1,60 @@
+"""A crude calibration of the storage equilibrium: a scenario's market in the
+normalized model's units.
+
+The storage model (:mod:`reserve.storage_equilibrium`) is written with price
+and consumption 1 at its steady state and a year as its period. An
+``[equilibrium]`` table that names a ``scenario`` takes from it:
+
+- the price unit P0 = ``price_usd_per_bbl`` and the consumption unit
+  Q0 = 365 · ``demand_mbd`` (mb a year);
+- ``demand_elasticity`` and ``supply_elasticity`` as they stand (read as
+  the market's response within a year);
+- ``interest_rate`` = ``discount_rate``;
+
+and converts what the table gives in dollars and barrels:
+``floor_usd_per_bbl`` and ``ceiling_usd_per_bbl`` (divided by P0),
+``public_cap_mb`` (by Q0) and ``storage_cost_usd_per_bbl_yr`` (by P0).
+Values the table (or ``--set``) gives in the model's own units win over
+those taken from the scenario; the dollar and barrel values win over both.
+"""
+
+from __future__ import annotations
+
+from .errors import InputError
+
+#: Keys in dollars and barrels, each with the unit it is divided by.
+CRUDE_KEYS = {"floor_usd_per_bbl": ("floor", "price"),
+              "ceiling_usd_per_bbl": ("ceiling", "price"),
+              "public_cap_mb": ("public_cap", "year"),
+              "storage_cost_usd_per_bbl_yr": ("storage_cost", "price")}
+
+
+def crude_values(values: dict) -> dict:
+    """``values`` (the table and ``--set``) with a ``scenario`` resolved into
+    normalized values and the units ``price_unit_usd_per_bbl`` and
+    ``consumption_unit_mb_per_yr``; unchanged without one."""
+    if "scenario" not in values:
+        stray = sorted(set(values) & set(CRUDE_KEYS))
+        if stray:
+            raise InputError(stray[0], values[stray[0]],
+                             "only with a scenario = NAME in the [equilibrium] table")
+        return values
+    from .scenario import build_scenario
+    source = str(values["scenario"])
+    s = build_scenario(None if source == "default" else source)
+    units = {"price": s.price_usd_per_bbl, "year": 365.0 * s.demand_mbd}
+    out = {"demand_elasticity": s.demand_elasticity,
+           "supply_elasticity": s.supply_elasticity,
+           "interest_rate": s.discount_rate}
+    out.update({k: v for k, v in values.items() if k != "scenario" and k not in CRUDE_KEYS})
+    for key, (normalized, unit) in CRUDE_KEYS.items():
+        if key in values:
+            try:
+                number = float(values[key])
+            except (TypeError, ValueError):
+                raise InputError(key, values[key], "a number") from None
+            out[normalized] = number / units[unit]
+    out["price_unit_usd_per_bbl"] = units["price"]
+    out["consumption_unit_mb_per_yr"] = units["year"]
+    return out
+
