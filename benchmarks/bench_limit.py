@@ -16,7 +16,10 @@ and peak memory from the kernel's accounting of each child):
 5. the default `reserve size --target-impact 5` (goal <= 0.5 s), and the
    same without commercial holders;
 6. `reserve size --target-impact 5 --range`: 32 cells re-solved warm, against
-   32 whole default solves (goal: under 2 s).
+   32 whole default solves (goal: under 2 s);
+7. `reserve equilibrium` on RECS's STO4, 20 x 20 grid: the solve (goal: a few
+   seconds) and 1,000 x 200 years simulated (goal: under a minute); their
+   floor, a plain numpy time iteration, is still to write (issue 25).
 
 Each result is checked against its other side (the same cost to 1e-6), so a
 ratio never compares two different answers.
@@ -36,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_equilibrium import sto4_times
 from bench_sweep import per_point
 from timing import reserve_exe
 
@@ -139,6 +143,10 @@ def main() -> None:
     rows.append(("default --range (32 cells) vs 32 default solves",
                  f"{spread:.2f} s vs {cells * default:.1f} s", spread / (cells * default),
                  "< 2 s"))
+    sto4 = sto4_times()
+    rows.append(("equilibrium STO4 20 x 20, solve", f"{sto4['solve_s']:.2f} s", None, "<= 5 s"))
+    rows.append(("  and 1,000 x 200 years simulated", f"{sto4['simulate_s']:.1f} s", None,
+                 "<= 60 s"))
     print(f"{'case':50} {'reserve vs the floor':>24} {'ratio':>6} {'goal':>8}")
     for case, figures, ratio, goal in rows:
         shown = "" if ratio is None else f"{ratio:.2f}"
