@@ -41,13 +41,14 @@ time iteration as for the floor.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .equilibrium_numerics import (draw_yields, least_root, regime_rule, regime_rules,
+                                  settle_by_regime, time_iteration)
 from .storage_equilibrium import (PRODUCTION_STEPS, Calibration, Simulation, State,
-                                  arbitrage_gap, least_root, planned_production,
-                                  time_iteration)
+                                  arbitrage_gap, planned_production)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class BandRules:
     production: np.ndarray
     iterations: int
     change: float
+    by_regime: list = field(default_factory=list)   # with a chain: each regime's rules
 
     def price_rule(self, a, g):
         """P(A, G), bilinear; linear beyond the grid in A (at least 1e-9),
@@ -194,10 +196,17 @@ def solve_band(c: Calibration, tolerance: float = 1e-10, max_iterations: int = 2
     rules = BandRules(c, a_grid, g_grid, start, 0 * a, g.copy(), 0 * a + 1, 0, math.inf)
 
     def step(rules, i):
-        state = settle_band(c, rules.price_rule, a, g, rules.production)
-        change = float(np.max(np.abs(state.price - rules.price)))
-        return BandRules(c, a_grid, g_grid, state.price, state.private_stock,
-                         state.public_stock, state.production, i, change)
+        before = rules.by_regime or [rules]
+        rule = regime_rule(c, [r.price_rule for r in before])
+        new = []
+        for j, old in enumerate(before):
+            state = settle_band(replace(c, regime=j), rule, a, g, old.production)
+            change = float(np.max(np.abs(state.price - old.price)))
+            new.append(BandRules(c, a_grid, g_grid, state.price, state.private_stock,
+                                 state.public_stock, state.production, i, change))
+        return regime_rules(new)
+    if c.regimes > 1:
+        rules.by_regime = [rules] + [replace(rules) for _ in range(c.regimes - 1)]
     return time_iteration(step, rules, tolerance, max_iterations, progress)
 
 
@@ -210,8 +219,17 @@ def band_residual(rules: BandRules) -> float:
                                    2 * c.grid_points - 1),
                        np.linspace(0.0, c.public_cap, 2 * c.public_grid_points - 1),
                        indexing="ij")
-    exact = settle_band(c, rules.price_rule, a, g, rules.production_rule(a, g)).price
-    return float(np.max(np.abs(rules.price_rule(a, g) - exact) / exact))
+    a, g = a.ravel(), g.ravel()
+    worst = 0.0
+    for j, own in enumerate(rules.by_regime or [rules]):
+        exact = settle_by_regime(c, rules, _settle_warm, np.full(a.size, j), a, g).price
+        worst = max(worst, float(np.max(np.abs(own.price_rule(a, g) - exact) / exact)))
+    return worst
+
+
+def _settle_warm(c: Calibration, rule, a, g, rules: BandRules) -> State:
+    """:func:`settle_band` warm from the production of ``rules``."""
+    return settle_band(c, rule, a, g, rules.production_rule(a, g))
 
 
 def simulate_band(rules: BandRules, periods: int, paths: int, seed: int = 0) -> Simulation:
@@ -222,12 +240,14 @@ def simulate_band(rules: BandRules, periods: int, paths: int, seed: int = 0) -> 
     rng = np.random.default_rng(seed)
     a, g = np.ones(paths), np.full(paths, c.public_start_share * c.public_cap)
     out = {k: np.zeros((paths, periods)) for k in ("p", "s", "gout", "a", "g")}
+    regime, regimes = np.zeros(paths, int), np.zeros((paths, periods), int)
     for t in range(periods):
-        st = settle_band(c, rules.price_rule, a, g, rules.production_rule(a, g))
+        st = settle_by_regime(c, rules, _settle_warm, regime, a, g)
         for key, value in (("p", st.price), ("s", st.private_stock), ("gout", st.public_stock),
                            ("a", a), ("g", g)):
             out[key][:, t] = value
-        e = 1.0 + c.shock_sd * rng.standard_normal(paths)
+        regimes[:, t] = regime
+        regime, e = draw_yields(c, regime, rng)
         a = (1 - c.depreciation) * st.private_stock + st.production * e
         g = (1 - c.depreciation) * st.public_stock
     below = out["p"] < c.floor * (1 - 1e-9)
@@ -237,4 +257,4 @@ def simulate_band(rules: BandRules, periods: int, paths: int, seed: int = 0) -> 
     rows = np.arange(paths)
     broke_ceiling = (collapsed >= 0) & above[rows, np.maximum(collapsed, 0)]
     return Simulation(out["p"], out["s"], out["gout"], out["a"], out["g"],
-                          collapsed, broke_ceiling)
+                      collapsed, broke_ceiling, regimes)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .band_equilibrium import BandRules, band_residual, settle_band, simulate_band, solve_band
+from .equilibrium_numerics import settle_by_regime
 from .storage_equilibrium import (Calibration, Simulation, deterministic_steady_state, residual,
                                   settle, simulate, solve)
 from .errors import InputError
@@ -43,6 +44,9 @@ ALLOWED = {
     "public_start_share": (0.0, 1.0, "from 0 to 1 (a share of public_cap)"),
     "price_unit_usd_per_bbl": (1e-3, 1e4, "a price in USD/bbl (the scenario's)"),
     "consumption_unit_mb_per_yr": (1e-3, 1e6, "mb a year (the scenario's)"),
+    "disruption_loss": (0.0, 0.9, "a share of a year's production from 0 to 0.9"),
+    "p_disrupt": (0.0, 1.0, "a yearly probability from 0 to 1"),
+    "p_recover": (1e-6, 1.0, "a yearly probability above 0, at most 1"),
 }
 INTEGERS = ("shock_nodes", "grid_points", "public_grid_points")
 #: Grid points the availability grid must put where the public stock holds
@@ -76,7 +80,7 @@ def load_calibration(source: str | Path = "recs-sto2", overrides: dict | None = 
     if not isinstance(table, dict):
         raise InputError("--calibration", name, "a TOML file with an [equilibrium] table")
     values = crude_values({**table, **(overrides or {})})
-    known = {f.name for f in fields(Calibration)} - {"name"}
+    known = {f.name for f in fields(Calibration)} - {"name", "regime"}
     checked = {}
     for key, value in values.items():
         if key not in known:
@@ -167,6 +171,8 @@ def summary(rules, sim: Simulation) -> dict:
             "public_cost_per_year": float(np.mean(price * bought
                                                   + c.storage_cost * sim.public_stock)),
         })
+    if c.regimes > 1:
+        out["share_disrupted"] = float(sim.regime.mean())
     if band:
         out.update({
             "share_at_ceiling": float(np.mean(np.abs(price - c.ceiling) <= 1e-9 * c.ceiling)),
@@ -262,20 +268,26 @@ class EquilibriumAnswer:
 
     def rule_table(self, points: int = 9) -> list[dict]:
         """The decision rules at a few availabilities (and, for a band, with
-        the public stock empty, half full and full), for a table."""
+        the public stock empty, half full and full; with a disruption chain,
+        in each regime), for a table."""
         r, c = self.rules, self.calibration
         a = np.linspace(r.availability[0], r.availability[-1], points)
+        band = isinstance(r, BandRules)
         rows = []
-        for g in ((0.0, 0.5 * c.public_cap, c.public_cap) if isinstance(r, BandRules)
-                  else (None,)):
-            s = (settle(c, r.price_rule, a) if g is None
-                 else settle_band(c, r.price_rule, a, np.full_like(a, g)))
-            rows += [{"availability": float(a[i]),
-                      **({} if g is None else {"public_in": g}),
-                      "price": float(s.price[i]),
-                      "private_stock": float(s.private_stock[i]),
-                      "public_stock": float(s.public_stock[i]),
-                      "production": float(s.production[i])} for i in range(points)]
+        for regime in range(c.regimes):
+            for g in (0.0, 0.5 * c.public_cap, c.public_cap) if band else (None,):
+                s = (settle_by_regime(c, r, lambda cj, rule, a, _: settle(cj, rule, a),
+                                      np.full(points, regime), a) if g is None
+                     else settle_by_regime(c, r, lambda cj, rule, a, g, _: settle_band(
+                         cj, rule, a, g), np.full(points, regime), a, np.full_like(a, g)))
+                rows += [{**({"regime": ("normal", "disrupted")[regime]}
+                             if c.regimes > 1 else {}),
+                          "availability": float(a[i]),
+                          **({} if g is None else {"public_in": g}),
+                          "price": float(s.price[i]),
+                          "private_stock": float(s.private_stock[i]),
+                          "public_stock": float(s.public_stock[i]),
+                          "production": float(s.production[i])} for i in range(points)]
         return rows
 
 

@@ -13,7 +13,9 @@ and consumption 1 at its steady state and a year as its period. An
 
 and converts what the table gives in dollars and barrels:
 ``floor_usd_per_bbl`` and ``ceiling_usd_per_bbl`` (divided by P0),
-``public_cap_mb`` (by Q0) and ``storage_cost_usd_per_bbl_yr`` (by P0).
+``public_cap_mb`` (by Q0), ``storage_cost_usd_per_bbl_yr`` (by P0) and
+``disruption_mbd``, the supply a disrupted year loses (by ``demand_mbd``:
+a share of the year's production).
 Values the table (or ``--set``) gives in the model's own units win over
 those taken from the scenario; the dollar and barrel values win over both.
 """
@@ -26,7 +28,8 @@ from .errors import InputError
 CRUDE_KEYS = {"floor_usd_per_bbl": ("floor", "price"),
               "ceiling_usd_per_bbl": ("ceiling", "price"),
               "public_cap_mb": ("public_cap", "year"),
-              "storage_cost_usd_per_bbl_yr": ("storage_cost", "price")}
+              "storage_cost_usd_per_bbl_yr": ("storage_cost", "price"),
+              "disruption_mbd": ("disruption_loss", "day")}
 
 
 def crude_values(values: dict) -> dict:
@@ -42,7 +45,7 @@ def crude_values(values: dict) -> dict:
     from .scenario import build_scenario
     source = str(values["scenario"])
     s = build_scenario(None if source == "default" else source)
-    units = {"price": s.price_usd_per_bbl, "year": 365.0 * s.demand_mbd}
+    units = {"price": s.price_usd_per_bbl, "year": 365.0 * s.demand_mbd, "day": s.demand_mbd}
     out = {"demand_elasticity": s.demand_elasticity,
            "supply_elasticity": s.supply_elasticity,
            "interest_rate": s.discount_rate}

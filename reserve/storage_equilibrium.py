@@ -25,7 +25,9 @@ normalized units (price 1, consumption 1 at the deterministic steady state):
 A the availability (carry-in and the harvest, the public stock included,
 as in RECS's STO2), S private and G public stocks carried out, H
 production planned for next period, e ~ N(1, sigma^2) on Gauss–Hermite
-nodes. The public complementarity reads: G is full (Ḡ) while the price is
+nodes; with a Markov disruption chain (``disruption_loss``, ``p_disrupt``,
+``p_recover``) a disrupted year's yield is e (1 - loss), and every rule is
+kept per regime (:mod:`reserve.equilibrium_numerics`). The public complementarity reads: G is full (Ḡ) while the price is
 below the floor P^F, empty above it, anywhere between at the floor; with
 Ḡ = 0 it is STO1.
 
@@ -42,13 +44,14 @@ expectations only, so time at the bounds is not smoothed away.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 
-#: Most regula-falsi steps of :func:`least_root` (it needs about 10-20).
-ROOT_STEPS = 100
+from .equilibrium_numerics import (draw_yields, least_root, regime_rule, regime_rules,
+                                  settle_by_regime, time_iteration)
+
 #: Most fixed-point steps on planned production H (damped, warm from the
 #: last guess: a few).
 PRODUCTION_STEPS = 40
@@ -76,6 +79,10 @@ class Calibration:
     public_start_share: float = 0.0     # the band's public stock at the start, share of G-bar
     price_unit_usd_per_bbl: float | None = None       # a crude calibration's P0 ...
     consumption_unit_mb_per_yr: float | None = None   # ... and Q0 (reserve.equilibrium_units)
+    disruption_loss: float = 0.0        # share of production lost in a disrupted year
+    p_disrupt: float = 0.0              # a year's chance a normal year is followed by a disrupted one
+    p_recover: float = 1.0              # ... and a disrupted year by a normal one
+    regime: int = 0                     # whose expectations settle() takes: 0 normal, 1 disrupted
     name: str = ""
 
     @property
@@ -83,9 +90,27 @@ class Calibration:
         """beta = (1 - delta)/(1 + r)."""
         return (1.0 - self.depreciation) / (1.0 + self.interest_rate)
 
+    @property
+    def regimes(self) -> int:
+        """1, or 2 with a disruption chain (normal, disrupted)."""
+        return 2 if self.disruption_loss > 0 and self.p_disrupt > 0 else 1
+
+    def transition(self) -> np.ndarray:
+        """The chain's yearly transition matrix, rows the regime this year."""
+        p, q = self.p_disrupt, self.p_recover
+        return np.array([[1 - p, p], [q, 1 - q]])
+
     def shocks(self) -> tuple[np.ndarray, np.ndarray]:
-        """Gauss–Hermite nodes and weights of N(1, sigma^2)."""
-        return _shocks(self.shock_sd, self.shock_nodes)
+        """The nodes and weights of next year's yield: Gauss–Hermite nodes of
+        N(1, sigma^2); with a disruption chain, those nodes once per next
+        regime j, times (1 - loss_j), weighted by the chance of j from
+        ``regime`` (:func:`regime_rule` splits them)."""
+        e, w = _shocks(self.shock_sd, self.shock_nodes)
+        if self.regimes == 1:
+            return e, w
+        odds = self.transition()[self.regime]
+        return (np.concatenate([e, e * (1 - self.disruption_loss)]),
+                np.concatenate([odds[0] * w, odds[1] * w]))
 
     def demand(self, price):
         return np.power(price, self.demand_elasticity)
@@ -115,6 +140,7 @@ class Rules:
     production: np.ndarray
     iterations: int
     change: float                      # last iteration's largest price change
+    by_regime: list = field(default_factory=list)   # with a chain: each regime's Rules
 
     def price_rule(self, a):
         """P(A) by linear interpolation, the demand curve beyond the grid's low end
@@ -165,43 +191,6 @@ def planned_production(c: Calibration, next_prices, h):
         if np.max(np.abs(h - before)) < 1e-13:
             break
     return h
-
-
-def least_root(gap, lo, hi):
-    """Per element of the 1-D arrays ``lo``, ``hi``: the least s in [lo, hi]
-    with gap(s, idx) >= 0, for a gap rising in s, ``idx`` the elements s
-    stands for: lo where gap(lo) >= 0, hi where gap(hi) < 0, else the root
-    by regula falsi with the Illinois halving (superlinear, and it keeps a
-    bracket), to 1e-13 of the bracket, on the elements still open."""
-    out = lo.copy()
-    idx = np.flatnonzero(gap(lo, np.arange(lo.size)) < 0)
-    if not idx.size:
-        return out
-    f_hi = gap(hi[idx], idx)
-    out[idx[f_hi < 0]] = hi[idx[f_hi < 0]]
-    keep = f_hi >= 0
-    idx, low, high, f_hi = idx[keep], lo[idx][keep], hi[idx][keep], f_hi[keep]
-    f_lo = gap(low, idx)
-    width = (high - low) * 1e-13 + 1e-300
-    last = np.zeros(idx.size, bool)
-    for _ in range(ROOT_STEPS):
-        x = high - f_hi * (high - low) / (f_hi - f_lo)
-        x = np.where((x > low) & (x < high), x, 0.5 * (low + high))
-        f = gap(x, idx)
-        right = f >= 0
-        # Illinois: an end kept twice running has its value halved
-        again = right == last
-        f_lo = np.where(right, np.where(again, 0.5 * f_lo, f_lo), f)
-        f_hi = np.where(right, f, np.where(again, 0.5 * f_hi, f_hi))
-        low, high = np.where(right, low, x), np.where(right, x, high)
-        done = (high - low <= width) | (f == 0)
-        out[idx[done]] = high[done]
-        if done.all():
-            return out
-        idx, low, high, f_lo, f_hi, width, last = (
-            v[~done] for v in (idx, low, high, f_lo, f_hi, width, right))
-    out[idx] = high
-    return out
 
 
 def settle(c: Calibration, rule, availability) -> State:
@@ -256,26 +245,18 @@ def solve(c: Calibration, tolerance: float = 1e-10, max_iterations: int = 2000,
                   np.ones_like(grid), 0, math.inf)
 
     def step(rules, i):
-        state = settle(c, rules.price_rule, grid)
-        change = float(np.max(np.abs(state.price - rules.price)))
-        return Rules(c, grid, state.price, state.private_stock, state.public_stock,
-                     state.production, i, change)
+        before = rules.by_regime or [rules]
+        rule = regime_rule(c, [r.price_rule for r in before])
+        new = []
+        for j, old in enumerate(before):
+            state = settle(replace(c, regime=j), rule, grid)
+            change = float(np.max(np.abs(state.price - old.price)))
+            new.append(Rules(c, grid, state.price, state.private_stock, state.public_stock,
+                             state.production, i, change))
+        return regime_rules(new)
+    if c.regimes > 1:
+        rules.by_regime = [rules] + [replace(rules) for _ in range(c.regimes - 1)]
     return time_iteration(step, rules, tolerance, max_iterations, progress)
-
-
-def time_iteration(step, rules, tolerance, max_iterations, progress=None):
-    """Apply ``step(rules, i)`` (new rules carrying ``change``, the largest price
-    move on the grid) until the change is below ``tolerance``; RuntimeError
-    with the last change after ``max_iterations``; ``progress(done, total,
-    what)`` is told every 10 iterations."""
-    for i in range(1, max_iterations + 1):
-        rules = step(rules, i)
-        if progress is not None and i % 10 == 0:
-            progress(i, max_iterations, f"time iteration, price change {rules.change:.1e}")
-        if rules.change < tolerance:
-            return rules
-    raise RuntimeError(f"time iteration did not converge in {max_iterations} steps "
-                       f"(last change {rules.change:.2e})")
 
 
 def residual(rules: Rules, points: int = 2001) -> float:
@@ -283,16 +264,20 @@ def residual(rules: Rules, points: int = 2001) -> float:
     equilibrium solved afresh, on a grid ten times finer than the rule's."""
     c = rules.calibration
     a = np.linspace(rules.availability[0], rules.availability[-1], points)
-    exact = settle(c, rules.price_rule, a).price
-    return float(np.max(np.abs(rules.price_rule(a) - exact) / exact))
+    worst = 0.0
+    for j, own in enumerate(rules.by_regime or [rules]):
+        exact = settle_by_regime(c, rules, lambda cj, rule, a, _: settle(cj, rule, a),
+                                 np.full(a.size, j), a).price
+        worst = max(worst, float(np.max(np.abs(own.price_rule(a) - exact) / exact)))
+    return worst
 
 
 @dataclass
 class Simulation:
     """Simulated paths, each array [paths, periods]: the price, the private and
     public stocks carried out, the availability and the public stock carried
-    in; the period each path's floor (or band) collapsed in (-1: never) and
-    whether it broke at the ceiling."""
+    in; the period each path's floor (or band) collapsed in (-1: never),
+    whether it broke at the ceiling, and each year's regime (1: disrupted)."""
 
     price: np.ndarray
     private_stock: np.ndarray
@@ -301,18 +286,21 @@ class Simulation:
     public_in: np.ndarray
     collapsed_in: np.ndarray = field(default_factory=lambda: np.zeros(0))
     broke_ceiling: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    regime: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), int))
 
     def after(self, periods: int) -> "Simulation":
         """The paths without their first ``periods`` (a burn-in)."""
-        return Simulation(*(v[:, periods:] for v in (
+        cut = Simulation(*(v[:, periods:] for v in (
             self.price, self.private_stock, self.public_stock, self.availability,
             self.public_in)))
+        cut.regime = self.regime[:, periods:]
+        return cut
 
 
 def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
              start: float | None = None) -> Simulation:
-    """Draw e ~ N(1, sigma^2) and solve each period's equilibrium (:func:`settle`)
-    at the availability reached; the floor collapses in the first period its
+    """Draw e ~ N(1, sigma^2) (and the regime, :func:`draw_yields`) and solve
+    each period's equilibrium (:func:`settle`) at the availability reached; the floor collapses in the first period its
     price falls below it (the public stock full)."""
     c = rules.calibration
     rng = np.random.default_rng(seed)
@@ -320,11 +308,13 @@ def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
     a = np.full(paths, steady["availability"] if start is None else start)
     g = np.full(paths, (1 - c.depreciation) * steady["public_stock"] if start is None else 0.0)
     out = {k: np.zeros((paths, periods)) for k in ("price", "private", "public", "avail", "in")}
+    regime, regimes = np.zeros(paths, int), np.zeros((paths, periods), int)
     for t in range(periods):
-        s = settle(c, rules.price_rule, a)
+        s = settle_by_regime(c, rules, lambda cj, rule, a, _: settle(cj, rule, a), regime, a)
         out["price"][:, t], out["private"][:, t] = s.price, s.private_stock
         out["public"][:, t], out["avail"][:, t], out["in"][:, t] = s.public_stock, a, g
-        e = 1.0 + c.shock_sd * rng.standard_normal(paths)
+        regimes[:, t] = regime
+        regime, e = draw_yields(c, regime, rng)
         a = (1 - c.depreciation) * (s.private_stock + s.public_stock) + s.production * e
         g = (1 - c.depreciation) * s.public_stock
     collapsed = np.full(paths, -1)
@@ -332,7 +322,7 @@ def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
         below = out["price"] < c.floor * (1 - 1e-9)
         collapsed = np.where(below.any(axis=1), below.argmax(axis=1), -1)
     return Simulation(out["price"], out["private"], out["public"], out["avail"], out["in"],
-                      collapsed, np.zeros(paths, bool))
+                      collapsed, np.zeros(paths, bool), regimes)
 
 
 def deterministic_steady_state(c: Calibration) -> dict:

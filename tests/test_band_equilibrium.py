@@ -155,3 +155,16 @@ def test_bad_band_input_exits_2(cli, args, words):
     r = cli("equilibrium", "-c", "recs-sto4", "-n", "5", *args)
     assert r.returncode == 2, r.stderr
     assert words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_time_iteration_that_cycles_exits_4_with_what_it_reached(cli):
+    """Shocks of 10 % on STO4's grid (0.74-1.4, below the lowest yield node
+    0.625) and a public grid of 3 points: the rule cycles. The command stops
+    once the price change has not improved for 100 iterations and exits 4,
+    with the change reached, the iterations used and the grid to widen."""
+    r = cli("equilibrium", "-c", "recs-sto4", "-n", "5", "--years", "2",
+            "--set", "storage_cost=0.01", "--set", "interest_rate=0.01",
+            "--set", "shock_sd=0.1", "--set", "public_grid_points=3")
+    assert r.returncode == 4, r.stderr
+    assert "did not converge: after 110 iterations" in r.stderr
+    assert "grid_min = 0.74" in r.stderr and "Traceback" not in r.stderr

@@ -209,7 +209,8 @@ def equilibrium(
                 figure_to(equilibrium_figure(answer), plot)
             err(f"plot written to {plot}")
         if rules and fmt == OutputFormat.table:
-            print_values({f"A={row['availability']:.3f}" + (
+            print_values({(f"{row['regime']}: " if "regime" in row else "")
+                          + f"A={row['availability']:.3f}" + (
                 f" G={row['public_in']:.3f}" if "public_in" in row else ""): (
                 f"P {row['price']:.4f}  S {row['private_stock']:.4f}  "
                 f"G {row['public_stock']:.4f}  H {row['production']:.4f}")
