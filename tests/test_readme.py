@@ -30,6 +30,9 @@ CRASH = ["--price-path", "examples/crash-2008/brent-2008.csv", "--floor", "70",
          "--set", "lead_days=0", "--hold-days", "540"]
 ROOMY = ["--set", "fill_rate_max_mbd=inf", "--set", "release_rate_max_mbd=inf",
          "--set", "storage.floating_storage.capacity_max_mb=inf"]
+SALANT = ["--set", "storage_cost=0.01", "--set", "interest_rate=0.01", "--set", "shock_sd=0.1",
+          "--set", "grid_min=0.4", "--set", "grid_max=1.8", "--set", "grid_points=80",
+          "--set", "public_start_share=1"]
 DYNAMIC = ["--set", "demand_elasticity_long_run=-0.3", "--set", "supply_elasticity_long_run=0.15",
            "--set", "adjustment_half_life_days=180"]
 
@@ -144,6 +147,32 @@ FIGURES = [
                 f"the paths, and half the collapses come within "
                 f"{o['collapse_year_p50']:.0f} years",
                 f"by hand ({o['steady_price']:.2f} and {o['steady_public_stock']:.3f})"]),
+    ("docs/howto/rational-speculators.md", ["equilibrium", "-c", "recs-sto4", "-n", "300"],
+     lambda o: [f"the band survives 20 years on {100 * o['survival_probability']:.0f} %",
+                "every break is at the ceiling, by shortage"
+                if o["share_broken_at_ceiling"] == 1 and o["share_of_those_attacked"] == 0
+                else "SOME BREAKS ELSEWHERE"]),
+    ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto4", "-n", "300"],
+     lambda o: [f"survives 20 years on {100 * o['survival_probability']:.0f} % of the paths",
+                f"at the ceiling a quarter of the years and above it "
+                f"{100 * o['share_above_ceiling']:.0f} %"
+                if round(4 * o["share_at_ceiling"]) == 1 else "NOT A QUARTER",
+                f"{100 * o['rule_residual']:.1f} % on STO4"]),
+    ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto4", "-n", "300",
+                                         *SALANT],
+     lambda o: [f"{'half' if round(2 * o['share_broken_at_ceiling']) == 1 else 'SOME'} the "
+                f"breaks come at the ceiling, {100 * o['share_of_those_attacked']:.0f} %"]),
+    ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-crude-2008"],
+     lambda o: ["(none survive 20 years)" if o["survival_probability"] == 0 else "SOME",
+                "in the first or second year on most paths" if o["collapse_year_p50"] <= 2
+                else "LATER"]),
+    ("docs/howto/rational-speculators.md", ["equilibrium", "-c", "recs-crude-2008"],
+     lambda o: ["None of the paths keeps the floor 20 years" if o["survival_probability"] == 0
+                else "SOME",
+                f"half the collapses come within {o['collapse_year_p50']:.0f} years"]),
+    ("docs/howto/rational-speculators.md", ["equilibrium", "-c", "recs-crude-2008",
+                                            "--size-for", "0.5", "--years", "5", "-n", "300"],
+     lambda o: [f"on half the paths takes {o['public_cap_needed_mb']:.0f} mb"]),
     ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
      lambda o: [f"STO2 takes {o['iterations']} iterations",
                 f"and {100 * o['rule_residual']:.1f} % (STO2)"]),
