@@ -20,20 +20,29 @@ def equilibrium_figure(answer):
     fig, (rules, spread, alive) = plt.subplots(1, 3, figsize=(14, 4.6))
     table = answer.rule_table(400)   # solved at each point, not interpolated
     band = c.ceiling is not None
-    # a band's rules depend on the public stock carried in too: one line per level
+    # a band's rules depend on the public stock carried in too: one line style
+    # per level; with a disruption chain, each regime's rule, the disrupted pale
     levels = sorted({row.get("public_in") for row in table}, key=lambda g: g or 0.0)
+    regimes = sorted({row.get("regime", "") for row in table}, key=lambda r: r != "normal")
     stocks = rules.twinx()
-    for n, level in enumerate(levels):
-        rows = [row for row in table if row.get("public_in") == level]
-        a, price, private, public = (np.array([row[k] for row in rows]) for k in (
-            "availability", "price", "private_stock", "public_stock"))
-        style = dict(linestyle=("-", "--", ":")[n % 3])
-        tag = "" if level is None else f", public stock in {level:.2g}"
-        rules.plot(a, price, color="#1f5fa8", linewidth=2, label=f"price P{tag}", **style)
-        stocks.plot(a, private, color="#e67e22", linewidth=1.5,
-                    label=f"private stock S{tag}" if n == 0 else None, **style)
-        stocks.plot(a, public, color="#27ae60", linewidth=1.5,
-                    label=f"public stock G'{tag}" if n == 0 else None, **style)
+    for regime in regimes:
+        pale = dict(alpha=0.45) if regime == "disrupted" else {}
+        for n, level in enumerate(levels):
+            rows = [row for row in table
+                    if row.get("public_in") == level and row.get("regime", "") == regime]
+            a, price, private, public = (np.array([row[k] for row in rows]) for k in (
+                "availability", "price", "private_stock", "public_stock"))
+            style = dict(linestyle=("-", "--", ":")[n % 3], **pale)
+            tag = ("" if level is None else f", public stock in {level:.2g}") + (
+                f", {regime} years" if regime else "")
+            first = n == 0 and regime == regimes[0]
+            rules.plot(a, price, color="#1f5fa8", linewidth=2,
+                       label=f"price P{tag}" if n == 0 or regime == regimes[0] else None,
+                       **style)
+            stocks.plot(a, private, color="#e67e22", linewidth=1.5,
+                        label=f"private stock S{tag}" if first else None, **style)
+            stocks.plot(a, public, color="#27ae60", linewidth=1.5,
+                        label=f"public stock G'{tag}" if first else None, **style)
     rules.set_xlabel("availability A (1 = a year's consumption)")
     rules.set_ylabel("price (1 = steady state without a floor)")
     rules.set_ylim(0, max(2.0, 1.2 * (c.ceiling or c.floor or 1.0)))

@@ -117,3 +117,19 @@ def test_a_disruption_in_mb_per_day_is_a_share_of_the_scenarios_output():
 def test_bad_chain_input_exits_2(cli, setting, words):
     out = cli("equilibrium", "-c", "recs-sto1", "--set", setting)
     assert out.returncode == 2 and words in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_plot_draws_each_regimes_rule_as_its_own_line():
+    """Each drawn rule runs left to right once: the regimes' rules are not
+    joined into one line that doubles back across the panel."""
+    from reserve import api
+    from reserve.plot_equilibrium import equilibrium_figure
+    answer = api.equilibrium("recs-sto1", years=3, paths=20, grid_points=60,
+                             disruption_loss=0.1, p_disrupt=0.2, p_recover=0.5)
+    lines = equilibrium_figure(answer).axes[0].get_lines()
+    curves = [line for line in lines if len(line.get_xdata()) > 2]
+    assert len(curves) == 2
+    assert {line.get_label() for line in curves} == {"price P, normal years",
+                                                     "price P, disrupted years"}
+    for line in curves:
+        assert np.all(np.diff(line.get_xdata()) > 0)
