@@ -15,10 +15,10 @@ from .errors import InputError, ReserveError, SolverFailure, TargetUnreachable
 
 from .version import __version__  # noqa: E402 (re-exported)
 __all__ = ["load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
-           "draw_paths", "assess_risk", "size_reliable", "equilibrium", "pyomo_model",
+           "draw_paths", "assess_risk", "size_reliable", "equilibrium", "policy", "pyomo_model",
            "InputError", "TargetUnreachable", "SolverFailure", "ReserveError"]
 _API = {"load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch",
-        "draw_paths", "assess_risk", "size_reliable", "equilibrium"}
+        "draw_paths", "assess_risk", "size_reliable", "equilibrium", "policy"}
 
 
 def __getattr__(name: str):

@@ -281,6 +281,17 @@ def equilibrium_calibration(calibration: str | Path = "recs-sto2", **overrides):
     return load_calibration(calibration, overrides)
 
 
+def policy(source: str | Path = "teisberg-1981", *, method: str = "lp", **overrides):
+    """The reserve as insurance (Teisberg 1981, the GAMS library's MARKOV): the
+    optimal fill-and-draw policy of a Markov decision process, solved as its
+    LP in HiGHS (``method="lp"``) or by value iteration (``"vi"``). Like
+    ``reserve policy``; ``overrides`` by name, values as numbers, lists or
+    TOML text (``discount=0.9``, ``lost_supply=[0, 20]``). Returns a
+    :class:`reserve.policy.PolicyAnswer` (``figures()``, ``policy_rows()``)."""
+    from .policy_runs import load_policy, solve_policy
+    return solve_policy(load_policy(source, overrides), method)
+
+
 def equilibrium_size_for(calibration: str | Path = "recs-sto2", *, probability: float,
                          years: int = 20, paths: int = 1000, seed: int = 0, progress=None,
                          **overrides) -> float:

@@ -10,7 +10,6 @@ and turns rules and simulated paths into the figures the command prints.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -23,7 +22,7 @@ from .storage_equilibrium import (Calibration, Simulation, deterministic_steady_
                                   settle, simulate, solve)
 from .errors import InputError
 from .equilibrium_units import CRUDE_KEYS, crude_values
-from .scenariofile import CALIBRATION_PREFIX
+from .scenariofile import CALIBRATION_PREFIX, shipped_table
 
 #: What each calibration value may be: (lowest, highest, what the message says).
 ALLOWED = {
@@ -65,20 +64,7 @@ def load_calibration(source: str | Path = "recs-sto2", overrides: dict | None = 
     """A shipped calibration by name, or a TOML file with an ``[equilibrium]``
     table; then ``overrides`` (name -> value, text or number), each checked."""
     name = str(source)
-    if name in shipped_calibrations():
-        text = resources.files("reserve.models").joinpath(name + ".toml").read_text("utf-8")
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise InputError("--calibration", name, "one of " + ", ".join(shipped_calibrations())
-                             + ", or a TOML file with an [equilibrium] table")
-        text = path.read_text("utf-8")
-    try:
-        table = tomllib.loads(text).get("equilibrium")
-    except tomllib.TOMLDecodeError as err:
-        raise InputError("--calibration", name, f"a TOML file ({err})") from None
-    if not isinstance(table, dict):
-        raise InputError("--calibration", name, "a TOML file with an [equilibrium] table")
+    table = shipped_table(source, "equilibrium", shipped_calibrations(), "--calibration")
     values = crude_values({**table, **(overrides or {})})
     known = {f.name for f in fields(Calibration)} - {"name", "regime"}
     checked = {}

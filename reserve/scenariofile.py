@@ -142,13 +142,44 @@ def split_storage_key(key: str) -> tuple[str, str]:
 
 #: Shipped files of the storage equilibrium (``reserve equilibrium``), not scenarios.
 CALIBRATION_PREFIX = "recs-"
+#: The table that makes a shipped file a policy problem (``reserve policy``), not a scenario.
+POLICY_TABLE = "[policy]"
+
+
+def shipped_policies() -> list[str]:
+    """Names of the shipped policy problems (``models/*.toml`` with a [policy] table)."""
+    return sorted(f.name[:-5] for f in resources.files("reserve.models").iterdir()
+                  if f.name.endswith(".toml")
+                  and POLICY_TABLE in f.read_text("utf-8").splitlines())
+
+
+def shipped_table(source, table: str, shipped: list[str], option: str) -> dict:
+    """The ``[table]`` of a shipped file named ``source`` (one of ``shipped``)
+    or of a TOML file at ``source``; exit 2 naming ``option`` otherwise."""
+    name = str(source)
+    wanted = f"a TOML file with a [{table}] table"
+    if name in shipped:
+        text = resources.files("reserve.models").joinpath(name + ".toml").read_text("utf-8")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(option, name, "one of " + ", ".join(shipped) + ", or " + wanted)
+        text = path.read_text("utf-8")
+    try:
+        found = tomllib.loads(text).get(table)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(option, name, f"a TOML file ({err})") from None
+    if not isinstance(found, dict):
+        raise InputError(option, name, wanted)
+    return found
 
 
 def shipped_scenarios() -> list[str]:
     """Names of the scenarios shipped with reserve (``models/*.toml``), e.g. ``us-spr-2022``."""
     return sorted(f.name[:-5] for f in resources.files("reserve.models").iterdir()
                   if f.name.endswith(".toml") and f.name != PRESETS_FILE
-                  and not f.name.startswith(CALIBRATION_PREFIX))
+                  and not f.name.startswith(CALIBRATION_PREFIX)
+                  and f.name[:-5] not in shipped_policies())
 
 
 def shipped_name(path: str | Path) -> str | None:

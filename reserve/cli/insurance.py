@@ -1,0 +1,69 @@
+"""`reserve policy`: the reserve as insurance for a consumer (Teisberg 1981)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .common import app, err, guarded, print_values, write_table
+from .options import FormatOpt, OutputFormat, PlotOpt, check_files, check_plot_path
+
+COLUMNS = ["regime", "level", "next_level", "change", "price_usd_per_bbl", "present_cost",
+           "long_run_share"]
+
+
+@app.command()
+def policy(
+    source: str = typer.Option("teisberg-1981", "--source", "-s",
+                               help="teisberg-1981 (the GAMS library's MARKOV), or a TOML "
+                                    "file with a [policy] table."),
+    set_: Optional[list[str]] = typer.Option(
+        None, "--set", metavar="NAME=VALUE",
+        help="Override an input (repeatable), in TOML's syntax: discount=0.9, "
+             "lost_supply=[0,20], transition=[[0.9,0.1],[0.5,0.5]]."),
+    method: str = typer.Option("lp", "--method", metavar="lp|vi",
+                               help="The MDP's LP in HiGHS, or value iteration."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
+                                          help="Write the policy table (one row a state)."),
+    fmt: OutputFormat = FormatOpt,
+    plot: Optional[Path] = PlotOpt,
+):
+    """What reserve, filled and drawn by what rule, is worth holding when
+    disruptions come and go as a Markov chain: the policy table, the value of
+    each state, the long-run distribution, and the reserve's value against none."""
+    def body():
+        from .. import api
+        from ..sheets import check_table_path
+        check_plot_path(plot)
+        check_table_path(output, "-o")
+        check_files({"source": Path(source) if Path(source).is_file() else None},
+                    {"output": output, "plot": plot})
+        answer = api.policy(source, method=method, **api.parse_set(set_ or []))
+        rows = answer.policy_rows()
+        if output is not None:
+            write_table(rows, COLUMNS, output, "-o")
+            err(f"{len(rows)} rows written to {output}")
+        if plot is not None:
+            from ..plot import figure_to
+            from ..plot_policy import policy_figure
+            from .common import writing
+            with writing("--plot", plot):
+                figure_to(policy_figure(answer), plot)
+            err(f"plot written to {plot}")
+        figures = answer.figures()
+        if fmt == OutputFormat.json:
+            print_values({**figures, "policy": rows}, fmt, "")
+        elif fmt == OutputFormat.csv:
+            from .. import results as res
+            from .common import dialect
+            sys.stdout.write(res.to_csv(rows, COLUMNS, dialect()))
+        else:
+            print_values({f"{r['regime']}, level {r['level']:g}": (
+                f"next {r['next_level']:g} ({r['change']:+g})  price {r['price_usd_per_bbl']:.2f}"
+                f"  cost {r['present_cost']:,.2f}  long run {100 * r['long_run_share']:.1f} %")
+                for r in rows}, fmt, "the policy: from each state, the level chosen")
+            print_values(figures, fmt, f"reserve policy: {answer.model.name}")
+    guarded(body, {})

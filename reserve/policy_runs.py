@@ -1,0 +1,91 @@
+"""`reserve policy`: a policy problem read, checked and solved.
+
+The model is :mod:`reserve.policy`. This module reads the shipped problems
+(``models/teisberg-1981.toml``) or a user's file with a ``[policy]`` table,
+applies ``--set`` overrides (a value in TOML's syntax: ``discount=0.9``,
+``transition=[[0.9, 0.1], [0.5, 0.5]]``, ``levels=[0, 5, 10]``), with the
+checks a bad input needs (exit 2, naming the input).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+
+from .errors import InputError
+from .policy import PolicyAnswer, PolicyModel, check, solve_lp, value_iteration
+from .scenariofile import shipped_policies, shipped_table
+
+LISTS = ("levels", "regimes", "lost_supply", "transition")
+
+
+def load_policy(source: str | Path = "teisberg-1981", overrides: dict | None = None
+                ) -> PolicyModel:
+    """A shipped policy problem by name, or a TOML file with a ``[policy]``
+    table; then ``overrides`` (name -> TOML value text, or a value), checked."""
+    name = str(source)
+    table = shipped_table(source, "policy", shipped_policies(), "--source")
+    values = {**table, **{k: _value(k, v) for k, v in (overrides or {}).items()}}
+    known = {f.name for f in fields(PolicyModel)} - {"name"}
+    for key in values:
+        if key not in known:
+            raise InputError(key, values[key], "one of " + ", ".join(sorted(known)))
+    missing = [k for k in LISTS if k not in values]
+    if missing:
+        raise InputError(missing[0], None, "a list in the [policy] table")
+    try:
+        model = PolicyModel(name=Path(name).stem, **{
+            k: (_tuple(k, v) if k in LISTS else _scalar(k, v)) for k, v in values.items()})
+    except (TypeError, ValueError) as err:
+        raise InputError("--source", name, f"a [policy] table of numbers and lists ({err})"
+                         ) from None
+    check(model)
+    return model
+
+
+def _value(key: str, text):
+    """A --set value in TOML's syntax (a number, a list, true/false)."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        if key == "regimes":
+            raise InputError(key, text, 'a list of names, e.g. ["normal", "disrupted"]') \
+                from None
+        raise InputError(key, text, "a number, true/false, or a list such as [0, 3, 6]") \
+            from None
+
+
+def _tuple(key: str, value):
+    if not isinstance(value, list) or not value:
+        raise InputError(key, value, "a list (e.g. [0, 3, 6])")
+    if key == "regimes":
+        return tuple(str(v) for v in value)
+    if key == "transition":
+        if not all(isinstance(row, list) for row in value):
+            raise InputError(key, value, "a list of rows, e.g. [[0.8, 0.2], [0.5, 0.5]]")
+        return tuple(tuple(_number(key, x) for x in row) for row in value)
+    return tuple(_number(key, x) for x in value)
+
+
+def _number(key: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(key, value, "numbers")
+    return float(value)
+
+
+def _scalar(key: str, value):
+    if key == "no_fill_when_disrupted":
+        if not isinstance(value, bool):
+            raise InputError(key, value, "true or false")
+        return value
+    return _number(key, value)
+
+
+def solve_policy(model: PolicyModel, method: str = "lp") -> PolicyAnswer:
+    """The optimal policy by the MDP's LP in HiGHS (``lp``) or value iteration (``vi``)."""
+    if method not in ("lp", "vi"):
+        raise InputError("--method", method, "lp (HiGHS) or vi (value iteration)")
+    return solve_lp(model) if method == "lp" else value_iteration(model)

@@ -1,0 +1,149 @@
+"""`reserve policy`: the reserve as insurance (Teisberg 1981; the GAMS model
+library's MARKOV), checked against answers found another way: Howard's
+policy iteration written here from MARKOV's own formulas, value iteration,
+closed forms, and what must hold (no disruption, no reserve; a likelier or
+larger disruption, a more valuable reserve)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from reserve import api
+from reserve.policy import value_iteration
+from reserve.policy_runs import load_policy
+
+
+def markov_by_policy_iteration():
+    """MARKOV (GAMS library, SEQ=82) re-typed from its text and solved by
+    policy iteration: p = (k / (q - dis - d - (s' - s)))^(1/e); c = g (d (p -
+    pn) + k (p^(1-e) - pn^(1-e))/(1 - e)) + p (s' - s) + h s'; no fill while
+    disrupted; b = 0.95; weights 1/16."""
+    lev = np.arange(0, 22, 3.0)
+    dis, pr = np.array([0.0, 11.0]), np.array([[0.8, 0.2], [0.5, 0.5]])
+    b, g, e, q, d, k, h = 0.95, 0.25, 0.1, 110.0, -130.0, 342.0, 0.32
+    pn = (k / (q - d)) ** (1 / e)
+    cost = np.empty((8, 2, 8))
+    for s in range(8):
+        for i in range(2):
+            for a in range(8):
+                p = (k / (q - dis[i] - d - (lev[a] - lev[s]))) ** (1 / e)
+                cost[s, i, a] = (g * (d * (p - pn) + k * (p ** (1 - e) - pn ** (1 - e)) / (1 - e))
+                                 + p * (lev[a] - lev[s]) + h * lev[a])
+                if i == 1 and a > s:
+                    cost[s, i, a] = np.inf
+    policy = np.zeros((8, 2), int)
+    while True:
+        # evaluate: v = c_pi + b P_pi v on the 16 states
+        M = np.zeros((16, 16))
+        c = np.zeros(16)
+        for s in range(8):
+            for i in range(2):
+                c[2 * s + i] = cost[s, i, policy[s, i]]
+                for j in range(2):
+                    M[2 * s + i, 2 * policy[s, i] + j] += pr[i, j]
+        v = np.linalg.solve(np.eye(16) - b * M, c).reshape(8, 2)
+        better = (cost + b * np.einsum("ij,aj->ia", pr, v)[None]).argmin(axis=2)
+        if np.array_equal(better, policy):
+            break
+        policy = better
+    pi = np.full(16, 1 / 16)
+    for _ in range(5000):
+        pi = pi @ M
+    return v, policy, pi.reshape(8, 2)
+
+
+def test_markov_is_reproduced():
+    """The shipped teisberg-1981 gives MARKOV's optimum: the same objective
+    (sum of the equally weighted state values), policy and long-run
+    distribution as policy iteration on the formulas typed from MARKOV."""
+    v, policy, pi = markov_by_policy_iteration()
+    answer = api.policy("teisberg-1981")
+    assert answer.objective == pytest.approx(v.mean(), rel=1e-9)
+    np.testing.assert_allclose(answer.value, v, rtol=1e-9)
+    np.testing.assert_array_equal(answer.next_level, policy)
+    np.testing.assert_allclose(answer.stationary, pi, atol=1e-9)
+    assert answer.model.normal_price == pytest.approx(34.526, abs=1e-3)   # MARKOV's pn
+
+
+def test_value_iteration_equals_the_lp():
+    m = load_policy("teisberg-1981", {"discount": "0.9", "lost_supply": "[0, 15]"})
+    lp, vi = api.policy("teisberg-1981", discount=0.9, lost_supply=[0, 15]), value_iteration(m)
+    np.testing.assert_allclose(lp.value, vi.value, rtol=1e-9)
+    np.testing.assert_array_equal(lp.next_level, vi.next_level)
+
+
+def test_surplus_lost_and_no_reserve_by_closed_form():
+    """Consumers' surplus lost is the integral of demand from p_n to p
+    (scipy's quad), and with no reserve the present cost of one regime held
+    forever is c0 / (1 - beta)."""
+    m = load_policy("teisberg-1981", {"regimes": '["disrupted"]', "lost_supply": "[11]",
+                                      "transition": "[[1.0]]"})
+    p = float(m.price(11.0))
+    integral = quad(lambda x: -130 + 342 * x ** -0.1, m.normal_price, p)[0]
+    assert float(m.surplus_lost(p)) == pytest.approx(integral, rel=1e-10)
+    answer = api.policy("teisberg-1981", regimes=["disrupted"], lost_supply=[11],
+                        transition=[[1.0]])
+    assert answer.value_without[0] == pytest.approx(0.25 * integral / 0.05, rel=1e-10)
+
+
+def test_without_disruptions_no_reserve_is_held():
+    answer = api.policy("teisberg-1981", regimes=["normal"], lost_supply=[0],
+                        transition=[[1.0]])
+    assert answer.next_level[0, 0] == 0 and answer.mean_level == pytest.approx(0, abs=1e-12)
+    assert np.all(answer.next_level[:, 0] <= np.arange(8))   # a stock is only ever drawn
+    assert answer.figures()["reserve_value_empty_normal"] == pytest.approx(0, abs=1e-9)
+
+
+def test_the_reserve_is_worth_more_when_disruptions_are_likelier_or_larger():
+    def worth(p, loss):
+        return api.policy("teisberg-1981", lost_supply=[0, loss],
+                          transition=[[1 - p, p], [0.5, 0.5]]).figures()[
+            "reserve_value_empty_normal"]
+    by_chance = [worth(p, 11) for p in (0.05, 0.2, 0.4)]
+    by_size = [worth(0.2, loss) for loss in (5, 11, 20)]
+    assert by_chance[0] < by_chance[1] < by_chance[2]
+    assert by_size[0] < by_size[1] < by_size[2]
+
+
+def test_the_command_prints_the_table_and_writes_every_format(cli, tmp_path):
+    out = cli("policy", "-f", "json")
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout)
+    assert len(figures["policy"]) == 16 and figures["mean_level"] == pytest.approx(15 / 7)
+    csv = cli("policy", "-f", "csv")
+    assert csv.stdout.splitlines()[0].startswith("regime,level,next_level")
+    assert len(csv.stdout.strip().splitlines()) == 17
+    sheet, picture = tmp_path / "policy.xlsx", tmp_path / "policy.png"
+    done = cli("policy", "-o", sheet, "--plot", picture, "--method", "vi")
+    assert done.returncode == 0, done.stderr
+    import openpyxl
+    rows = list(openpyxl.load_workbook(sheet).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("regime", "level", "next_level") and len(rows) >= 17
+    assert picture.stat().st_size > 10_000
+    table = cli("policy").stdout
+    assert "normal, level 0" in table and "reserve_value_empty_normal" in table
+
+
+@pytest.mark.parametrize("setting, words", [
+    ("transition=[[0.8,0.3],[0.5,0.5]]", "rows that sum to 1"),
+    ("levels=[0,6,3]", "strictly increasing"),
+    ("discount=1", "discount"),
+    ("demand_intercept=200", "demand_intercept"),
+    ("lost_supply=[0]", "one loss per regime"),
+    ("discount=abc", "discount"),
+    ("colour=1", "colour"),
+])
+def test_bad_policy_input_exits_2(cli, setting, words):
+    out = cli("policy", "--set", setting)
+    assert out.returncode == 2, out.stderr
+    assert words in out.stderr and "Traceback" not in out.stderr
+
+
+def test_states_no_level_can_serve_exit_3_named(cli):
+    out = cli("policy", "--set", "lost_supply=[0,300]")
+    assert out.returncode == 3, out.stderr
+    assert "level 0 disrupted" in out.stderr and "8 state(s)" in out.stderr
