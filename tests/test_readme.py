@@ -173,6 +173,16 @@ FIGURES = [
     ("docs/howto/rational-speculators.md", ["equilibrium", "-c", "recs-crude-2008",
                                             "--size-for", "0.5", "--years", "5", "-n", "300"],
      lambda o: [f"on half the paths takes {o['public_cap_needed_mb']:.0f} mb"]),
+    ("docs/howto/insurance-policy.md", ["policy"],
+     lambda o: [f"the mean level held is {o['mean_level']:.2f} and the policy saves "
+                f"{o['reserve_value_empty_normal']:.2f}",
+                "fills to 3 in normal times" if next(
+                    r for r in o["policy"] if r["regime"] == "normal" and r["level"] == 0
+                )["next_level"] == 3 else "FILLS ELSEWHERE"]),
+    ("docs/howto/insurance-policy.md", ["policy", "--set", "transition=[[0.6,0.4],[0.5,0.5]]"],
+     lambda o: [f"make it worth {o['reserve_value_empty_normal']:.2f}"]),
+    ("docs/howto/insurance-policy.md", ["policy", "--set", "lost_supply=[0,20]"],
+     lambda o: [f"raises the mean level to {o['mean_level']:.2f}"]),
     ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
      lambda o: [f"STO2 takes {o['iterations']} iterations",
                 f"and {100 * o['rule_residual']:.1f} % (STO2)"]),
