@@ -72,12 +72,24 @@ def check_point_count(count: int, option: str) -> None:
 
 def parse_vary(text: str) -> tuple[str, list[float]]:
     """``NAME=LO:HI:N`` (N evenly spaced values) or ``NAME=V1,V2,...``."""
+    name, values = vary_values(text, "vary")
+    if _whole(name) and ":" in text.partition("=")[2]:   # days: evenly spaced whole days
+        values = list(dict.fromkeys(int(v) for v in np.rint(values)))
+    return name, values
+
+
+def vary_values(text: str, option: str, scenario_names: bool = True
+                ) -> tuple[str, list[float]]:
+    """``NAME=LO:HI:N`` or ``NAME=V1,V2,...`` as (NAME, values); the name is
+    checked against the scenario's parameters when ``scenario_names``, else
+    left to the caller."""
     name, sep, spec = text.partition("=")
     name = name.strip()
     if not sep or not spec.strip():
-        raise InputError("vary", text, "NAME=LO:HI:N or NAME=V1,V2,..., "
+        raise InputError(option, text, "NAME=LO:HI:N or NAME=V1,V2,..., "
                          "e.g. demand_elasticity=-0.35:-0.03:9")
-    check_name(name, "vary")
+    if scenario_names:
+        check_name(name, option)
     try:
         if ":" in spec:
             lo, hi, count = spec.split(":")
@@ -89,15 +101,13 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
             n, bounds = None, None
             values = [float(v) for v in spec.split(",")]
     except ValueError:
-        raise InputError("vary", text, "NAME=LO:HI:N with N a whole number >= 2, "
+        raise InputError(option, text, "NAME=LO:HI:N with N a whole number >= 2, "
                          "or NAME=V1,V2,... with numbers") from None
-    check_point_count(n if n is not None else len(values), "vary")
+    check_point_count(n if n is not None else len(values), option)
     if n is not None:   # counted before the list is built
         values = np.linspace(*bounds, n).tolist()
-        if _whole(name):   # days: evenly spaced whole days
-            values = list(dict.fromkeys(int(v) for v in np.rint(values)))
     if not all(math.isfinite(v) for v in values):
-        raise InputError("vary", text, "finite numbers")
+        raise InputError(option, text, "finite numbers")
     return name, values
 
 

@@ -292,6 +292,15 @@ def policy(source: str | Path = "teisberg-1981", *, method: str = "lp", **overri
     return solve_policy(load_policy(source, overrides), method)
 
 
+def policy_sweep(source: str | Path = "teisberg-1981", *, vary: str, method: str = "lp",
+                 progress=None, **overrides) -> list[dict]:
+    """The policy's figures (mean level, the reserve's value, ...) at each
+    value of ``vary`` (``"p_disrupt=0:0.5:11"``), one dict a value. Like
+    ``reserve policy --sweep``."""
+    from .policy_runs import sweep_policy
+    return sweep_policy(source, overrides, vary, method, progress)
+
+
 def equilibrium_size_for(calibration: str | Path = "recs-sto2", *, probability: float,
                          years: int = 20, paths: int = 1000, seed: int = 0, progress=None,
                          **overrides) -> float:

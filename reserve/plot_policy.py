@@ -40,3 +40,25 @@ def policy_figure(answer):
     fig.suptitle(f"reserve policy: {m.name}", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def sweep_figure(rows: list[dict], name: str):
+    """`reserve policy --sweep --plot`: the mean level held and what the
+    reserve saves from empty in the first regime, against the swept input."""
+    plt = pyplot()
+    x = [r[name] for r in rows]
+    first = next(k for k in rows[0] if k.startswith("reserve_value_empty_"))
+    fig, (level, worth) = plt.subplots(1, 2, figsize=(11, 4.2))
+    level.plot(x, [r["mean_level"] for r in rows], marker="o", linewidth=1.5)
+    level.set_ylabel("mean level held in the long run")
+    level.set_title("How much is held", fontsize=10)
+    worth.plot(x, [r[first] for r in rows], marker="o", linewidth=1.5, color="#27ae60")
+    worth.set_ylabel("present cost saved against no reserve")
+    worth.set_title(f"What it is worth, from empty ({first.rsplit('_', 1)[-1]})",
+                    fontsize=10)
+    for ax in (level, worth):
+        ax.set_xlabel(name)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"reserve policy: {rows[0]['model']}, varying {name}", fontsize=11)
+    fig.tight_layout()
+    return fig

@@ -89,3 +89,47 @@ def solve_policy(model: PolicyModel, method: str = "lp") -> PolicyAnswer:
     if method not in ("lp", "vi"):
         raise InputError("--method", method, "lp (HiGHS) or vi (value iteration)")
     return solve_lp(model) if method == "lp" else value_iteration(model)
+
+
+#: Names a policy sweep may vary besides the model's numbers: with two
+#: regimes, the chance of entering and of leaving the disrupted one, and its loss.
+SWEEP_SHORTHANDS = ("p_disrupt", "p_recover", "disruption")
+
+
+def sweep_policy(source, overrides: dict | None, vary: str, method: str = "lp",
+                 progress=None) -> list[dict]:
+    """The figures of the optimal policy at each value of ``vary``
+    (``NAME=LO:HI:N`` or ``NAME=V1,V2,...``), one row a value. NAME is a
+    number of the [policy] table (``discount``, ``holding_cost``, ...) or,
+    for two regimes, ``p_disrupt`` (normal to disrupted), ``p_recover``
+    (back) or ``disruption`` (the disrupted regime's lost supply)."""
+    from .analysis import vary_values
+    name, values = vary_values(vary, "--sweep", scenario_names=False)
+    base = load_policy(source, overrides)
+    numbers = sorted({f.name for f in fields(PolicyModel)} - set(LISTS)
+                     - {"name", "no_fill_when_disrupted"})
+    if name not in numbers + list(SWEEP_SHORTHANDS):
+        raise InputError("--sweep", vary, "NAME=LO:HI:N with NAME one of "
+                         + ", ".join(numbers + list(SWEEP_SHORTHANDS)))
+    if name in SWEEP_SHORTHANDS and len(base.regimes) != 2:
+        raise InputError("--sweep", vary, f"{name} only with two regimes "
+                         f"(this problem has {len(base.regimes)})")
+    rows = []
+    for k, value in enumerate(values):
+        changed = dict(overrides or {})
+        P = [list(r) for r in base.transition]
+        if name == "p_disrupt":
+            P[0] = [1 - value, value]
+            changed["transition"] = P
+        elif name == "p_recover":
+            P[1] = [value, 1 - value]
+            changed["transition"] = P
+        elif name == "disruption":
+            changed["lost_supply"] = [base.lost_supply[0], value]
+        else:
+            changed[name] = value
+        answer = solve_policy(load_policy(source, changed), method)
+        rows.append({name: value, **answer.figures()})
+        if progress is not None:
+            progress(k + 1, len(values), f"{name} = {value:g}")
+    return rows

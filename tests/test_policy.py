@@ -147,3 +147,24 @@ def test_states_no_level_can_serve_exit_3_named(cli):
     out = cli("policy", "--set", "lost_supply=[0,300]")
     assert out.returncode == 3, out.stderr
     assert "level 0 disrupted" in out.stderr and "8 state(s)" in out.stderr
+
+
+def test_a_sweep_over_the_chance_of_disruption(cli):
+    """`--sweep p_disrupt=0:0.5:6`: each row's long-run share of disrupted
+    periods is the chain's p / (p + q) (q = 0.5); with no disruption nothing
+    is held and the reserve is worth nothing; the row at 0.2 is MARKOV."""
+    rows = api.policy_sweep("teisberg-1981", vary="p_disrupt=0:0.5:6")
+    assert [r["p_disrupt"] for r in rows] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    for r in rows:
+        assert r["share_disrupted"] == pytest.approx(r["p_disrupt"] / (r["p_disrupt"] + 0.5),
+                                                     abs=1e-9)
+    assert rows[0]["mean_level"] == pytest.approx(0, abs=1e-12)
+    assert rows[0]["reserve_value_empty_normal"] == pytest.approx(0, abs=1e-9)
+    assert rows[2]["objective"] == pytest.approx(api.policy("teisberg-1981").objective,
+                                                 rel=1e-12)
+    out = cli("policy", "--sweep", "disruption=5,11,20", "-f", "csv")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("disruption,model,") and len(lines) == 4
+    bad = cli("policy", "--sweep", "colour=1:2:3")
+    assert bad.returncode == 2 and "p_disrupt" in bad.stderr

@@ -183,6 +183,11 @@ FIGURES = [
      lambda o: [f"make it worth {o['reserve_value_empty_normal']:.2f}"]),
     ("docs/howto/insurance-policy.md", ["policy", "--set", "lost_supply=[0,20]"],
      lambda o: [f"raises the mean level to {o['mean_level']:.2f}"]),
+    ("docs/howto/insurance-policy.md", ["policy", "--sweep", "p_disrupt=0:0.5:6"],
+     lambda o: ["nothing is worth holding while a disruption begins in at most one period in ten"
+                if o[1]["mean_level"] < 1e-9 and o[2]["mean_level"] > 0 else "HELD EARLIER",
+                f"({o[5]['reserve_value_empty_normal']:.2f} at 0.5)",
+                f"({o[5]['mean_level']:.2f} at 0.5)"]),
     ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
      lambda o: [f"STO2 takes {o['iterations']} iterations",
                 f"and {100 * o['rule_residual']:.1f} % (STO2)"]),

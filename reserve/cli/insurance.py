@@ -24,6 +24,10 @@ def policy(
         None, "--set", metavar="NAME=VALUE",
         help="Override an input (repeatable), in TOML's syntax: discount=0.9, "
              "lost_supply=[0,20], transition=[[0.9,0.1],[0.5,0.5]]."),
+    sweep: Optional[str] = typer.Option(
+        None, "--sweep", metavar="NAME=LO:HI:N",
+        help="Instead: the figures at each value of NAME, one row a value; NAME a number "
+             "of the [policy] table, or p_disrupt, p_recover, disruption (two regimes)."),
     method: str = typer.Option("lp", "--method", metavar="lp|vi",
                                help="The MDP's LP in HiGHS, or value iteration."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
@@ -41,6 +45,9 @@ def policy(
         check_table_path(output, "-o")
         check_files({"source": Path(source) if Path(source).is_file() else None},
                     {"output": output, "plot": plot})
+        if sweep is not None:
+            return swept(api.policy_sweep(source, vary=sweep, method=method,
+                                          **api.parse_set(set_ or [])))
         answer = api.policy(source, method=method, **api.parse_set(set_ or []))
         rows = answer.policy_rows()
         if output is not None:
@@ -66,4 +73,31 @@ def policy(
                 f"  cost {r['present_cost']:,.2f}  long run {100 * r['long_run_share']:.1f} %")
                 for r in rows}, fmt, "the policy: from each state, the level chosen")
             print_values(figures, fmt, f"reserve policy: {answer.model.name}")
+
+    def swept(rows):
+        columns = list(rows[0])
+        if output is not None:
+            write_table(rows, columns, output, "-o")
+            err(f"{len(rows)} rows written to {output}")
+        if plot is not None:
+            from ..plot import figure_to
+            from ..plot_policy import sweep_figure
+            from .common import writing
+            with writing("--plot", plot):
+                figure_to(sweep_figure(rows, columns[0]), plot)
+            err(f"plot written to {plot}")
+        if fmt == OutputFormat.json:
+            from .. import results as res
+            sys.stdout.write(res.to_json(rows))
+        elif fmt == OutputFormat.csv:
+            from .. import results as res
+            from .common import dialect
+            sys.stdout.write(res.to_csv(rows, columns, dialect()))
+        else:
+            name = columns[0]
+            worth = next(k for k in columns if k.startswith("reserve_value_empty_"))
+            print_values({f"{name} = {r[name]:g}": (
+                f"mean level {r['mean_level']:.2f}  saves {r[worth]:,.2f} from empty  "
+                f"objective {r['objective']:,.2f}") for r in rows},
+                fmt, f"reserve policy --sweep {sweep} (saves: {worth})")
     guarded(body, {})
