@@ -66,25 +66,58 @@ class PolicyModel:
     holding_cost: float = 0.32        # h, USD a unit a period
     consumer_weight: float = 0.25     # g, the owner's share of consumers' surplus
     no_fill_when_disrupted: bool = True
+    # a scenario's market instead (market = "linear" or "isoelastic"):
+    # price P0 and consumption Q0 a period at it, both elasticities
+    market: str = "teisberg"
+    market_price_usd_per_bbl: float = 0.0
+    market_demand_per_period: float = 0.0
+    market_demand_elasticity: float = -0.1
+    market_supply_elasticity: float = 0.05
     name: str = ""
 
     @property
     def normal_price(self) -> float:
         """p_n: the price with no loss and no trade."""
+        if self.market != "teisberg":
+            return self.market_price_usd_per_bbl
         return (self.demand_scale / (self.supply - self.demand_intercept)) ** (
             1 / self.demand_elasticity)
 
     def price(self, traded) -> np.ndarray:
-        """p where D(p) = q - L - traded (traded = L + s' - s, the market's
-        net take); NaN where no positive price clears it."""
-        room = self.supply - self.demand_intercept - np.asarray(traded, float)
+        """The price at which the market clears when ``traded`` (L + s' - s)
+        is taken out of it; NaN where no positive price clears it. Teisberg:
+        D(p) = q - traded. A scenario's market (P0, Q0, eps_d, eps_s): linear,
+        p = P0 (1 + traded / (Q0 (eps_s - eps_d))); isoelastic,
+        Q0 ((p/P0)^eps_s - (p/P0)^eps_d) = traded."""
+        x = np.asarray(traded, float)
+        if self.market == "linear":
+            p = self.normal_price * (1 + x / (self.market_demand_per_period * (
+                self.market_supply_elasticity - self.market_demand_elasticity)))
+            return np.where(p > 0, p, np.nan)
+        if self.market == "isoelastic":
+            from .market import isoelastic_impact
+            return self.normal_price + isoelastic_impact(
+                x, self.normal_price, self.market_demand_per_period,
+                self.market_demand_elasticity, self.market_supply_elasticity)
+        room = self.supply - self.demand_intercept - x
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(room > 0, (self.demand_scale / room) ** (1 / self.demand_elasticity),
                             np.nan)
 
     def surplus_lost(self, p) -> np.ndarray:
-        """∫_{p_n}^{p} D(x) dx: consumers' surplus lost against the normal price."""
-        e, pn = self.demand_elasticity, self.normal_price
+        """∫_{p_n}^{p} D(x) dx: consumers' surplus lost against the normal
+        price. Linear demand D = Q0 (1 + eps_d (p/P0 - 1)):
+        Q0 ((p - P0) + eps_d (p - P0)^2 / (2 P0)); isoelastic D = Q0 (p/P0)^eps_d:
+        Q0 P0 ((p/P0)^(1 + eps_d) - 1) / (1 + eps_d)."""
+        pn = self.normal_price
+        if self.market != "teisberg":
+            q0, ed = self.market_demand_per_period, self.market_demand_elasticity
+            if self.market == "linear":
+                return q0 * ((p - pn) + ed * (p - pn) ** 2 / (2 * pn))
+            if abs(1 + ed) < 1e-12:
+                return q0 * pn * np.log(p / pn)
+            return q0 * pn * ((p / pn) ** (1 + ed) - 1) / (1 + ed)
+        e = self.demand_elasticity
         return (self.demand_intercept * (p - pn)
                 + self.demand_scale * (p ** (1 - e) - pn ** (1 - e)) / (1 - e))
 
@@ -287,12 +320,16 @@ def check(model: PolicyModel) -> None:
                          f"{sums[bad]:g})")
     if not 0 <= model.discount < 1:
         raise InputError("discount", model.discount, "a discount factor from 0 to below 1")
-    if not model.demand_elasticity > 0 or model.demand_elasticity >= 1:
+    if model.market not in ("teisberg", "linear", "isoelastic"):
+        raise InputError("market", model.market, "teisberg, linear or isoelastic")
+    if model.market != "teisberg":
+        _check_market(model)
+    elif not model.demand_elasticity > 0 or model.demand_elasticity >= 1:
         raise InputError("demand_elasticity", model.demand_elasticity,
                          "e from above 0 to below 1 (D = d0 + k p^-e)")
-    if not model.demand_scale > 0:
+    elif not model.demand_scale > 0:
         raise InputError("demand_scale", model.demand_scale, "k > 0")
-    if not model.supply - model.demand_intercept > 0:
+    elif not model.supply - model.demand_intercept > 0:
         raise InputError("demand_intercept", model.demand_intercept,
                          f"below the supply q = {model.supply:g}, so that the demand curve "
                          "gives a positive price")
@@ -305,3 +342,17 @@ def check(model: PolicyModel) -> None:
         value = getattr(model, name)
         if not (math.isfinite(value) and value >= 0):
             raise InputError(name, value, "a number >= 0")
+
+
+def _check_market(model: PolicyModel) -> None:
+    """A scenario's market must have a price, a consumption and a slope."""
+    for name, ok, allowed in (
+            ("market_price_usd_per_bbl", model.market_price_usd_per_bbl > 0, "a price > 0"),
+            ("market_demand_per_period", model.market_demand_per_period > 0,
+             "consumption a period > 0 (mb)"),
+            ("market_demand_elasticity", -10 <= model.market_demand_elasticity < 0,
+             "from -10 to below 0"),
+            ("market_supply_elasticity", 0 <= model.market_supply_elasticity <= 10,
+             "from 0 to 10")):
+        if not ok:
+            raise InputError(name, getattr(model, name), allowed)

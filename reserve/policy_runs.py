@@ -26,7 +26,8 @@ def load_policy(source: str | Path = "teisberg-1981", overrides: dict | None = N
     table; then ``overrides`` (name -> TOML value text, or a value), checked."""
     name = str(source)
     table = shipped_table(source, "policy", shipped_policies(), "--source")
-    values = {**table, **{k: _value(k, v) for k, v in (overrides or {}).items()}}
+    values = scenario_market({**table, **{k: _value(k, v)
+                                          for k, v in (overrides or {}).items()}})
     known = {f.name for f in fields(PolicyModel)} - {"name"}
     for key in values:
         if key not in known:
@@ -44,6 +45,29 @@ def load_policy(source: str | Path = "teisberg-1981", overrides: dict | None = N
     return model
 
 
+def scenario_market(values: dict) -> dict:
+    """With ``scenario = NAME`` (``default`` for the shipped default), the
+    scenario's market: its price model (unless ``market`` is given), price,
+    elasticities, and its consumption over ``period_days`` (365 unless
+    given) as the consumption a period; values given in the table win."""
+    if "scenario" not in values:
+        if "period_days" in values:
+            raise InputError("period_days", values["period_days"],
+                             "only with a scenario = NAME in the [policy] table")
+        return values
+    from .scenario import build_scenario
+    source = str(values["scenario"])
+    s = build_scenario(None if source == "default" else source)
+    days = _number("period_days", values.get("period_days", 365))
+    if not days > 0:
+        raise InputError("period_days", days, "days a period > 0")
+    out = {"market": s.price_model, "market_price_usd_per_bbl": s.price_usd_per_bbl,
+           "market_demand_per_period": s.demand_mbd * days,
+           "market_demand_elasticity": s.demand_elasticity,
+           "market_supply_elasticity": s.supply_elasticity}
+    return out | {k: v for k, v in values.items() if k not in ("scenario", "period_days")}
+
+
 def _value(key: str, text):
     """A --set value in TOML's syntax (a number, a list, true/false)."""
     if not isinstance(text, str):
@@ -51,6 +75,8 @@ def _value(key: str, text):
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
+        if key in ("market", "scenario"):
+            return text
         if key == "regimes":
             raise InputError(key, text, 'a list of names, e.g. ["normal", "disrupted"]') \
                 from None
@@ -81,6 +107,8 @@ def _scalar(key: str, value):
         if not isinstance(value, bool):
             raise InputError(key, value, "true or false")
         return value
+    if key == "market":
+        return str(value)
     return _number(key, value)
 
 
@@ -107,7 +135,7 @@ def sweep_policy(source, overrides: dict | None, vary: str, method: str = "lp",
     name, values = vary_values(vary, "--sweep", scenario_names=False)
     base = load_policy(source, overrides)
     numbers = sorted({f.name for f in fields(PolicyModel)} - set(LISTS)
-                     - {"name", "no_fill_when_disrupted"})
+                     - {"name", "no_fill_when_disrupted", "market"})
     if name not in numbers + list(SWEEP_SHORTHANDS):
         raise InputError("--sweep", vary, "NAME=LO:HI:N with NAME one of "
                          + ", ".join(numbers + list(SWEEP_SHORTHANDS)))

@@ -136,6 +136,8 @@ def test_the_command_prints_the_table_and_writes_every_format(cli, tmp_path):
     ("lost_supply=[0]", "one loss per regime"),
     ("discount=abc", "discount"),
     ("colour=1", "colour"),
+    ("market=foo", "market"),
+    ("period_days=30", "period_days"),
 ])
 def test_bad_policy_input_exits_2(cli, setting, words):
     out = cli("policy", "--set", setting)
@@ -168,3 +170,47 @@ def test_a_sweep_over_the_chance_of_disruption(cli):
     assert lines[0].startswith("disruption,model,") and len(lines) == 4
     bad = cli("policy", "--sweep", "colour=1:2:3")
     assert bad.returncode == 2 and "p_disrupt" in bad.stderr
+
+
+def crude(market, **more):
+    """The default scenario's market (October 2008: $66.75/bbl, 86 mb/d a
+    day, so 31,390 mb a year; elasticities -0.10 and 0.05) as the policy's."""
+    return load_policy("teisberg-1981", {"scenario": "default", "market": market,
+                                         "levels": "[0, 500, 1000, 1500, 2000]",
+                                         "lost_supply": "[0, 3650]", "holding_cost": "6",
+                                         "discount": "0.92", **more})
+
+
+def test_the_scenarios_linear_market_by_closed_form():
+    """Linear: removing x moves the price by P0 x / (Q0 (eps_s - eps_d)),
+    and the surplus lost is the integral of D = Q0 (1 + eps_d (p/P0 - 1))."""
+    m = crude("linear")
+    q0 = 86 * 365
+    assert m.market_demand_per_period == pytest.approx(q0)
+    p = float(m.price(3650.0))
+    assert p == pytest.approx(66.75 * (1 + 3650 / (q0 * 0.15)), rel=1e-12)
+    demand = quad(lambda x: q0 * (1 - 0.1 * (x / 66.75 - 1)), 66.75, p)[0]
+    assert float(m.surplus_lost(p)) == pytest.approx(demand, rel=1e-10)
+
+
+def test_the_scenarios_isoelastic_market_clears_and_its_surplus_integrates():
+    m = crude("isoelastic")
+    q0, p = 86 * 365, float(m.price(3650.0))
+    r = p / 66.75
+    assert q0 * (r ** 0.05 - r ** -0.1) == pytest.approx(3650, rel=1e-9)
+    demand = quad(lambda x: q0 * (x / 66.75) ** -0.1, 66.75, p)[0]
+    assert float(m.surplus_lost(p)) == pytest.approx(demand, rel=1e-10)
+
+
+def test_insurance_pays_only_where_demand_makes_price_risk_costly():
+    """Linear demand makes the surplus lost concave in the price (its second
+    derivative is Q0 eps_d / P0 < 0): smoothing the price cannot help
+    consumers, and no reserve is held even against 10 mb/d lost. Constant
+    elasticities make it convex, and the same disruption is insured."""
+    linear = value_iteration(crude("linear"))
+    iso = api.policy("teisberg-1981", scenario="default", market="isoelastic",
+                     levels=[0, 500, 1000, 1500, 2000], lost_supply=[0, 3650],
+                     holding_cost=6, discount=0.92)
+    assert linear.mean_level == pytest.approx(0, abs=1e-9)
+    assert iso.mean_level > 100 and iso.figures()["reserve_value_empty_normal"] > 0
+    np.testing.assert_allclose(value_iteration(iso.model).value, iso.value, rtol=1e-9)

@@ -188,6 +188,13 @@ FIGURES = [
                 if o[1]["mean_level"] < 1e-9 and o[2]["mean_level"] > 0 else "HELD EARLIER",
                 f"({o[5]['reserve_value_empty_normal']:.2f} at 0.5)",
                 f"({o[5]['mean_level']:.2f} at 0.5)"]),
+    ("docs/howto/insurance-policy.md", ["policy", "--set", "scenario=default", "--set",
+                                        "market=isoelastic", "--set",
+                                        "levels=[0,500,1000,1500,2000]", "--set",
+                                        "lost_supply=[0,3650]", "--set", "holding_cost=6",
+                                        "--set", "discount=0.92"],
+     lambda o: [f"{o['mean_level']:.0f} mb on average, and saves "
+                f"${o['reserve_value_empty_normal']:,.0f} m from empty"]),
     ("docs/explanation/equilibrium.md", ["equilibrium", "-c", "recs-sto2", "-f", "json"],
      lambda o: [f"STO2 takes {o['iterations']} iterations",
                 f"and {100 * o['rule_residual']:.1f} % (STO2)"]),

@@ -23,7 +23,8 @@ def policy(
     set_: Optional[list[str]] = typer.Option(
         None, "--set", metavar="NAME=VALUE",
         help="Override an input (repeatable), in TOML's syntax: discount=0.9, "
-             "lost_supply=[0,20], transition=[[0.9,0.1],[0.5,0.5]]."),
+             "lost_supply=[0,20], transition=[[0.9,0.1],[0.5,0.5]]; scenario=default "
+             "puts that scenario's market in place of Teisberg's curve."),
     sweep: Optional[str] = typer.Option(
         None, "--sweep", metavar="NAME=LO:HI:N",
         help="Instead: the figures at each value of NAME, one row a value; NAME a number "
