@@ -155,6 +155,9 @@ class PolicyAnswer:
         return float(np.sum(self.stationary.sum(axis=1) * np.asarray(self.model.levels)))
 
     def figures(self) -> dict:
+        """The answer's figures: the objective (Σ w v), the mean level held,
+        the long-run share of each regime, and what the policy saves from an
+        empty reserve in each regime against holding none."""
         m = self.model
         out = {"model": m.name, "states": int(self.value.size),
                "normal_price_usd_per_bbl": m.normal_price,
@@ -185,7 +188,7 @@ class PolicyAnswer:
         return rows
 
 
-def allowed(model: PolicyModel, cost: np.ndarray) -> None:
+def check_servable(model: PolicyModel, cost: np.ndarray) -> None:
     """Exit 3 naming the states where no level on the grid can be chosen."""
     stuck = [(s, i) for s in range(cost.shape[0]) for i in range(cost.shape[1])
              if not np.isfinite(cost[s, i]).any()]
@@ -200,38 +203,28 @@ def allowed(model: PolicyModel, cost: np.ndarray) -> None:
 def solve_lp(model: PolicyModel) -> PolicyAnswer:
     """The MDP's linear program (module doc) in HiGHS."""
     import highspy
-    from scipy import sparse
 
-    from .highslp import new_highs
+    from .highslp import highs_lp, new_highs, solve_interruptibly
     cost = model.costs()
-    allowed(model, cost)
+    check_servable(model, cost)
     n_s, n_r = cost.shape[:2]
     P = np.asarray(model.transition, float)
-    beta = model.discount
     s_idx, i_idx, a_idx = np.nonzero(np.isfinite(cost))
-    n = s_idx.size
-    states = n_s * n_r
-    row_of = lambda s, i: s * n_r + i   # noqa: E731
-    rows = [row_of(s_idx, i_idx)]
-    cols = [np.arange(n)]
-    vals = [np.ones(n)]
-    for j in range(n_r):   # inflow into (a, j) with probability Π_ij
-        rows.append(row_of(a_idx, j))
-        cols.append(np.arange(n))
-        vals.append(-beta * P[i_idx, j])
-    A = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(states, n))
+    n, states = s_idx.size, n_s * n_r
+    column = np.arange(n)
+    # z(s, i, a) leaves its own state's row (+1) and flows, discounted, into
+    # (a, j) with probability Π_ij; a choice that stays put meets both in one entry
+    rows = np.concatenate([s_idx * n_r + i_idx] + [a_idx * n_r + j for j in range(n_r)])
+    cols = np.tile(column, n_r + 1)
+    vals = np.concatenate([np.ones(n)] + [-model.discount * P[i_idx, j] for j in range(n_r)])
+    key, where = np.unique(rows.astype(np.int64) * n + cols, return_inverse=True)
+    summed = np.bincount(where, weights=vals)
     weight = np.full(states, 1.0 / states)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, states
-    lp.col_cost_ = cost[s_idx, i_idx, a_idx]
-    lp.col_lower_, lp.col_upper_ = np.zeros(n), np.full(n, highspy.kHighsInf)
-    lp.row_lower_ = lp.row_upper_ = weight
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    lp = highs_lp(states, n, (key // n, key % n, summed), (np.zeros(n), np.full(n, np.inf)),
+                  (weight, weight), cost[s_idx, i_idx, a_idx])
     h = new_highs()
     h.passModel(lp)
-    h.run()
+    solve_interruptibly(h)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise SolverFailure("HiGHS ended the policy LP with "
                             + h.modelStatusToString(h.getModelStatus()))
@@ -247,7 +240,7 @@ def value_iteration(model: PolicyModel, tolerance: float = 1e-11,
                     max_iterations: int = 100_000) -> PolicyAnswer:
     """Bellman's equation by successive approximation (the check on the LP)."""
     cost = model.costs()
-    allowed(model, cost)
+    check_servable(model, cost)
     P = np.asarray(model.transition, float)
     v = np.zeros(cost.shape[:2])
     for _ in range(max_iterations):
