@@ -26,8 +26,8 @@ def load_policy(source: str | Path = "teisberg-1981", overrides: dict | None = N
     table; then ``overrides`` (name -> TOML value text, or a value), checked."""
     name = str(source)
     table = shipped_table(source, "policy", shipped_policies(), "--source")
-    values = scenario_market({**table, **{k: _value(k, v)
-                                          for k, v in (overrides or {}).items()}})
+    given = {**table, **{k: _value(k, v) for k, v in (overrides or {}).items()}}
+    values = scenario_market(given)
     known = {f.name for f in fields(PolicyModel)} - {"name"}
     for key in values:
         if key not in known:
@@ -36,7 +36,9 @@ def load_policy(source: str | Path = "teisberg-1981", overrides: dict | None = N
     if missing:
         raise InputError(missing[0], None, "a list in the [policy] table")
     try:
-        model = PolicyModel(name=Path(name).stem, **{
+        title = Path(name).stem + (f" on the {given['scenario']} scenario's "
+                                   f"{values.get('market')} market" if "scenario" in given else "")
+        model = PolicyModel(name=title, **{
             k: (_tuple(k, v) if k in LISTS else _scalar(k, v)) for k, v in values.items()})
     except (TypeError, ValueError) as err:
         raise InputError("--source", name, f"a [policy] table of numbers and lists ({err})"
