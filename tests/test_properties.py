@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -129,10 +129,13 @@ def test_random_batch_sheets_never_crash(tmp_path_factory, cells, sep):
 
 SOLVED: list[bool] = []   # which draws gave an answer (the test after checks most did)
 
-# derandomized: the same 40 draws each run, so the share that gave an answer
-# (checked by the test after) does not wander from run to run
+# seeded, without an example database: the same 40 draws each run and in every
+# checkout, so the share that gave an answer (checked by the test after) does
+# not wander (derandomize=True hashed something that differs between
+# checkouts: 15 of 40 answered in one, more than 20 in another)
+@seed(20261207)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          derandomize=True)
+          database=None)
 @given(target=st.floats(-8, 8).filter(lambda x: abs(x) > 0.05),
        demand_elasticity=st.floats(-0.6, -0.02), supply_elasticity=st.floats(0.0, 0.3),
        hold=st.integers(7, 120), lead=st.integers(0, 60), tail=st.integers(0, 30),
@@ -189,3 +192,12 @@ def test_most_draws_above_gave_an_answer():
         import pytest
         pytest.skip("run with the test above")
     assert sum(SOLVED) >= 0.5 * len(SOLVED), SOLVED
+
+
+def test_a_target_at_the_diagnosis_tolerance_is_diagnosed_not_crashed():
+    """Found by the property above: a lowering of 5e-8 USD/bbl is out of reach
+    (no stock before the lead time) by less than the diagnosis's tolerance, so
+    no limit binds it; it exits 3 saying so, where it raised an IndexError."""
+    result = runner.invoke(app, ["size", "--target-impact", "-4.9878744908523606e-08"])
+    assert result.exit_code == 3, result.output
+    assert "by less than the diagnosis's tolerance" in result.output
