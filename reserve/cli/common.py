@@ -188,6 +188,15 @@ def writing(option: str, path: Path):
         raise InputError(option, str(path), f"a writable path ({error.strerror})") from None
 
 
+def save_figure(path: Path, make) -> None:
+    """Draw the figure ``make()`` builds to ``path`` (--plot), and say so; a
+    path that cannot be written exits 2."""
+    from ..plot import figure_to
+    with writing("--plot", path):
+        figure_to(make(), path)
+    err(f"plot written to {path}")
+
+
 def print_answer(answer, out) -> None:
     """One answer to where ``out`` (an options.AnswerOutputs) sends it: files,
     the chart, warnings on stderr, then the table, CSV or JSON on stdout."""

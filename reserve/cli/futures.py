@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError
 from .common import (
-    app, dialect, err, guarded, print_values, progress_bar, write_rows, writing)
+    app, dialect, guarded, print_values, progress_bar, save_figure, write_rows)
 from .options import (CeilingOpt, Cluster, DisruptionOptions, FloorOpt, FormatOpt,
                       OutputFormat, PlotOpt, ScenarioSource, check_files, check_outputs,
                       check_plot_path, with_options)
@@ -54,11 +54,8 @@ def paths(
         rows, columns = api.paths_table(drawn)
         write_rows(rows, columns, output)
         if plot is not None:
-            from ..plot import figure_to
-            with writing("--plot", plot):
-                figure_to(api.paths_figure(drawn, s, method=method, **disruptions.values()),
-                          plot)
-            err(f"plot written to {plot}")
+            save_figure(plot, lambda: api.paths_figure(drawn, s, method=method,
+                                                       **disruptions.values()))
     guarded(body)
 
 
@@ -141,10 +138,8 @@ def risk(
                                      progress=progress)
         rule = values.pop("rule")
         if plot is not None:
-            from ..plot import figure_to, risk_figure
-            with writing("--plot", plot):
-                figure_to(risk_figure(rule, values.get("held_share_foresight"), s), plot)
-            err(f"plot written to {plot}")
+            from ..plot import risk_figure
+            save_figure(plot, lambda: risk_figure(rule, values.get("held_share_foresight"), s))
         if fmt == OutputFormat.json:
             sys.stdout.write(res.to_json(values))
         elif fmt == OutputFormat.csv:
@@ -203,11 +198,8 @@ def equilibrium(
                                      progress=progress, **values)
         figures = answer.figures
         if plot is not None:
-            from ..plot import figure_to
             from ..plot_equilibrium import equilibrium_figure
-            with writing("--plot", plot):
-                figure_to(equilibrium_figure(answer), plot)
-            err(f"plot written to {plot}")
+            save_figure(plot, lambda: equilibrium_figure(answer))
         if rules and fmt == OutputFormat.table:
             print_values({(f"{row['regime']}: " if "regime" in row else "")
                           + f"A={row['availability']:.3f}" + (

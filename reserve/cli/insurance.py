@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .common import app, err, guarded, print_values, write_table
+from .common import app, dialect, err, guarded, print_values, save_figure, write_table
 from .options import FormatOpt, OutputFormat, PlotOpt, check_files, check_plot_path
 
 COLUMNS = ["regime", "level", "next_level", "change", "price_usd_per_bbl", "present_cost",
@@ -46,29 +46,14 @@ def policy(
         check_table_path(output, "-o")
         check_files({"source": Path(source) if Path(source).is_file() else None},
                     {"output": output, "plot": plot})
+        values = api.parse_set(set_ or [])
         if sweep is not None:
-            return swept(api.policy_sweep(source, vary=sweep, method=method,
-                                          **api.parse_set(set_ or [])))
-        answer = api.policy(source, method=method, **api.parse_set(set_ or []))
+            return swept(api.policy_sweep(source, vary=sweep, method=method, **values))
+        answer = api.policy(source, method=method, **values)
         rows = answer.policy_rows()
-        if output is not None:
-            write_table(rows, COLUMNS, output, "-o")
-            err(f"{len(rows)} rows written to {output}")
-        if plot is not None:
-            from ..plot import figure_to
-            from ..plot_policy import policy_figure
-            from .common import writing
-            with writing("--plot", plot):
-                figure_to(policy_figure(answer), plot)
-            err(f"plot written to {plot}")
         figures = answer.figures()
-        if fmt == OutputFormat.json:
-            print_values({**figures, "policy": rows}, fmt, "")
-        elif fmt == OutputFormat.csv:
-            from .. import results as res
-            from .common import dialect
-            sys.stdout.write(res.to_csv(rows, COLUMNS, dialect()))
-        else:
+        from ..plot_policy import policy_figure
+        if not deliver(rows, COLUMNS, lambda: policy_figure(answer), {**figures, "policy": rows}):
             print_values({f"{r['regime']}, level {r['level']:g}": (
                 f"next {r['next_level']:g} ({r['change']:+g})  price {r['price_usd_per_bbl']:.2f}"
                 f"  cost {r['present_cost']:,.2f}  long run {100 * r['long_run_share']:.1f} %")
@@ -77,28 +62,28 @@ def policy(
 
     def swept(rows):
         columns = list(rows[0])
-        if output is not None:
-            write_table(rows, columns, output, "-o")
-            err(f"{len(rows)} rows written to {output}")
-        if plot is not None:
-            from ..plot import figure_to
-            from ..plot_policy import sweep_figure
-            from .common import writing
-            with writing("--plot", plot):
-                figure_to(sweep_figure(rows, columns[0]), plot)
-            err(f"plot written to {plot}")
-        if fmt == OutputFormat.json:
-            from .. import results as res
-            sys.stdout.write(res.to_json(rows))
-        elif fmt == OutputFormat.csv:
-            from .. import results as res
-            from .common import dialect
-            sys.stdout.write(res.to_csv(rows, columns, dialect()))
-        else:
-            name = columns[0]
+        name = columns[0]
+        from ..plot_policy import sweep_figure
+        if not deliver(rows, columns, lambda: sweep_figure(rows, name), rows):
             worth = next(k for k in columns if k.startswith("reserve_value_empty_"))
             print_values({f"{name} = {r[name]:g}": (
                 f"mean level {r['mean_level']:.2f}  saves {r[worth]:,.2f} from empty  "
                 f"objective {r['objective']:,.2f}") for r in rows},
                 fmt, f"reserve policy --sweep {sweep} (saves: {worth})")
+
+    def deliver(rows, columns, figure, json_value) -> bool:
+        """Rows to -o, the figure to --plot, JSON or CSV to stdout; False when
+        the terminal's table is still to print."""
+        from .. import results as res
+        if output is not None:
+            write_table(rows, columns, output, "-o")
+            err(f"{len(rows)} rows written to {output}")
+        if plot is not None:
+            save_figure(plot, figure)
+        if fmt == OutputFormat.json:
+            sys.stdout.write(res.to_json(json_value))
+        elif fmt == OutputFormat.csv:
+            sys.stdout.write(res.to_csv(rows, columns, dialect()))
+        return fmt != OutputFormat.table
+
     guarded(body, {})
