@@ -41,12 +41,11 @@ time iteration as for the floor.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .equilibrium_numerics import (draw_yields, least_root, regime_rule, regime_rules,
-                                  settle_by_regime, time_iteration)
+from .equilibrium_numerics import draw_yields, iterate_by_regime, least_root, settle_by_regime
 from .storage_equilibrium import (PRODUCTION_STEPS, Calibration, Simulation, State,
                                   arbitrage_gap, planned_production)
 
@@ -195,19 +194,12 @@ def solve_band(c: Calibration, tolerance: float = 1e-10, max_iterations: int = 2
     start = np.clip(c.price_of(a), c.floor, c.ceiling)
     rules = BandRules(c, a_grid, g_grid, start, 0 * a, g.copy(), 0 * a + 1, 0, math.inf)
 
-    def step(rules, i):
-        before = rules.by_regime or [rules]
-        rule = regime_rule(c, [r.price_rule for r in before])
-        new = []
-        for j, old in enumerate(before):
-            state = settle_band(replace(c, regime=j), rule, a, g, old.production)
-            change = float(np.max(np.abs(state.price - old.price)))
-            new.append(BandRules(c, a_grid, g_grid, state.price, state.private_stock,
-                                 state.public_stock, state.production, i, change))
-        return regime_rules(new)
-    if c.regimes > 1:
-        rules.by_regime = [rules] + [replace(rules) for _ in range(c.regimes - 1)]
-    return time_iteration(step, rules, tolerance, max_iterations, progress)
+    def settle_one(cj, rule, old, i):
+        state = settle_band(cj, rule, a, g, old.production)
+        return BandRules(c, a_grid, g_grid, state.price, state.private_stock,
+                         state.public_stock, state.production, i,
+                         float(np.max(np.abs(state.price - old.price))))
+    return iterate_by_regime(c, rules, settle_one, tolerance, max_iterations, progress)
 
 
 def band_residual(rules: BandRules) -> float:
@@ -222,12 +214,12 @@ def band_residual(rules: BandRules) -> float:
     a, g = a.ravel(), g.ravel()
     worst = 0.0
     for j, own in enumerate(rules.by_regime or [rules]):
-        exact = settle_by_regime(c, rules, _settle_warm, np.full(a.size, j), a, g).price
+        exact = settle_by_regime(c, rules, settle_band_at, np.full(a.size, j), a, g).price
         worst = max(worst, float(np.max(np.abs(own.price_rule(a, g) - exact) / exact)))
     return worst
 
 
-def _settle_warm(c: Calibration, rule, a, g, rules: BandRules) -> State:
+def settle_band_at(c: Calibration, rule, a, g, rules: BandRules) -> State:
     """:func:`settle_band` warm from the production of ``rules``."""
     return settle_band(c, rule, a, g, rules.production_rule(a, g))
 
@@ -242,7 +234,7 @@ def simulate_band(rules: BandRules, periods: int, paths: int, seed: int = 0) -> 
     out = {k: np.zeros((paths, periods)) for k in ("p", "s", "gout", "a", "g")}
     regime, regimes = np.zeros(paths, int), np.zeros((paths, periods), int)
     for t in range(periods):
-        st = settle_by_regime(c, rules, _settle_warm, regime, a, g)
+        st = settle_by_regime(c, rules, settle_band_at, regime, a, g)
         for key, value in (("p", st.price), ("s", st.private_stock), ("gout", st.public_stock),
                            ("a", a), ("g", g)):
             out[key][:, t] = value

@@ -112,6 +112,22 @@ def settle_by_regime(c, rules, settle_one, regime, *state):
     return type(got)(**out)
 
 
+def iterate_by_regime(c, rules, settle_one, tolerance, max_iterations, progress=None):
+    """Time iteration on every regime's rules at once (:func:`time_iteration`):
+    ``settle_one(c_j, rule, old, i)`` gives regime j's new rules, their
+    ``change`` against ``old``, with expectations from ``rule``, which reads
+    each next regime's rule (:func:`regime_rule`)."""
+    if c.regimes > 1:
+        rules.by_regime = [rules] + [replace(rules) for _ in range(c.regimes - 1)]
+
+    def step(rules, i):
+        before = rules.by_regime or [rules]
+        rule = regime_rule(c, [r.price_rule for r in before])
+        return regime_rules([settle_one(replace(c, regime=j), rule, old, i)
+                             for j, old in enumerate(before)])
+    return time_iteration(step, rules, tolerance, max_iterations, progress)
+
+
 def time_iteration(step, rules, tolerance, max_iterations, progress=None):
     """Apply ``step(rules, i)`` (new rules carrying ``change``, the largest price
     move on the grid) until the change is below ``tolerance``;

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .band_equilibrium import BandRules, band_residual, settle_band, simulate_band, solve_band
+from .band_equilibrium import (BandRules, band_residual, settle_band_at, simulate_band,
+                               solve_band)
 from .equilibrium_numerics import settle_by_regime
 from .storage_equilibrium import (Calibration, Simulation, deterministic_steady_state, residual,
-                                  settle, simulate, solve)
+                                  settle_at, simulate, solve)
 from .errors import InputError
 from .equilibrium_units import CRUDE_KEYS, crude_values
 from .scenariofile import CALIBRATION_PREFIX, shipped_table
@@ -262,10 +263,10 @@ class EquilibriumAnswer:
         rows = []
         for regime in range(c.regimes):
             for g in (0.0, 0.5 * c.public_cap, c.public_cap) if band else (None,):
-                s = (settle_by_regime(c, r, lambda cj, rule, a, _: settle(cj, rule, a),
-                                      np.full(points, regime), a) if g is None
-                     else settle_by_regime(c, r, lambda cj, rule, a, g, _: settle_band(
-                         cj, rule, a, g), np.full(points, regime), a, np.full_like(a, g)))
+                s = (settle_by_regime(c, r, settle_at, np.full(points, regime), a)
+                     if g is None else
+                     settle_by_regime(c, r, settle_band_at, np.full(points, regime), a,
+                                      np.full_like(a, g)))
                 rows += [{**({"regime": ("normal", "disrupted")[regime]}
                              if c.regimes > 1 else {}),
                           "availability": float(a[i]),

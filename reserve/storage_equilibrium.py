@@ -44,13 +44,12 @@ expectations only, so time at the bounds is not smoothed away.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from .equilibrium_numerics import (draw_yields, least_root, regime_rule, regime_rules,
-                                  settle_by_regime, time_iteration)
+from .equilibrium_numerics import draw_yields, iterate_by_regime, least_root, settle_by_regime
 
 #: Most fixed-point steps on planned production H (damped, warm from the
 #: last guess: a few).
@@ -244,19 +243,17 @@ def solve(c: Calibration, tolerance: float = 1e-10, max_iterations: int = 2000,
     rules = Rules(c, grid, c.price_of(grid), np.zeros_like(grid), np.zeros_like(grid),
                   np.ones_like(grid), 0, math.inf)
 
-    def step(rules, i):
-        before = rules.by_regime or [rules]
-        rule = regime_rule(c, [r.price_rule for r in before])
-        new = []
-        for j, old in enumerate(before):
-            state = settle(replace(c, regime=j), rule, grid)
-            change = float(np.max(np.abs(state.price - old.price)))
-            new.append(Rules(c, grid, state.price, state.private_stock, state.public_stock,
-                             state.production, i, change))
-        return regime_rules(new)
-    if c.regimes > 1:
-        rules.by_regime = [rules] + [replace(rules) for _ in range(c.regimes - 1)]
-    return time_iteration(step, rules, tolerance, max_iterations, progress)
+    def settle_one(cj, rule, old, i):
+        state = settle(cj, rule, grid)
+        return Rules(c, grid, state.price, state.private_stock, state.public_stock,
+                     state.production, i, float(np.max(np.abs(state.price - old.price))))
+    return iterate_by_regime(c, rules, settle_one, tolerance, max_iterations, progress)
+
+
+def settle_at(c: Calibration, rule, availability, rules: Rules) -> State:
+    """:func:`settle` in the form :func:`settle_by_regime` calls (``rules``
+    unused: the one-state model needs no warm start)."""
+    return settle(c, rule, availability)
 
 
 def residual(rules: Rules, points: int = 2001) -> float:
@@ -266,7 +263,7 @@ def residual(rules: Rules, points: int = 2001) -> float:
     a = np.linspace(rules.availability[0], rules.availability[-1], points)
     worst = 0.0
     for j, own in enumerate(rules.by_regime or [rules]):
-        exact = settle_by_regime(c, rules, lambda cj, rule, a, _: settle(cj, rule, a),
+        exact = settle_by_regime(c, rules, settle_at,
                                  np.full(a.size, j), a).price
         worst = max(worst, float(np.max(np.abs(own.price_rule(a) - exact) / exact)))
     return worst
@@ -290,11 +287,9 @@ class Simulation:
 
     def after(self, periods: int) -> "Simulation":
         """The paths without their first ``periods`` (a burn-in)."""
-        cut = Simulation(*(v[:, periods:] for v in (
+        return Simulation(*(v[:, periods:] for v in (
             self.price, self.private_stock, self.public_stock, self.availability,
-            self.public_in)))
-        cut.regime = self.regime[:, periods:]
-        return cut
+            self.public_in)), regime=self.regime[:, periods:])
 
 
 def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
@@ -310,7 +305,7 @@ def simulate(rules: Rules, periods: int, paths: int, seed: int = 0,
     out = {k: np.zeros((paths, periods)) for k in ("price", "private", "public", "avail", "in")}
     regime, regimes = np.zeros(paths, int), np.zeros((paths, periods), int)
     for t in range(periods):
-        s = settle_by_regime(c, rules, lambda cj, rule, a, _: settle(cj, rule, a), regime, a)
+        s = settle_by_regime(c, rules, settle_at, regime, a)
         out["price"][:, t], out["private"][:, t] = s.price, s.private_stock
         out["public"][:, t], out["avail"][:, t], out["in"][:, t] = s.public_stock, a, g
         regimes[:, t] = regime
