@@ -232,7 +232,7 @@ def solve_lp(model: PolicyModel) -> PolicyAnswer:
     value = np.asarray(sol.row_dual).reshape(n_s, n_r)
     z = np.full(cost.shape, -1.0)
     z[s_idx, i_idx, a_idx] = sol.col_value
-    return _answer(model, cost, z.argmax(axis=2), value,
+    return _answer(model, z.argmax(axis=2), value,
                    float(h.getInfo().objective_function_value))
 
 
@@ -244,7 +244,7 @@ def value_iteration(model: PolicyModel, tolerance: float = 1e-11,
     P = np.asarray(model.transition, float)
     v = np.zeros(cost.shape[:2])
     for _ in range(max_iterations):
-        q = cost + model.discount * (v @ P.T).T[None, :, :]   # [s, i, a]: E v(a, j | i)
+        q = cost + model.discount * (P @ v.T)[None]   # [s, i, a]: c + beta E[v(a, j) | i]
         new = q.min(axis=2)
         if np.max(np.abs(new - v)) < tolerance * (1 - model.discount):
             v = new
@@ -252,11 +252,10 @@ def value_iteration(model: PolicyModel, tolerance: float = 1e-11,
         v = new
     else:
         raise SolverFailure(f"value iteration did not converge in {max_iterations} steps")
-    states = v.size
-    return _answer(model, cost, q.argmin(axis=2), v, float(v.sum() / states))
+    return _answer(model, q.argmin(axis=2), v, float(v.mean()))   # equal weights
 
 
-def _answer(model, cost, policy, value, objective) -> PolicyAnswer:
+def _answer(model, policy, value, objective) -> PolicyAnswer:
     return PolicyAnswer(model, policy, value, objective, stationary(model, policy),
                         without_reserve(model))
 

@@ -10,7 +10,7 @@ checks a bad input needs (exit 2, naming the input).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -146,20 +146,20 @@ def sweep_policy(source, overrides: dict | None, vary: str, method: str = "lp",
                          f"(this problem has {len(base.regimes)})")
     rows = []
     for k, value in enumerate(values):
-        changed = dict(overrides or {})
         P = [list(r) for r in base.transition]
         if name == "p_disrupt":
             P[0] = [1 - value, value]
-            changed["transition"] = P
+            changed = {"transition": tuple(map(tuple, P))}
         elif name == "p_recover":
             P[1] = [value, 1 - value]
-            changed["transition"] = P
+            changed = {"transition": tuple(map(tuple, P))}
         elif name == "disruption":
-            changed["lost_supply"] = [base.lost_supply[0], value]
+            changed = {"lost_supply": (base.lost_supply[0], float(value))}
         else:
-            changed[name] = value
-        answer = solve_policy(load_policy(source, changed), method)
-        rows.append({name: value, **answer.figures()})
+            changed = {name: float(value)}
+        model = replace(base, **changed)   # the file and any scenario read once, in base
+        check(model)
+        rows.append({name: value, **solve_policy(model, method).figures()})
         if progress is not None:
             progress(k + 1, len(values), f"{name} = {value:g}")
     return rows
