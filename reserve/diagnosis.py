@@ -254,6 +254,14 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
     limits, skipped = limits_of(s, baseline)
     total = len(limits) + 1
     reach, _ = goal.reach(s)
+    if goal.reaches(reach):   # the solve failed within the tolerance: no limit binds
+        message = (f"{goal.what} is out of reach by less than the diagnosis's tolerance "
+                   f"(1e-6 USD/bbl): the limits can hold {goal.holds(reach)}, so no limit "
+                   "binds it; a move this small is below what the model resolves (ask for "
+                   "at least 0.01 USD/bbl)")
+        return TargetUnreachable(message, Diagnosis(
+            s.target_impact_usd_per_bbl, goal.signed(reach), None, goal.signed(reach), None,
+            message))
     singles, untried = [], []
     for done, limit in enumerate(limits):
         if time.monotonic() - started > budget_s:
@@ -417,11 +425,6 @@ def _reached_together(goal: _Goal, reach: float, s: Scenario, limits: list[Limit
         trial_value, trial_solution = goal.reach(_lift_all(s, trial))
         if goal.reaches(trial_value):
             chosen, solution = trial, trial_solution
-    if not chosen:   # within the tolerance with nothing lifted: a target at the edge
-        return _Found(f"{goal.what} is out of reach by less than the diagnosis's tolerance "
-                      f"(1e-6 USD/bbl): the limits can hold {goal.holds(reach)}, so no "
-                      "limit binds it; a move this small is below what the model resolves "
-                      "(ask for at least 0.01 USD/bbl)")
     message = (f"{_and([lim.describe for lim in chosen])} bind together and can hold "
                f"{goal.holds(reach)}: no one of them lifted alone reaches the {goal.what}, "
                "lifting " + {1: "it", 2: "both"}.get(len(chosen), f"all {len(chosen)}")
