@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import tomllib
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -146,14 +147,16 @@ CALIBRATION_PREFIX = "recs-"
 POLICY_TABLE = "[policy]"
 
 
-def shipped_policies() -> list[str]:
-    """Names of the shipped policy problems (``models/*.toml`` with a [policy] table)."""
-    return sorted(f.name[:-5] for f in resources.files("reserve.models").iterdir()
-                  if f.name.endswith(".toml")
-                  and POLICY_TABLE in f.read_text("utf-8").splitlines())
+@lru_cache(maxsize=1)
+def shipped_policies() -> tuple[str, ...]:
+    """Names of the shipped policy problems (``models/*.toml`` with a [policy]
+    table), read once: the package's files do not change while it runs."""
+    return tuple(sorted(f.name[:-5] for f in resources.files("reserve.models").iterdir()
+                        if f.name.endswith(".toml")
+                        and POLICY_TABLE in f.read_text("utf-8").splitlines()))
 
 
-def shipped_table(source, table: str, shipped: list[str], option: str) -> dict:
+def shipped_table(source, table: str, shipped, option: str) -> dict:
     """The ``[table]`` of a shipped file named ``source`` (one of ``shipped``)
     or of a TOML file at ``source``; exit 2 naming ``option`` otherwise."""
     name = str(source)
