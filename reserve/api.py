@@ -308,9 +308,28 @@ def equilibrium_size_for(calibration: str | Path = "recs-sto2", *, probability: 
     survives ``years`` with at least ``probability``. Like ``reserve
     equilibrium --size-for P``."""
     from .equilibrium_runs import load_calibration, size_for
-    probability = arg.number("probability", probability, 1e-6, 1.0)
-    years = arg.whole("years", years, 1, 1000)
-    paths = arg.whole("paths", paths, 1, 100_000)
-    seed = arg.whole("seed", seed, 0, 2**32 - 1)
-    return size_for(load_calibration(calibration, overrides), probability, years, paths,
-                    seed, progress)
+    return size_for(load_calibration(calibration, overrides),
+                    *_sizing(probability, years, paths, seed), progress)
+
+
+def equilibrium_sizes(calibration: str | Path = "recs-crude-2008", *, probability: float,
+                      years: int = 20, paths: int = 1000, seed: int = 0, progress=None,
+                      **overrides) -> dict:
+    """The public stock [mb] with which a crude calibration's floor survives
+    ``years`` with ``probability``, three ways on the same shocks: the
+    equilibrium with holders who foresee the floor's end, and ``reserve
+    risk``'s causal rule and perfect foresight on the market's paths without
+    it (:mod:`reserve.equilibrium_compare`). Like ``reserve equilibrium
+    --size-for P`` on a crude calibration."""
+    from .equilibrium_compare import compare_sizes
+    from .equilibrium_runs import load_calibration
+    return compare_sizes(load_calibration(calibration, overrides),
+                         *_sizing(probability, years, paths, seed), progress)
+
+
+def _sizing(probability, years, paths, seed) -> tuple[float, int, int, int]:
+    """The checked probability, years, paths and seed of a ``--size-for``."""
+    return (arg.number("probability", probability, 1e-6, 1.0),
+            arg.whole("years", years, 1, 1000), arg.whole("paths", paths, 1, 100_000),
+            arg.whole("seed", seed, 0, 2**32 - 1))
+

@@ -71,8 +71,7 @@ def load_calibration(source: str | Path = "recs-sto2", overrides: dict | None = 
     checked = {}
     for key, value in values.items():
         if key not in known:
-            raise InputError(key, value, "one of " + ", ".join(sorted(known | set(CRUDE_KEYS)))
-                             + ", or scenario")
+            raise InputError(key, value, "one of " + ", ".join(sorted(known | set(CRUDE_KEYS))))
         checked[key] = _checked(key, value)
     c = Calibration(name=Path(name).stem, **checked)
     if c.grid_max <= c.grid_min:
@@ -105,6 +104,8 @@ def _check_grid(c: Calibration) -> None:
 
 
 def _checked(key: str, value):
+    if key == "scenario":
+        return str(value)
     if key in ("floor", "ceiling") and (value is None or str(value).lower() in ("none", "")):
         return None
     try:

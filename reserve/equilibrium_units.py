@@ -57,6 +57,7 @@ def crude_values(values: dict) -> dict:
             except (TypeError, ValueError):
                 raise InputError(key, values[key], "a number") from None
             out[normalized] = number / units[unit]
+    out["scenario"] = source
     out["price_unit_usd_per_bbl"] = units["price"]
     out["consumption_unit_mb_per_yr"] = units["year"]
     return out

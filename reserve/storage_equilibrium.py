@@ -82,6 +82,7 @@ class Calibration:
     p_disrupt: float = 0.0              # a year's chance a normal year is followed by a disrupted one
     p_recover: float = 1.0              # ... and a disrupted year by a normal one
     regime: int = 0                     # whose expectations settle() takes: 0 normal, 1 disrupted
+    scenario: str = ""                  # a crude calibration's scenario (its market), else ""
     name: str = ""
 
     @property

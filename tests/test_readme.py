@@ -172,7 +172,19 @@ FIGURES = [
                 f"half the collapses come within {o['collapse_year_p50']:.0f} years"]),
     ("docs/howto/rational-speculators.md", ["equilibrium", "-c", "recs-crude-2008",
                                             "--size-for", "0.5", "--years", "5", "-n", "300"],
-     lambda o: [f"on half the paths takes {o['public_cap_needed_mb']:.0f} mb"]),
+     lambda o: [f"on half the paths takes {o['public_cap_needed_mb']:.0f} mb",
+                f"| holders foresee its end (equilibrium) | {o['public_cap_needed_mb']:.0f} | "
+                f"{o['mean_private_stock_mb_with_floor']:.0f} |",
+                f"| causal rule (`reserve risk`) | {o['causal_rule_cap_needed_mb']:.0f} | "
+                f"{o['mean_private_stock_mb_without_floor']:.0f} (as without it) |",
+                f"| perfect foresight (`reserve risk`) | {o['foresight_cap_needed_mb']:.0f} | "
+                f"{o['mean_private_stock_mb_without_floor']:.0f} (as without it) |",
+                "so the\ntwo agree" if abs(o["causal_rule_cap_needed_mb"]
+                                         - o["foresight_cap_needed_mb"]) < 4 else "DIFFER",
+                f"The equilibrium needs "
+                f"{o['public_cap_needed_mb'] - o['causal_rule_cap_needed_mb']:.0f} mb more",
+                f"falls from {o['mean_private_stock_mb_without_floor']:.0f} to\n"
+                f"{o['mean_private_stock_mb_with_floor']:.0f} mb"]),
     ("docs/howto/insurance-policy.md", ["policy"],
      lambda o: [f"the mean level held is {o['mean_level']:.2f} and the policy saves "
                 f"{o['reserve_value_empty_normal']:.2f}",

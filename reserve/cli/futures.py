@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError
 from .common import (
-    app, dialect, guarded, print_values, progress_bar, save_figure, write_rows)
+    app, dialect, guarded, print_values, progress_bar, save_figure, stdout_console, write_rows)
 from .options import (CeilingOpt, Cluster, DisruptionOptions, FloorOpt, FormatOpt,
                       OutputFormat, PlotOpt, ScenarioSource, check_files, check_outputs,
                       check_plot_path, with_options)
@@ -169,7 +169,8 @@ def equilibrium(
     size_for: Optional[float] = typer.Option(
         None, "--size-for", metavar="P",
         help="Instead: the least public stock with which the floor survives --years "
-             "with probability P (e.g. 0.9)."),
+             "with probability P (e.g. 0.9); on a crude calibration, beside what "
+             "reserve risk's causal rule and perfect foresight need on the same shocks."),
     fmt: OutputFormat = FormatOpt,
     plot: Optional[Path] = PlotOpt,
 ):
@@ -183,15 +184,21 @@ def equilibrium(
                     {"plot": plot})
         values = api.parse_set(set_ or [])
         if size_for is not None:
+            c = api.equilibrium_calibration(calibration, **values)
+            compared = bool(c.scenario) and c.floor is not None and c.ceiling is None
             with progress_bar("sizing the public stock") as progress:
-                cap = api.equilibrium_size_for(calibration, probability=size_for, years=years,
-                                               paths=n_paths, seed=seed, progress=progress,
-                                               **values)
-            found = {"probability": size_for, "years": years, "public_cap_needed": cap}
-            year_mb = api.equilibrium_calibration(calibration, **values).consumption_unit_mb_per_yr
-            if year_mb is not None:
-                found["public_cap_needed_mb"] = cap * year_mb
-            print_values(found, fmt, f"reserve equilibrium --size-for {size_for:g}: {calibration}")
+                found = (api.equilibrium_sizes if compared else api.equilibrium_size_for)(
+                    calibration, probability=size_for, years=years, paths=n_paths, seed=seed,
+                    progress=progress, **values)
+            title = f"reserve equilibrium --size-for {size_for:g} --years {years}: {calibration}"
+            if compared:
+                print_sizes(found, fmt, title)
+                return
+            found = {"probability": size_for, "years": years, "public_cap_needed": found}
+            if c.consumption_unit_mb_per_yr is not None:
+                found["public_cap_needed_mb"] = found["public_cap_needed"] \
+                    * c.consumption_unit_mb_per_yr
+            print_values(found, fmt, title)
             return
         with progress_bar("solving the storage equilibrium") as progress:
             answer = api.equilibrium(calibration, years=years, paths=n_paths, seed=seed,
@@ -211,3 +218,28 @@ def equilibrium(
             figures = {**figures, "rules": answer.rule_table()}
         print_values(figures, fmt, f"reserve equilibrium: {answer.calibration.name}")
     guarded(body, {})
+
+
+def print_sizes(found: dict, fmt: OutputFormat, title: str) -> None:
+    """The three sizes of a crude floor side by side (a table), or the values."""
+    if fmt != OutputFormat.table:
+        print_values(found, fmt, title)
+        return
+    from rich.table import Table
+    table = Table(title=title, title_justify="left")
+    for name, justify in (("who holds the floor", "left"), ("public stock (mb)", "right"),
+                          ("holders' mean stock (mb)", "right")):
+        table.add_column(name, justify=justify)
+    table.add_row("holders foresee its end (equilibrium)",
+                  f"{found['public_cap_needed_mb']:,.0f}",
+                  f"{found['mean_private_stock_mb_with_floor']:,.0f}")
+    for name, key in (("causal rule (reserve risk)", "causal_rule_cap_needed_mb"),
+                      ("perfect foresight (reserve risk)", "foresight_cap_needed_mb")):
+        table.add_row(name, f"{found[key]:,.0f}",
+                      f"{found['mean_private_stock_mb_without_floor']:,.0f} (as without it)")
+    stdout_console().print(table)
+    stdout_console().print(
+        f"{found['paths']} paths of the same shocks; reserve risk's rows take the market's "
+        f"paths without the floor as given, at rates that never bind "
+        f"({found['rate_unbound_mbd']:.1f} mb/d).")
+
