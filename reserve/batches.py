@@ -161,7 +161,7 @@ class BatchSolver:
         return real
 
     def solve(self, header: list[str], cells: list[str]) -> PointResult:
-        from .results import outputs
+        from .results import outputs, owners
         from .solve import impact
         if not cells:
             return PointResult("error", {}, "empty row: nothing to solve")
@@ -204,7 +204,7 @@ class BatchSolver:
             return PointResult("infeasible", {}, str(err))
         except ReserveError as err:
             return PointResult("error", {}, str(err))
-        return PointResult("ok", outputs(answer))
+        return PointResult("ok", outputs(answer), owners=tuple(owners(answer)))
 
 
 def run_batch(path: str | Path, workers: int = 1, on_result=None):
@@ -242,13 +242,19 @@ def run_batch(path: str | Path, workers: int = 1, on_result=None):
                 extra.append(key)
     present = [c for c in result_columns + extra
                if any(c in r.outputs for r in results) and c not in header]
-    columns = header + present + ["status", "message"]
+    owned = [c for r in results for row in r.owners for c in row if c not in present]
+    columns = (header + (["owner"] if owned else []) + present
+               + list(dict.fromkeys(c for c in owned if c != "owner")) + ["status", "message"])
     out = []
     for cells, result in zip(rows, results, strict=True):
         # the input columns stay as the user wrote them, outputs after them
-        values = {**result.outputs, **dict(zip(header, cells or [""] * len(header))),
-                  "status": result.status, "message": result.message}
+        given = dict(zip(header, cells or [""] * len(header)))
+        values = {**result.outputs, **given, "status": result.status, "message": result.message}
+        if result.owners:        # the row for them all, then one row per owner
+            values["owner"] = "all owners"
         out.append(values)
+        out += [{**given, **row, "status": result.status, "message": ""}
+                for row in result.owners]
     return columns, out, interrupt
 
 

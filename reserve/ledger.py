@@ -37,6 +37,7 @@ import math
 
 import numpy as np
 
+from .owners import SHARE_TOLERANCE, shares, surplus_change
 from .problem import DAYS_PER_YEAR
 from .schema import LEDGER_OUTPUTS  # noqa: F401 - the ledger's output names, as before
 from .sheets import bn_text
@@ -48,29 +49,77 @@ def has_ledger(s) -> bool:
             or s.objective == "net-benefit")
 
 
+def trade_weights(answer):
+    """The impact dp_t [USD/bbl] over the horizon and the liquidation after
+    it, the baseline price P_t there, delta_t * Delta [d], and which periods
+    are after the horizon."""
+    d, sol = answer.data, answer.solution
+    dp = np.concatenate([sol.impact_usd_per_bbl, sol.liquidation_impact_usd_per_bbl])
+    return dp, d.baseline_price_usd_per_bbl, d.discount * d.step_days, ~d.in_horizon
+
+
+def ledger_terms(answer, net_exports_mbd: float, gdp_usd_bn: float,
+                 gdp_oil_elasticity: float) -> tuple[float, float, float, float]:
+    """The export gain and the GDP gain [M USD] of an owner with this trade
+    and GDP (module docstring), each in all and after the horizon."""
+    dp, price, weight, after = trade_weights(answer)
+    trade = weight * dp                                     # [USD/bbl * d] a period
+    gdp = weight / DAYS_PER_YEAR * 1000.0 * gdp_usd_bn * gdp_oil_elasticity / price * dp
+    return (net_exports_mbd * float(trade.sum()),          # [mb/d * USD/bbl * d = musd]
+            net_exports_mbd * float(trade[after].sum()), float(gdp.sum()),
+            float(gdp[after].sum()))
+
+
 def ledger(answer) -> dict[str, float]:
     """The ledger's outputs of an answer (module docstring); {} when it has none."""
-    s, d, sol = answer.scenario, answer.data, answer.solution
+    s, sol = answer.scenario, answer.solution
     if not has_ledger(s):
         return {}
-    dp = np.concatenate([sol.impact_usd_per_bbl, sol.liquidation_impact_usd_per_bbl])
-    price = d.baseline_price_usd_per_bbl
-    weight = d.discount * d.step_days                       # delta_t * Delta [d]
-    after = ~d.in_horizon
-    trade = weight * dp                                     # [USD/bbl * d] a period
-    gdp = weight / DAYS_PER_YEAR * 1000.0 * s.gdp_usd_bn * s.gdp_oil_elasticity / price * dp
-    export_gain = s.net_exports_mbd * float(trade.sum())    # [mb/d * USD/bbl * d = musd]
-    gdp_gain = float(gdp.sum())
+    export_gain, export_after, gdp_gain, gdp_after = ledger_terms(
+        answer, s.net_exports_mbd, s.gdp_usd_bn, s.gdp_oil_elasticity)
+    dp, _, weight, _ = trade_weights(answer)
+    total_trade = float((weight * dp).sum())
     cost = sol.total_cost_musd
-    total_trade = float(trade.sum())
     breakeven = (cost - gdp_gain) / total_trade if abs(total_trade) > 1e-9 else math.nan
     return {"export_gain_musd": export_gain,
-            "liquidation_export_gain_musd": s.net_exports_mbd * float(trade[after].sum()),
+            "liquidation_export_gain_musd": export_after,
             "gdp_gain_musd": gdp_gain,
-            "liquidation_gdp_gain_musd": float(gdp[after].sum()),
+            "liquidation_gdp_gain_musd": gdp_after,
             "net_benefit_musd": export_gain + gdp_gain - cost,
             "breakeven_net_exports_mbd": breakeven}
 
+
+def owner_rows(answer, traded_mb: float) -> list[dict]:
+    """Each owner's ledger line (:mod:`reserve.owners`), then the part no rule
+    takes, if any; ``traded_mb`` the reserve's trade V the shares are of."""
+    s = answer.scenario
+    owners = s.owners
+    if not owners:
+        return []
+    part = shares(owners, traded_mb)
+    cost = answer.solution.total_cost_musd
+    dp, price, weight, _ = trade_weights(answer)
+    rows = []
+    for o, w in zip(owners, part):
+        export_gain, _, gdp_gain, _ = ledger_terms(answer, o.net_exports_mbd, o.gdp_usd_bn,
+                                                    o.gdp_oil_elasticity)
+        importer = o.net_exports_mbd < 0
+        surplus = (float(np.sum(weight * surplus_change(
+            o.consumes_mbd, price, dp, s.demand_elasticity, s.price_model == "linear")))
+            if importer else math.nan)
+        rows.append({"owner": o.name, "owner_share": float(w),
+                     "owner_volume_mb": float(w * traded_mb),
+                     "owner_cost_musd": float(w * cost),
+                     "export_gain_musd": export_gain, "gdp_gain_musd": gdp_gain,
+                     "consumers_surplus_musd": surplus,
+                     "net_benefit_musd": export_gain + gdp_gain - w * cost})
+    left = 1.0 - float(part.sum())
+    if left > SHARE_TOLERANCE:
+        rows.append({"owner": "(not allocated)", "owner_share": left,
+                     "owner_volume_mb": left * traded_mb, "owner_cost_musd": left * cost,
+                     "export_gain_musd": 0.0, "gdp_gain_musd": 0.0,
+                     "consumers_surplus_musd": math.nan, "net_benefit_musd": -left * cost})
+    return rows
 
 
 def ledger_words(answer, values: dict[str, float]) -> str:
@@ -107,10 +156,8 @@ def ledger_words(answer, values: dict[str, float]) -> str:
 
 def _pays_when(answer, breakeven: float) -> str:
     """When the schedule pays, in words: the side of the break-even it is on."""
-    sol = answer.solution
-    trade = float(np.dot(answer.data.discount * answer.data.step_days,
-                         np.concatenate([sol.impact_usd_per_bbl,
-                                         sol.liquidation_impact_usd_per_bbl])))
+    dp, _, weight, _ = trade_weights(answer)
+    trade = float(np.dot(weight, dp))
     world = answer.scenario.demand_mbd
     # no owner trades so much: on the side where it would have to, it pays no one
     if (trade > 0 and breakeven > world) or (trade < 0 and breakeven < -world):

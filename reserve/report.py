@@ -16,7 +16,7 @@ import shlex
 from pathlib import Path
 
 from .files import read_text
-from .results import notes, outputs, sentence
+from .results import notes, outputs, owners, sentence
 from .scenario import Scenario
 from .scenariofile import DEFAULT_SCENARIO, packaged_file, shipped_name
 from .schema import OUTPUTS
@@ -171,7 +171,7 @@ def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path |
     schedule_svg = svg_text(answer_figure(answer))
     tornado_svg = (svg_text(tornado_figure(tornado_rows, values))
                    if tornado_rows else "<p>No tornado: the inputs have no relative swing.</p>")
-    range_html = _range_html(answer.range)
+    range_html = _range_html(answer.range) + _owners_html(owners(answer))
     reproduce = " ".join(shlex.quote(c) for c in command)
     from .version import __version__
     import datetime as dt
@@ -221,6 +221,25 @@ svg {{ max-width: 100%; height: auto; }}
 <p>Made by <code>reserve</code> {html.escape(__version__)} on {stamp}: the model of <code>reserve.formulation</code> (also a Pyomo model: <code>reserve.pyomo_model</code>) solved with HiGHS {html.escape(highs_version)}. The model, its equations and readings are in the project's <code>docs/explanation/model.md</code>.</p>
 </body></html>
 """
+
+
+def _owners_html(rows: list[dict]) -> str:
+    """The owners' ledger lines (reserve.owners) as a section, one row each."""
+    if not rows:
+        return ""
+    keys = ("owner_volume_mb", "owner_cost_musd", "export_gain_musd", "gdp_gain_musd",
+            "net_benefit_musd", "consumers_surplus_musd")
+    body = "".join(f"<tr><td>{html.escape(r['owner'])}</td>"
+                   f"<td class=num>{r['owner_share']:.1%}</td>"
+                   + "".join(f"<td class=num>{_cell(r[k])}</td>" for k in keys) + "</tr>"
+                   for r in rows)
+    return ("<h2>Who pays, and who gains</h2><p>One reserve, several owners: each pays "
+            "its share of the cost and gains on its own trade and GDP. An importer's "
+            "consumers' surplus is what its consumers gain; it is part of the same money "
+            "as the import saving, so it is shown beside it, not added.</p>"
+            "<table><tr><th>owner</th><th>share</th><th>mb</th><th>cost, $ m</th>"
+            "<th>trade gain, $ m</th><th>GDP gain, $ m</th><th>net benefit, $ m</th>"
+            f"<th>consumers' surplus, $ m</th></tr>{body}</table>")
 
 
 def _range_html(spread) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ledger import ledger, ledger_words
+from .ledger import ledger, ledger_words, owner_rows
 from .schema import LEDGER_OUTPUTS, OUTPUTS  # noqa: F401 - results.OUTPUTS, as before
 from .sheets import bn_text, inert, number_text  # noqa: F401 - the cells' format, as before
 from .valuation import full_capital_musd, oil_words, sale_value_musd, valuation_notes
@@ -125,6 +125,22 @@ def outputs(answer: Answer) -> dict[str, object]:
         out[f"capacity_mb_{option.name}"] = float(capacity)
     return out
 
+
+
+def owners(answer: Answer) -> list[dict]:
+    """Each owner's ledger line (reserve.owners), shares taken of the reserve's
+    trade: the larger of the oil it absorbs and the oil it releases."""
+    d, sol = answer.data, answer.solution
+    traded = d.step_days * max(float(sol.fill_mbd.sum()), float(sol.release_mbd.sum()))
+    return owner_rows(answer, traded)
+
+
+def with_owners(values: dict, rows: list[dict]) -> list[dict]:
+    """The answer's row, then one row per owner (the columns of both), for
+    a table file: the owners' gains add up to the answer's."""
+    if not rows:
+        return [values]
+    return [{"owner": "all owners", **values}, *rows]
 
 
 def _rate(value: float) -> str:
@@ -311,6 +327,8 @@ def to_csv(rows: list[dict[str, object]], columns: list[str] | None = None,
 def json_ready(value: object) -> object:
     if isinstance(value, dict):
         return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):      # rows in a list: each number too
+        return [json_ready(v) for v in value]
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (float, np.floating)):

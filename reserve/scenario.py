@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import InputError
+from .owners import group_values, read_owners
 from .schema import (PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME, STORAGE_FIELDS, TARGET,
                      defaults)
 from .scenariofile import (DEFAULT_SCENARIO, default_storage, elasticity_presets,
@@ -85,6 +86,8 @@ class Scenario:
     price_path: object = field(default=None, compare=False)
     #: what resolving the layers decided for the user, in words (the answer's notes)
     remarks: tuple = field(default=(), compare=False)
+    #: the owners sharing the reserve ([[owner]] tables, reserve.owners), or ()
+    owners: tuple = ()
 
     def __getattr__(self, name: str):
         try:
@@ -185,6 +188,11 @@ def build_scenario(path: str | Path | None = None,
                                            Path(DEFAULT_SCENARIO))
     else:
         flat, storage_tables = read_scenario_file(path)
+    owners = ()
+    if isinstance(flat.get("owner"), list):     # [[owner]] tables
+        flat = dict(flat)
+        owners = read_owners(flat.pop("owner"))
+        flat = {**_owners_group(owners, flat, path), **flat}
     layers: list[dict] = [flat]
     storage_edits: dict[str, dict] = {}
     set_flat: dict = {}
@@ -244,12 +252,23 @@ def build_scenario(path: str | Path | None = None,
     scenario = Scenario(params=params,
                         storage=tuple(StorageOption(**opt) for opt in storage),
                         explicit=frozenset(explicit), target_percent=target_percent,
-                        remarks=remarks)
+                        remarks=remarks, owners=owners)
     validate(scenario)
     return scenario
 
 
 BAND = ("floor_usd_per_bbl", "ceiling_usd_per_bbl")
+
+
+def _owners_group(owners: tuple, flat: dict, path) -> dict:
+    """The reserve's ledger inputs as the sum of its owners' (reserve.owners);
+    a file that also gives one of them at the top level is refused."""
+    group = group_values(owners)
+    for name in group:
+        if name in flat:
+            raise InputError(name, flat[name], f"left out of {path} when it has [[owner]] "
+                             "tables: the reserve's is the sum of its owners'")
+    return {**group, "owner": f"the {len(owners)} owners"}
 
 
 def _later_layer_wins(params: dict, explicit: set, given_layer: dict) -> tuple:
@@ -324,6 +343,6 @@ def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
     settle(params)
     result = Scenario(params=params, storage=tuple(storage.values()),
                       explicit=s.explicit | set(overrides), target_percent=percent,
-                      price_path=s.price_path)
+                      price_path=s.price_path, owners=s.owners)
     validate(result)
     return result

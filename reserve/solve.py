@@ -62,6 +62,14 @@ class Answer:
         return outputs(self)
 
     @property
+    def owners(self) -> list[dict]:
+        """Each owner's ledger line when the scenario has ``[[owner]]`` tables
+        (share, volume, cost, export gain or import saving, GDP gain,
+        consumers' surplus, net benefit), else []."""
+        from .results import owners
+        return owners(self)
+
+    @property
     def schedule(self) -> dict:
         """The schedule as numpy arrays by column name (``inventory_mb``, ...)."""
         from .results import schedule

@@ -40,6 +40,7 @@ class PointResult:
     status: str                 # "ok", "infeasible", "error"
     outputs: dict
     message: str = ""
+    owners: tuple = ()          # each owner's ledger line ([[owner]] tables), if any
 
 
 #: Built models a Resolver keeps, one per structure (a batch or tornado that

@@ -68,6 +68,15 @@ def parameters() -> str:
         lines += [f"| `{p.name}` | {_cell(p.unit)} | {_cell(_default(p.default))} | "
                   f"{_cell(_range(p))} | {_cell(p.description)} |" for p in params]
         lines.append("")
+    from reserve.owners import FIELDS
+    lines += ["## Owner fields", "",
+              "Tables `[[owner]]` (TOML scenarios only) share one reserve among several "
+              "owners (reserve/owners.py): each gives a `name` and exactly one of "
+              "`volume_mb`, `share` or `share_by`; the reserve's `net_exports_mbd`, "
+              "`gdp_usd_bn` and `gdp_oil_elasticity` are then the owners' sums.", "",
+              "| name | allowed |", "|---|---|"]
+    lines += [f"| `{name}` | {_cell(allowed)} |" for name, (*_, allowed) in FIELDS.items()]
+    lines.append("")
     return "\n".join(lines)
 
 

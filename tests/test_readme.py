@@ -69,6 +69,15 @@ def _json(*args: str) -> dict:
     return json.loads(_reserve(*args, "--format", "json").stdout)
 
 
+def _owner_line(r: dict) -> str:
+    """An owner's row as the collective-action how-to tabulates it."""
+    surplus = r["consumers_surplus_musd"]
+    return (f"| {r['owner']} | {100 * r['owner_share']:.1f} % | {r['owner_cost_musd']:,.2f} | "
+            f"{r['export_gain_musd']:,.2f} | {r['gdp_gain_musd']:,.2f} | "
+            f"{r['net_benefit_musd']:,.2f} | "
+            f"{'n/a' if surplus is None else format(surplus, ',.2f')} |")
+
+
 def _bn(musd: float, digits: int = 2) -> str:
     return f"${musd / 1000:.{digits}f} bn"
 
@@ -185,6 +194,12 @@ FIGURES = [
                 f"{o['public_cap_needed_mb'] - o['causal_rule_cap_needed_mb']:.0f} mb more",
                 f"falls from {o['mean_private_stock_mb_without_floor']:.0f} to\n"
                 f"{o['mean_private_stock_mb_with_floor']:.0f} mb"]),
+    ("docs/howto/collective-action.md", ["impact", "-s", "iea-2022", "--capacity-mb", "182.7",
+                                         "--direction", "lower"],
+     lambda o: [f"hold crude ${-o['max_impact_usd_per_bbl']:.2f}/bbl lower",
+                f"{_bn(o['export_gain_musd'] - o['liquidation_export_gain_musd'])}\n  saved, "
+                f"then {_bn(-o['liquidation_export_gain_musd'])} given back",
+                *(_owner_line(r) for r in o["owners"][:2])]),
     ("docs/howto/insurance-policy.md", ["policy"],
      lambda o: [f"the mean level held is {o['mean_level']:.2f} and the policy saves "
                 f"{o['reserve_value_empty_normal']:.2f}",

@@ -210,9 +210,12 @@ def print_answer(answer, out) -> None:
     if schedule_path is not None:
         write_table(*results.schedule_rows(answer), schedule_path, "--schedule")
     values = results.outputs(answer)
+    owners = results.owners(answer)
     extras = {"warnings": answer.warnings, "notes": results.notes(answer)}
     if answer.range is not None:
         extras["range"] = answer.range.cells
+    if owners:
+        extras["owners"] = owners
     if output_path is not None:
         write_results(values, output_path, extras)
     for warning in answer.warnings:
@@ -220,9 +223,12 @@ def print_answer(answer, out) -> None:
     if fmt == OutputFormat.json:
         sys.stdout.write(results.to_json({**values, **extras}))
     elif fmt == OutputFormat.csv:
-        sys.stdout.write(results.to_csv([values], dialect=dialect()))
+        rows = results.with_owners(values, owners)
+        sys.stdout.write(results.to_csv(rows, list(union_columns(rows)), dialect=dialect()))
     else:
         print_table(answer, values)
+        if owners:
+            print_owners(owners)
     if schedule_path is not None:
         err(f"schedule written to {schedule_path}")
     if output_path is not None:
@@ -238,7 +244,32 @@ def write_results(values: dict, path: Path, extras: dict) -> None:
         with writing("--output", path):
             write_output(path, results.to_json({**values, **extras}))
     else:
-        write_table([values], list(values), path, "--output")
+        rows = results.with_owners(values, extras.get("owners", []))
+        write_table(rows, union_columns(rows), path, "--output")
+
+
+def union_columns(rows: list[dict]) -> list[str]:
+    """Every column of ``rows``, in the order first met."""
+    return list(dict.fromkeys(name for row in rows for name in row))
+
+
+def print_owners(rows: list[dict]) -> None:
+    """The owners' ledger lines as a table [M USD]."""
+    from rich.table import Table
+    table = Table(title="the owners' ledger (M USD; shares of the reserve's trade)",
+                  title_justify="left")
+    columns = (("owner", "owner"), ("share", "owner_share"), ("mb", "owner_volume_mb"),
+               ("cost", "owner_cost_musd"), ("trade gain", "export_gain_musd"),
+               ("GDP gain", "gdp_gain_musd"), ("net benefit", "net_benefit_musd"),
+               ("consumers' surplus", "consumers_surplus_musd"))
+    for label, _ in columns:
+        table.add_column(label, justify="left" if label == "owner" else "right")
+    for row in rows:
+        table.add_row(row["owner"], f"{row['owner_share']:.1%}",
+                      *(cell(row[key]) for _, key in columns[2:]))
+    stdout_console().print(table)
+    stdout_console().print("trade gain: on net exports, or saved on net imports; consumers' "
+                           "surplus is what consumers gain, part of the same money, not added.")
 
 
 def print_table(answer, values: dict) -> None:
