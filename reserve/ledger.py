@@ -103,6 +103,7 @@ def owner_rows(answer, traded_mb: float) -> list[dict]:
     for o, w in zip(owners, part):
         export_gain, _, gdp_gain, _ = ledger_terms(answer, o.net_exports_mbd, o.gdp_usd_bn,
                                                     o.gdp_oil_elasticity)
+        export_gain, gdp_gain = export_gain + 0.0, gdp_gain + 0.0   # no "-0.00" for no trade
         importer = o.net_exports_mbd < 0
         surplus = (float(np.sum(weight * surplus_change(
             o.consumes_mbd, price, dp, s.demand_elasticity, s.price_model == "linear")))

@@ -53,8 +53,16 @@ def answer_figure(answer: Answer):
                        color="#fff3c4", zorder=0, label="_window")
         ax.grid(True, color="#dddddd", linewidth=0.6)
 
+    released = s.path_release_mbd > 0 and s.path_release_days > 0 and s.price_path is not None
     ax_price.plot(day, sch["baseline_price_usd_per_bbl"], color="#888888", linewidth=1.5,
-                  label="baseline price")
+                  label="baseline: the path without its release (model)" if released
+                  else "baseline price")
+    if released:   # the path as observed, with the release it held
+        step = d.step_days
+        observed = s.price_path.daily(len(day) * step).reshape(len(day), step).mean(axis=1)
+        ax_price.plot(day, observed, color="#444444", linewidth=1.0, linestyle=":",
+                      label=f"observed, with {s.path_release_mbd:g} mb/d released "
+                            f"for {s.path_release_days} d")
     ax_price.plot(day, sch["price_usd_per_bbl"], color="#1f5fa8", linewidth=2,
                   label="price with the reserve")
     for name, label in (("floor_usd_per_bbl", "floor"), ("ceiling_usd_per_bbl", "ceiling")):

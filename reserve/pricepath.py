@@ -56,12 +56,56 @@ class PricePath:
 
 def baseline_of(path, scenario) -> np.ndarray | None:
     """The per-period baseline a scenario takes from ``path``: a PricePath
-    (covering the scenario's own horizon, else an InputError), per-period
-    prices already (used as they are), or None (a constant price)."""
+    (covering the scenario's own horizon, else an InputError; without the
+    release it already holds, :func:`without_release`), per-period prices
+    already (used as they are), or None (a constant price)."""
     if isinstance(path, PricePath):
-        return path.per_period(scenario.horizon_days // scenario.time_step_days,
-                               scenario.time_step_days)
+        step = scenario.time_step_days
+        n = scenario.horizon_days // step
+        return without_release(path.daily(n * step), scenario).reshape(n, step).mean(axis=1)
+    if scenario.path_release_mbd > 0 and scenario.path_release_days > 0:
+        raise InputError("path_release_mbd", scenario.path_release_mbd,
+                         f"0 unless {OPTION} gives the observed path that holds the release")
     return path
+
+
+def without_release(observed: np.ndarray, s) -> np.ndarray:
+    r"""Daily prices [USD/bbl] as they would have been without the release the
+    observed path holds (``path_release_mbd`` from ``path_release_start_day``
+    for ``path_release_days``): the observed price plus what the release took
+    off it in the scenario's market. Linear: the release x lowers P0 by
+    beta(P0) (1 - sigma) x, beta(P0) = P0 / (Q0 (eps_s - eps_d)), so
+
+    .. math:: P^0_t = P^{obs}_t \,/\, \bigl(1 - (1-\sigma)\,x_t / (Q_0(\varepsilon_s - \varepsilon_d))\bigr)
+
+    isoelastic: the release's share r = P^obs / P^0 clears the market on
+    (1 - sigma) x more supply, Q0 (r^eps_s - r^eps_d) = -(1 - sigma) x
+    (reserve.market.isoelastic_absorption), one r for the release's rate.
+    """
+    start, days = s.path_release_start_day, s.path_release_days
+    x = s.path_release_mbd
+    if x == 0 or days == 0:
+        return observed
+    from scipy.optimize import brentq
+
+    from .market import isoelastic_absorption
+    from .responses import offset_share
+    moved = (1.0 - offset_share(s)) * x
+    if s.price_model == "linear":
+        room = s.demand_mbd * (s.supply_elasticity - s.demand_elasticity)
+        if moved >= room:
+            raise InputError("path_release_mbd", x,
+                             f"below {room:.2f} mb/d: a linear market that lost this much "
+                             "would have had no price")
+        ratio = 1.0 - moved / room
+    else:
+        def gap(r):
+            return float(isoelastic_absorption(r - 1.0, 1.0, s.demand_mbd, s.demand_elasticity,
+                                               s.supply_elasticity)) + moved
+        ratio = brentq(gap, 1e-9, 1.0, xtol=1e-14)
+    out = observed.copy()
+    out[start:start + days] /= ratio
+    return out
 
 
 def _where(path: Path, row: int) -> str:

@@ -277,6 +277,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("hold_days", "d", 180, "int",
        "Length of the window over which the target must hold.", "target", lower=1,
        upper=MAX_DAYS),
+    _p("path_release_mbd", "mb/d", 0.0, "float",
+       "A release the --price-path already holds (e.g. an action that happened): "
+       "the baseline is that path without it, the observed price plus the "
+       "release's impact in the scenario's market. 0: the path as it is.",
+       "market", lower=0, upper=1000),
+    _p("path_release_start_day", "d", 0, "int",
+       "Day of the price path (0: its first row) the path's release starts.",
+       "market", lower=0, upper=MAX_DAYS),
+    _p("path_release_days", "d", 0, "int",
+       "Days the path's release lasts.", "market", lower=0, upper=MAX_DAYS),
     _p("lead_days", "d", 30, "int",
        "Days from decision to the window's start (time to lease, build, fill).",
        "target", lower=0, upper=MAX_DAYS),

@@ -144,3 +144,43 @@ def test_read_owners_refuses_what_is_not_a_table():
         read_owners(["United States"])
     assert np.isclose(sum(o.share for o in read_owners(
         [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}])), 1.0)
+
+
+def _observed(tmp_path, price: float, days: int):
+    path = tmp_path / "observed.csv"
+    path.write_text("day,price_usd_per_bbl\n" + "".join(f"{d},{price}\n" for d in range(days)))
+    return path
+
+
+def test_a_path_without_its_release_by_hand(tmp_path):
+    """A linear market of 100 mb/d with eps_s - eps_d = 0.15 that saw $100
+    while 3 mb/d was released: without it, 100 / (1 - 3/15) = $125. Releasing
+    the same 3 mb/d from that baseline gives the $100 back: the model's own
+    impact inverts the counterfactual."""
+    observed = _observed(tmp_path, 100.0, 61)
+    market = {"demand_mbd": 100.0, "demand_elasticity": -0.10, "supply_elasticity": 0.05,
+              "price_usd_per_bbl": 100.0, "lead_days": 0, "hold_days": 60, "tail_days": 0,
+              "path_release_mbd": 3.0, "path_release_days": 60, "initial_inventory_mb": 180.0,
+              "release_rate_max_mbd": 3.0, "fill_rate_max_mbd": 0.0}
+    answer = api.impact(api.load_scenario(None, price_path=observed, **market),
+                        capacity_mb=180.0, direction="lower")
+    schedule = answer.schedule
+    assert schedule["baseline_price_usd_per_bbl"] == pytest.approx(np.full(60, 125.0))
+    assert schedule["price_usd_per_bbl"] == pytest.approx(np.full(60, 100.0), abs=1e-6)
+
+
+def test_an_isoelastic_path_without_its_release_by_hand(tmp_path):
+    """Supply fixed (eps_s = 0), eps_d = -0.5: a release of 10 % of demand
+    clears at r = P_obs/P0 with 1 - r^-0.5 = -0.1, r = 1/1.21."""
+    from reserve.pricepath import without_release
+    s = api.load_scenario(None, price_model="isoelastic", demand_elasticity=-0.5,
+                          supply_elasticity=0.0, demand_mbd=80.0, path_release_mbd=8.0,
+                          path_release_start_day=2, path_release_days=3)
+    out = without_release(np.full(7, 90.0), s)
+    assert out == pytest.approx([90, 90, 90 * 1.21, 90 * 1.21, 90 * 1.21, 90, 90], rel=1e-10)
+
+
+def test_a_release_in_the_path_needs_the_path(cli):
+    r = cli("size", "--set", "path_release_mbd=2", "--set", "path_release_days=30")
+    assert r.returncode == 2, r.stderr
+    assert "path_release_mbd" in r.stderr and "--price-path" in r.stderr

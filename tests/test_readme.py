@@ -200,6 +200,18 @@ FIGURES = [
                 f"{_bn(o['export_gain_musd'] - o['liquidation_export_gain_musd'])}\n  saved, "
                 f"then {_bn(-o['liquidation_export_gain_musd'])} given back",
                 *(_owner_line(r) for r in o["owners"][:2])]),
+    ("docs/howto/collective-action.md", ["size", "-s", "models/hormuz-2026.toml", "--price-path",
+                                         "models/hormuz-2026-brent.csv"],
+     lambda o: [f"the model releases\n{o['oil_released_mb']:.0f} mb, at up to "
+                f"{o['release_capacity_mbd']:.2f} mb/d, for a present cost of "
+                f"{_bn(o['total_cost_musd'])}",
+                f"cover {100 * (1 - o['owners'][-1]['owner_share']):.1f} % of that",
+                f"is the {o['owners'][-1]['owner_volume_mb']:.2f} mb no pledge covers",
+                f"net benefit of\n${o['owners'][1]['net_benefit_musd']:,.2f} m",
+                f"a net loss of\n${-o['owners'][0]['net_benefit_musd']:,.2f} m",
+                "(not allocated)" if o["owners"][-1]["owner"] == "(not allocated)" else "ALL",
+                "by as much as " + re.search(r"up to (\d+)%", " ".join(o["warnings"]))[1]
+                + " % from the path without it"]),
     ("docs/howto/insurance-policy.md", ["policy"],
      lambda o: [f"the mean level held is {o['mean_level']:.2f} and the policy saves "
                 f"{o['reserve_value_empty_normal']:.2f}",
