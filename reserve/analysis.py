@@ -244,17 +244,22 @@ class Distribution:
         return values.tolist()
 
 
-def parse_dist(text: str, option: str = "dist") -> Distribution:
+def parse_dist(text: str, option: str = "dist", known: list[str] | None = None
+               ) -> Distribution:
     """``NAME=uniform:LO:HI``, ``normal:MEAN:SD``, ``triangular:LO:MODE:HI``,
     ``choice:A,B,...``; ``elasticity_preset=presets`` draws the literature presets.
-    Errors name ``option`` (the flag, or the API argument)."""
+    NAME is a scenario parameter, or one of ``known`` when given (another
+    model's inputs). Errors name ``option`` (the flag, or the API argument)."""
     name, sep, spec = text.partition("=")
     name = name.strip()
     allowed = ("NAME=uniform:LO:HI, normal:MEAN:SD, triangular:LO:MODE:HI, choice:A,B,... "
                "or elasticity_preset=presets")
     if not sep:
         raise InputError(option, text, allowed)
-    if name == "elasticity_preset":
+    if known is not None:
+        if name not in known:
+            raise InputError(option, text, "NAME=KIND:ARGS with NAME one of " + ", ".join(known))
+    elif name == "elasticity_preset":
         choices = list(elasticity_presets()) if spec.strip() == "presets" else (
             spec.split(":", 1)[1].split(",") if spec.startswith("choice:") else None)
         if not choices:
@@ -266,7 +271,8 @@ def parse_dist(text: str, option: str = "dist") -> Distribution:
                 raise InputError(option, text, f"presets named among: {', '.join(known)} "
                                  f"({choice.strip()!r} is not one)")
         return Distribution(name, "choice", tuple(c.strip() for c in choices))
-    check_name(name, option)
+    else:
+        check_name(name, option)
     kind, _, rest = spec.partition(":")
     try:
         if kind == "choice":

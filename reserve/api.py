@@ -301,6 +301,22 @@ def policy_sweep(source: str | Path = "teisberg-1981", *, vary: str, method: str
     return sweep_policy(source, overrides, vary, method, progress)
 
 
+def policy_uncertainty(source: str | Path = "teisberg-1981", *, dist: list[str],
+                       samples: int = 100, seed: int | None = 0, method: str = "lp",
+                       progress=None, **overrides) -> tuple[list[dict], dict]:
+    """The optimal policy over ``samples`` draws of uncertain inputs, ``dist``
+    as ``reserve uncertainty`` reads them (``["p_disrupt=uniform:0.1:0.3"]``):
+    one row a sample, and the 5th, 50th and 95th percentiles of the mean
+    level, the objective and the reserve's worth. Like ``reserve policy
+    --samples N --dist ...``."""
+    from .policy_runs import sample_policy
+    if isinstance(dist, str):
+        dist = [dist]
+    samples = arg.whole("samples", samples, 1, 100_000)
+    seed = None if seed is None else arg.whole("seed", seed, 0, 2**32 - 1)
+    return sample_policy(source, overrides, list(dist), samples, seed, method, progress)
+
+
 def equilibrium_size_for(calibration: str | Path = "recs-sto2", *, probability: float,
                          years: int = 20, paths: int = 1000, seed: int = 0, progress=None,
                          **overrides) -> float:

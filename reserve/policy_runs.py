@@ -136,30 +136,77 @@ def sweep_policy(source, overrides: dict | None, vary: str, method: str = "lp",
     from .analysis import vary_values
     name, values = vary_values(vary, "--sweep", scenario_names=False)
     base = load_policy(source, overrides)
-    numbers = sorted({f.name for f in fields(PolicyModel)} - set(LISTS)
-                     - {"name", "no_fill_when_disrupted", "market"})
-    if name not in numbers + list(SWEEP_SHORTHANDS):
+    if name not in varied_names(base):
         raise InputError("--sweep", vary, "NAME=LO:HI:N with NAME one of "
-                         + ", ".join(numbers + list(SWEEP_SHORTHANDS)))
-    if name in SWEEP_SHORTHANDS and len(base.regimes) != 2:
-        raise InputError("--sweep", vary, f"{name} only with two regimes "
-                         f"(this problem has {len(base.regimes)})")
+                         + ", ".join(varied_names(base)))
     rows = []
     for k, value in enumerate(values):
-        P = [list(r) for r in base.transition]
-        if name == "p_disrupt":
-            P[0] = [1 - value, value]
-            changed = {"transition": tuple(map(tuple, P))}
-        elif name == "p_recover":
-            P[1] = [value, 1 - value]
-            changed = {"transition": tuple(map(tuple, P))}
-        elif name == "disruption":
-            changed = {"lost_supply": (base.lost_supply[0], float(value))}
-        else:
-            changed = {name: float(value)}
-        model = replace(base, **changed)   # the file and any scenario read once, in base
+        model = replace(base, **changed(base, name, value))   # the file read once, in base
         check(model)
         rows.append({name: value, **solve_policy(model, method).figures()})
         if progress is not None:
             progress(k + 1, len(values), f"{name} = {value:g}")
     return rows
+
+
+def varied_names(base: PolicyModel) -> list[str]:
+    """What a sweep or a sample may vary: a number of the [policy] table, or
+    with two regimes p_disrupt, p_recover and disruption."""
+    numbers = sorted({f.name for f in fields(PolicyModel)} - set(LISTS)
+                     - {"name", "no_fill_when_disrupted", "market"})
+    return numbers + (list(SWEEP_SHORTHANDS) if len(base.regimes) == 2 else [])
+
+
+def changed(model: PolicyModel, name: str, value: float) -> dict:
+    """The fields of ``model`` that set ``name`` (:func:`varied_names`) to ``value``."""
+    P = [list(r) for r in model.transition]
+    if name == "p_disrupt":
+        P[0] = [1 - value, value]
+        return {"transition": tuple(map(tuple, P))}
+    if name == "p_recover":
+        P[1] = [value, 1 - value]
+        return {"transition": tuple(map(tuple, P))}
+    if name == "disruption":
+        return {"lost_supply": (model.lost_supply[0], float(value))}
+    return {name: float(value)}
+
+
+#: The policy's figures a sample summarizes (and those that start share_ or
+#: reserve_value_: each regime's long-run share and the reserve's worth).
+SUMMARIZED = ("objective", "mean_level")
+
+
+def sample_policy(source, overrides: dict | None, dists: list[str], samples: int,
+                  seed: int | None = None, method: str = "lp", progress=None
+                  ) -> tuple[list[dict], dict]:
+    """The optimal policy over ``samples`` draws of uncertain inputs (``dists``,
+    ``NAME=uniform:LO:HI`` ... as ``reserve uncertainty`` reads them, NAME as
+    in :func:`varied_names`). Returns one row a sample (its draws, the
+    figures, a status: a draw the problem refuses, such as a probability
+    above 1, is kept as an error with its reason) and the 5th, 50th and 95th
+    percentiles of each figure over the samples solved."""
+    import numpy as np
+
+    from .analysis import draw_samples, parse_dist
+    base = load_policy(source, overrides)
+    parsed = [parse_dist(text, "--dist", varied_names(base)) for text in dists]
+    rows = []
+    for k, point in enumerate(draw_samples(parsed, samples, seed)):
+        model = base
+        for d in parsed:
+            model = replace(model, **changed(model, d.name, point[d.name]))
+        try:
+            check(model)
+            rows.append({**point, **solve_policy(model, method).figures(), "status": "ok",
+                         "message": ""})
+        except InputError as err:
+            rows.append({**point, "status": "error", "message": str(err)})
+        if progress is not None:
+            progress(k + 1, samples, f"sample {k + 1}")
+    solved = [r for r in rows if r["status"] == "ok"]
+    names = [n for n in (solved[0] if solved else {})
+             if n.startswith(("reserve_value_", "share_")) or n in SUMMARIZED]
+    # to 1e-9, below the LP's tolerance: a worth of -1e-14 is none
+    summary = {n: {f"p{q}": round(float(np.percentile([r[n] for r in solved], q)), 9) + 0.0
+                   for q in (5, 50, 95)} for n in names}
+    return rows, {"samples": samples, "solved": len(solved), "quantiles": summary}

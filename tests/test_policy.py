@@ -214,3 +214,52 @@ def test_insurance_pays_only_where_demand_makes_price_risk_costly():
     assert linear.mean_level == pytest.approx(0, abs=1e-9)
     assert iso.mean_level > 100 and iso.figures()["reserve_value_empty_normal"] > 0
     np.testing.assert_allclose(value_iteration(iso.model).value, iso.value, rtol=1e-9)
+
+
+def test_samples_of_one_value_give_back_markov(cli):
+    """Every draw at MARKOV's own p = 0.2: the percentiles are MARKOV's figures."""
+    r = cli("policy", "--samples", "5", "--dist", "p_disrupt=choice:0.2", "-f", "json")
+    assert r.returncode == 0, r.stderr
+    found = json.loads(r.stdout)
+    assert found["solved"] == 5
+    for q in ("p5", "p50", "p95"):
+        assert found["quantiles"]["objective"][q] == pytest.approx(2401.47, abs=0.005)
+        assert found["quantiles"]["mean_level"][q] == pytest.approx(2.14, abs=0.005)
+
+
+def test_samples_span_the_worth_between_their_extremes():
+    """Draws of p in {0.1, 0.5}: the 5th percentile is the worth at 0.1 and
+    the 95th at 0.5, and the same seed draws the same samples."""
+    rows, summary = api.policy_uncertainty(dist=["p_disrupt=choice:0.1,0.5"], samples=40,
+                                           seed=7)
+    worth = {p: api.policy(transition=[[1 - p, p], [0.5, 0.5]]).figures()[
+        "reserve_value_empty_normal"] for p in (0.1, 0.5)}
+    q = summary["quantiles"]["reserve_value_empty_normal"]
+    assert q["p5"] == pytest.approx(worth[0.1]) and q["p95"] == pytest.approx(worth[0.5])
+    assert worth[0.5] > worth[0.1]
+    again, _ = api.policy_uncertainty(dist="p_disrupt=choice:0.1,0.5", samples=40, seed=7)
+    assert [r["p_disrupt"] for r in again] == [r["p_disrupt"] for r in rows]
+
+
+def test_draws_the_problem_refuses_are_kept_with_their_reason():
+    rows, summary = api.policy_uncertainty(dist=["p_disrupt=normal:0.2:0.5"], samples=10,
+                                           seed=3)
+    refused = [r for r in rows if r["status"] == "error"]
+    assert refused and summary["solved"] == 10 - len(refused)
+    assert all("transition" in r["message"] and (r["p_disrupt"] < 0 or r["p_disrupt"] > 1)
+               for r in refused)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--samples", "3", "--dist", "colour=uniform:0:1"], "--dist"),
+    (["--samples", "3"], "--dist"),
+    (["--dist", "discount=uniform:0.8:0.9"], "--samples"),
+    (["--samples", "3", "--dist", "discount=uniform:0.8:0.9", "--sweep", "discount=0.8:0.9:2"],
+     "--samples"),
+    (["--samples", "3", "--dist", "discount=uniform:0.9:0.8"], "LO < HI"),
+    (["--samples", "3", "--dist", "discount=uniform:0.8:0.9", "--plot", "x.png"], "--plot"),
+])
+def test_bad_samples_exit_2(cli, args, words):
+    r = cli("policy", *args)
+    assert r.returncode == 2, r.stderr
+    assert words in r.stderr and "Traceback" not in r.stderr

@@ -212,6 +212,11 @@ FIGURES = [
                 "(not allocated)" if o["owners"][-1]["owner"] == "(not allocated)" else "ALL",
                 "by as much as " + re.search(r"up to (\d+)%", " ".join(o["warnings"]))[1]
                 + " % from the path without it"]),
+    ("docs/howto/insurance-policy.md", ["policy", "--samples", "200", "--dist",
+                                        "p_disrupt=uniform:0.1:0.3"],
+     lambda o: [f"a median mean level of {o['quantiles']['mean_level']['p50']:.2f}",
+                "runs from {p5:.2f} (P5) through {p50:.2f} (P50) to\n{p95:.2f} (P95)".format(
+                    **o["quantiles"]["reserve_value_empty_normal"])]),
     ("docs/howto/insurance-policy.md", ["policy"],
      lambda o: [f"the mean level held is {o['mean_level']:.2f} and the policy saves "
                 f"{o['reserve_value_empty_normal']:.2f}",

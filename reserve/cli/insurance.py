@@ -8,7 +8,9 @@ from typing import Optional
 
 import typer
 
-from .common import app, dialect, err, guarded, print_values, save_figure, write_table
+from ..errors import InputError
+from .common import (app, dialect, err, guarded, print_values, progress_bar, save_figure,
+                     write_table)
 from .options import FormatOpt, OutputFormat, PlotOpt, check_files, check_plot_path
 
 COLUMNS = ["regime", "level", "next_level", "change", "price_usd_per_bbl", "present_cost",
@@ -29,6 +31,15 @@ def policy(
         None, "--sweep", metavar="NAME=LO:HI:N",
         help="Instead: the figures at each value of NAME, one row a value; NAME a number "
              "of the [policy] table, or p_disrupt, p_recover, disruption (two regimes)."),
+    samples: Optional[int] = typer.Option(
+        None, "--samples", metavar="N",
+        help="Instead: the policy over N draws of --dist, and the 5th, 50th and 95th "
+             "percentiles of its figures."),
+    dist: Optional[list[str]] = typer.Option(
+        None, "--dist", metavar="NAME=KIND:ARGS",
+        help="An uncertain input for --samples (repeatable): uniform:LO:HI, "
+             "normal:MEAN:SD, triangular:LO:MODE:HI or choice:A,B,...; NAME as for --sweep."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the --samples draws."),
     method: str = typer.Option("lp", "--method", metavar="lp|vi",
                                help="The MDP's LP in HiGHS, or value iteration."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE.csv|.xlsx",
@@ -47,8 +58,22 @@ def policy(
         check_files({"source": Path(source) if Path(source).is_file() else None},
                     {"output": output, "plot": plot})
         values = api.parse_set(set_ or [])
+        if sweep is not None and samples is not None:
+            raise InputError("--samples", samples, "--sweep or --samples, not both")
+        if samples is not None and plot is not None:
+            raise InputError("--plot", str(plot), "a plot of the policy or of a --sweep; "
+                             "--samples writes rows (-o) and percentiles")
         if sweep is not None:
             return swept(api.policy_sweep(source, vary=sweep, method=method, **values))
+        if samples is not None or dist:
+            if samples is None or not dist:
+                raise InputError("--dist" if samples is not None else "--samples",
+                                 None, "--samples N with at least one --dist NAME=KIND:ARGS")
+            with progress_bar("solving the samples") as progress:
+                rows, summary = api.policy_uncertainty(source, dist=dist, samples=samples,
+                                                       seed=seed, method=method,
+                                                       progress=progress, **values)
+            return sampled(rows, summary)
         answer = api.policy(source, method=method, **values)
         rows = answer.policy_rows()
         figures = answer.figures()
@@ -70,6 +95,17 @@ def policy(
                 f"mean level {r['mean_level']:.2f}  saves {r[worth]:,.2f} from empty  "
                 f"objective {r['objective']:,.2f}") for r in rows},
                 fmt, f"reserve policy --sweep {sweep} (saves: {worth})")
+
+    def sampled(rows, summary):
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        if not deliver(rows, columns, None, {**summary, "samples_rows": rows}):
+            print_values({name: f"P5 {q['p5']:,.2f}   P50 {q['p50']:,.2f}   P95 {q['p95']:,.2f}"
+                          for name, q in summary["quantiles"].items()}, fmt,
+                         f"reserve policy --samples {samples}: {summary['solved']} of "
+                         f"{samples} solved")
+            for r in rows:
+                if r["status"] != "ok":
+                    err(f"sample {r['sample']}: {r['message']}")
 
     def deliver(rows, columns, figure, json_value) -> bool:
         """Rows to -o, the figure to --plot, JSON or CSV to stdout; False when
