@@ -22,7 +22,7 @@ from .equilibrium_numerics import settle_by_regime
 from .storage_equilibrium import (Calibration, Simulation, deterministic_steady_state, residual,
                                   settle_at, simulate, solve)
 from .errors import InputError
-from .equilibrium_units import CRUDE_KEYS, crude_values
+from .equilibrium_units import CRUDE_KEYS, DAILY_KEYS, crude_values
 from .scenariofile import CALIBRATION_PREFIX, shipped_table
 
 #: What each calibration value may be: (lowest, highest, what the message says).
@@ -71,7 +71,8 @@ def load_calibration(source: str | Path = "recs-sto2", overrides: dict | None = 
     checked = {}
     for key, value in values.items():
         if key not in known:
-            raise InputError(key, value, "one of " + ", ".join(sorted(known | set(CRUDE_KEYS))))
+            raise InputError(key, value, "one of " + ", ".join(
+                sorted(known | set(CRUDE_KEYS) | set(DAILY_KEYS))))
         checked[key] = _checked(key, value)
     c = Calibration(name=Path(name).stem, **checked)
     if c.grid_max <= c.grid_min:

@@ -64,3 +64,36 @@ def test_bad_crude_input_exits_2(cli, args, words):
     r = cli("equilibrium", "-n", "5", *args)
     assert r.returncode == 2, r.stderr
     assert words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_daily_chain_of_reserve_paths_as_a_yearly_one_by_hand():
+    """reserve paths' defaults, a disruption every ten years on average
+    (a = 1/3650 a day) lasting half a year (b = 1/180), 8 mb/d of 86: a year
+    turns disrupted with p = 1 - (1 - a)^365 = 0.095175 and back with
+    q = 1 - (1 - b)^365 = 0.869114; the daily chain is disrupted 4.700 % of
+    days and the yearly 9.870 % of years, so a disrupted year loses
+    8/86 x 4.700/9.870 = 4.429 % of its output: the same mean loss."""
+    c = load_calibration("recs-crude-2008", {"disruption_mbd": 8.0,
+                                             "p_disrupt_per_day": 1 / 3650,
+                                             "p_recover_per_day": 1 / 180})
+    assert c.p_disrupt == pytest.approx(0.095175, abs=5e-7)
+    assert c.p_recover == pytest.approx(0.869114, abs=5e-7)
+    assert c.disruption_loss == pytest.approx(0.044295, abs=5e-7)
+    yearly_share = c.p_disrupt / (c.p_disrupt + c.p_recover)
+    daily_share = (1 / 3650) / (1 / 3650 + 1 / 180)
+    assert c.disruption_loss * yearly_share == pytest.approx(8 / 86 * daily_share, rel=1e-12)
+
+
+@pytest.mark.parametrize("settings, name", [
+    (["p_disrupt_per_day=0.001"], "p_recover_per_day"),
+    (["p_disrupt_per_day=0.001", "p_recover_per_day=0.01"], "disruption_mbd"),
+    (["p_disrupt_per_day=0.001", "p_recover_per_day=0.01", "disruption_mbd=5",
+      "p_disrupt=0.1"], "p_disrupt"),
+    (["p_disrupt_per_day=2", "p_recover_per_day=0.01", "disruption_mbd=5"],
+     "p_disrupt_per_day"),
+])
+def test_the_daily_chain_refuses_what_does_not_make_one(cli, settings, name):
+    r = cli("equilibrium", "-c", "recs-crude-2008",
+            *[a for s in settings for a in ("--set", s)])
+    assert r.returncode == 2, r.stderr
+    assert name in r.stderr and "Traceback" not in r.stderr
