@@ -193,6 +193,7 @@ def build_scenario(path: str | Path | None = None,
         flat = dict(flat)
         owners = read_owners(flat.pop("owner"))
         flat = {**_owners_group(owners, flat, path), **flat}
+        _keep_owners_sum(owners, overrides or {})
     layers: list[dict] = [flat]
     storage_edits: dict[str, dict] = {}
     set_flat: dict = {}
@@ -260,6 +261,15 @@ def build_scenario(path: str | Path | None = None,
 BAND = ("floor_usd_per_bbl", "ceiling_usd_per_bbl")
 
 
+def _keep_owners_sum(owners: tuple, overrides: dict) -> None:
+    """With owners, the reserve's trade and GDP are their sums: an override
+    of one would part the owners' lines from the reserve's."""
+    for name in group_values(owners) if owners else ():
+        if name in overrides:
+            raise InputError(name, overrides[name], "left as the sum of the owners' "
+                             "([[owner]] tables): change an owner's instead")
+
+
 def _owners_group(owners: tuple, flat: dict, path) -> dict:
     """The reserve's ledger inputs as the sum of its owners' (reserve.owners);
     a file that also gives one of them at the top level is refused."""
@@ -318,6 +328,7 @@ def with_overrides(s: Scenario, overrides: dict[str, object]) -> Scenario:
     params = dict(s.params)
     storage = {o.name: o for o in s.storage}
     percent = s.target_percent
+    _keep_owners_sum(s.owners, overrides)
     for name, value in overrides.items():
         if name.startswith("storage."):
             option, field = split_storage_key(name)

@@ -184,3 +184,13 @@ def test_a_release_in_the_path_needs_the_path(cli):
     r = cli("size", "--set", "path_release_mbd=2", "--set", "path_release_days=30")
     assert r.returncode == 2, r.stderr
     assert "path_release_mbd" in r.stderr and "--price-path" in r.stderr
+
+
+def test_the_reserves_trade_stays_the_owners_sum(cli):
+    r = cli("size", "-s", "iea-2022", "--set", "net_exports_mbd=-5")
+    assert r.returncode == 2, r.stderr
+    assert "net_exports_mbd" in r.stderr and "owner" in r.stderr
+    # a sweep keeps each point's refusal in its row
+    r = cli("sensitivity", "-s", "iea-2022", "--vary", "gdp_oil_elasticity=-0.04:-0.01:2")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("left as the sum of the owners'") == 2
