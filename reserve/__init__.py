@@ -21,6 +21,12 @@ _API = {"load_scenario", "size", "impact", "sensitivity", "uncertainty", "batch"
         "draw_paths", "assess_risk", "size_reliable", "equilibrium", "policy"}
 
 
+def __dir__() -> list[str]:
+    """The public names first seen by a notebook's completion: the API's
+    functions load on first use, so they are listed here."""
+    return sorted(set(globals()) | set(__all__))
+
+
 def __getattr__(name: str):
     # the solver stack (Pyomo, HiGHS) loads on first use, so that importing
     # reserve (and starting the command line) stays quick

@@ -94,7 +94,7 @@ def _varied(vary, grid: bool, s: Scenario) -> list[dict]:
     API's words) or as ``NAME=LO:HI:N`` strings (in ``--vary``'s)."""
     from . import analysis
     if isinstance(vary, dict):
-        varied = arg.sweep("vary", vary)
+        varied = arg.sweep("vary", {k: _values(k, v) for k, v in vary.items()})
         for name, _ in varied:
             analysis.check_name(name, "vary")
         count = (math.prod(len(v) for _, v in varied) if grid
@@ -109,6 +109,22 @@ def _varied(vary, grid: bool, s: Scenario) -> list[dict]:
     if grid and len(varied) < 2:
         raise InputError("grid", "one vary", "two or more parameters to vary")
     return analysis.sweep_points(varied, grid, s)
+
+
+def _values(name, values):
+    """One parameter's values as ``vary`` may give them: a list, one number,
+    or ``"LO:HI:N"`` (or ``"V1,V2,..."``) as ``--vary`` reads them."""
+    from .analysis import vary_values
+    if isinstance(values, str):
+        try:
+            return vary_values(f"{name}={values}", "vary", scenario_names=False)[1]
+        except InputError:
+            raise InputError(f"vary[{name!r}]", values, "a list of values, one number, or "
+                             "'LO:HI:N' (N a whole number >= 2), e.g. '-0.35:-0.03:9'"
+                             ) from None
+    if isinstance(values, (int, float)) and not isinstance(values, bool):
+        return [values]
+    return values
 
 
 def sensitivity(scenario: Scenario | str | Path | None = None, *, vary=None,

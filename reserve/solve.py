@@ -82,12 +82,49 @@ class Answer:
         return sentence(self)
 
     def to_frame(self):
-        """The schedule as a pandas DataFrame indexed by day (needs pandas)."""
+        """The schedule as a pandas DataFrame indexed by day (needs pandas:
+        ``pip install 'reserve[pandas]'``)."""
         try:
             import pandas as pd
         except ImportError:
-            raise ImportError("Answer.to_frame needs pandas: pip install pandas") from None
+            raise ImportError("Answer.to_frame needs pandas: pip install 'reserve[pandas]' "
+                              "(or pip install pandas)") from None
         return pd.DataFrame(self.schedule).set_index("day")
+
+    def plot(self):
+        """The price, the flows and the stock over time: the matplotlib figure
+        ``reserve size --plot`` saves."""
+        from .plot import answer_figure
+        return answer_figure(self)
+
+    def __repr__(self) -> str:
+        """One line: the mode, and what the answer says in figures."""
+        out = self.outputs
+        return (f"<reserve.Answer {self.mode}: {out['storage_capacity_mb']:,.1f} mb, "
+                f"fill {out['fill_capacity_mbd']:.2f} mb/d, release "
+                f"{out['release_capacity_mbd']:.2f} mb/d, cost "
+                f"{out['total_cost_musd']:,.1f} M USD>")
+
+    def _repr_html_(self) -> str:
+        """For notebooks: the answer in words and its outputs, a table."""
+        import html
+
+        from .schema import OUTPUTS
+        labels = {name: (label, unit) for name, unit, label in OUTPUTS}
+        rows = "".join(
+            f"<tr><td>{html.escape(labels.get(k, (k, ''))[0])}</td>"
+            f"<td style='text-align:right'>{html.escape(_shown(v))}</td>"
+            f"<td>{html.escape(labels.get(k, ('', ''))[1])}</td></tr>"
+            for k, v in self.outputs.items())
+        return (f"<p><b>reserve {self.mode}</b>: {html.escape(self.sentence)}</p>"
+                f"<table><tr><th>output</th><th>value</th><th>unit</th></tr>{rows}</table>")
+
+
+def _shown(value) -> str:
+    """A value as a notebook's table shows it."""
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:,.2f}"
+    return str(value)
 
 
 # -- size mode -------------------------------------------------------------------

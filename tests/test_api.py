@@ -75,3 +75,21 @@ def test_a_sweep_defends_a_floor_given_on_the_command_line(cli, tmp_path):
             float(expected["storage_capacity_mb"]), rel=1e-6)
     # a less elastic demand moves further for each barrel bought: less storage
     assert float(rows[1]["storage_capacity_mb"]) < 0.7 * float(rows[0]["storage_capacity_mb"])
+
+
+def test_the_api_reads_vary_as_the_command_line_does_and_shows_itself_briefly():
+    """'LO:HI:N' and one number are values of vary; a wrong range says what
+    is allowed; an answer's repr is one line, its notebook view a table, its
+    plot a figure; dir(reserve) lists the API."""
+    import reserve
+    rows = reserve.sensitivity(vary={"demand_elasticity": "-0.2:-0.1:3"})
+    assert [r["demand_elasticity"] for r in rows] == pytest.approx([-0.2, -0.15, -0.1])
+    assert len(reserve.sensitivity(vary={"hold_days": 90})) == 1
+    with pytest.raises(reserve.InputError, match="LO:HI:N"):
+        reserve.sensitivity(vary={"demand_elasticity": "-0.2:x"})
+    answer = reserve.size()
+    assert "\n" not in repr(answer) and len(repr(answer)) < 200
+    assert f"{answer.outputs['storage_capacity_mb']:,.1f} mb" in repr(answer)
+    assert "<table>" in answer._repr_html_() and answer.sentence[:40] in answer._repr_html_()
+    assert answer.plot().axes
+    assert {"size", "impact", "sensitivity", "policy"} <= set(dir(reserve))
