@@ -211,3 +211,15 @@ def test_every_package_is_installed():
     found = {".".join(p.parent.relative_to(ROOT).parts)
              for p in (ROOT / "reserve").rglob("__init__.py")}
     assert found <= listed, f"add to pyproject.toml: {sorted(found - listed)}"
+
+
+def test_version_is_the_packages(cli):
+    import tomllib
+    from pathlib import Path
+
+    import reserve
+    r = cli("--version")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"reserve {reserve.__version__}"
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == reserve.__version__

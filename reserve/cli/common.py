@@ -29,12 +29,21 @@ app = typer.Typer(
 _state = {"debug": False, "csv_dialect": "comma"}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from ..version import __version__
+        print(f"reserve {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors."),
           csv_dialect: str = typer.Option(
               "comma", "--csv-dialect", metavar="comma|semicolon",
               help="CSV written: comma (',' between cells, '.' in decimals) or semicolon "
-                   "(';' and decimal commas, for comma-decimal locales).")):
+                   "(';' and decimal commas, for comma-decimal locales)."),
+          version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and stop.")):
     _state["debug"] = debug
     if csv_dialect not in ("comma", "semicolon"):
         err(f"error: --csv-dialect = {csv_dialect!r}: one of: comma, semicolon")
