@@ -44,6 +44,18 @@ class Rows(list):
             self._centre = self._centre()
         return self._centre
 
+    #: what draws these rows: set by the function that made them
+    _figure = None
+
+    def plot(self):
+        """The figure ``--plot`` saves for the command these rows answer (a
+        sweep, a grid, a tornado or an uncertainty's histograms), a
+        matplotlib figure."""
+        if self._figure is None:
+            raise InputError("plot", "these rows", "rows of reserve.sensitivity or "
+                             "reserve.uncertainty (a batch draws nothing)")
+        return self._figure(self)
+
 
 def solve_points(base: Scenario, points: list[dict], workers: int = 1,
                  scheduler: str | None = None, tls: tuple | None = None, progress=None,
@@ -154,7 +166,16 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *, vary=None,
     rows = solve_points(s, points, workers, scheduler, tls, progress, keep_interrupted)
     if tornado:
         rows._centre = lambda: analysis.centre_outputs(s, s.price_path)
+        rows._figure = lambda r: _plot().tornado_figure(r, r.centre)
+    else:
+        rows._figure = lambda r: _plot().sweep_figure(r, s, grid)
     return rows
+
+
+def _plot():
+    """reserve.plot, loaded (with matplotlib) when a figure is first asked for."""
+    from . import plot
+    return plot
 
 
 def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples: int = 200,
@@ -190,6 +211,7 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples:
     analysis.check_point_count(samples, "samples")
     points = analysis.draw_samples(dists, samples, seed)
     rows = solve_points(s, points, workers, scheduler, tls, progress, keep_interrupted)
+    rows._figure = lambda r: _plot().histograms_figure(r)
     results = rows.results
     counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
               "infeasible": sum(r.status == "infeasible" for r in results),

@@ -176,6 +176,11 @@ def axis_label(name: str) -> str:
 
 
 def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
+    """:func:`sweep_figure` saved to ``path``."""
+    figure_to(sweep_figure(rows, base, grid), path)
+
+
+def sweep_figure(rows: list[dict], base, grid: bool = False):
     """One-way sweeps: storage capacity (top) and total cost (bottom) against each
     parameter, the default marked and out-of-reach points shown on the axis;
     a two-parameter grid: heat maps of both, out-of-reach cells hatched."""
@@ -205,8 +210,7 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
             _mark_default(ax, base, names)
             ax.set_title(label.split(" [")[0] + " (hatched: out of reach)", fontsize=10)
         fig.tight_layout()
-        figure_to(fig, path)
-        return
+        return fig
     sweeps = list(dict.fromkeys(r["sweep"] for r in rows))
     fig, axes = plt.subplots(2, len(sweeps), figsize=(6.5 * len(sweeps), 7), squeeze=False,
                              sharex="col")
@@ -233,7 +237,7 @@ def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> 
         axes[0, column].set_title(f"{len(points)} of {len(points) + len(unreached)} points "
                                   "within the scenario's limits", fontsize=10)
     fig.tight_layout()
-    figure_to(fig, path)
+    return fig
 
 
 def _edges(values: list[float]) -> np.ndarray:
@@ -321,6 +325,11 @@ def tornado_figure(rows: list[dict], centre_values: dict):
 
 
 def plot_histograms(rows: list[dict], path: str | Path) -> None:
+    """:func:`histograms_figure` saved to ``path``."""
+    figure_to(histograms_figure(rows), path)
+
+
+def histograms_figure(rows: list[dict]):
     """Histograms of storage capacity, fill capacity and cost over every sample
     answered, stacked: within the scenario's limits (blue) and needing more
     (hatched orange, at their needs with the caps lifted); P5, P50 and P95
@@ -356,7 +365,7 @@ def plot_histograms(rows: list[dict], path: str | Path) -> None:
                  "needing more (shown at what they need with the caps lifted)"
                  + (f", {unanswered} with bad inputs" if unanswered else ""), fontsize=10)
     fig.tight_layout()
-    figure_to(fig, path)
+    return fig
 
 
 def risk_figure(rule, foresight_share: float | None, scenario):

@@ -93,3 +93,7 @@ def test_the_api_reads_vary_as_the_command_line_does_and_shows_itself_briefly():
     assert "<table>" in answer._repr_html_() and answer.sentence[:40] in answer._repr_html_()
     assert answer.plot().axes
     assert {"size", "impact", "sensitivity", "policy"} <= set(dir(reserve))
+    # rows draw what --plot draws for their command
+    assert rows.plot().axes
+    tornado = reserve.sensitivity(tornado=True, params=["hold_days"])
+    assert tornado.plot().axes
