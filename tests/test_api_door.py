@@ -59,8 +59,9 @@ def test_random_arguments_give_only_reserves_errors(name, data):
     (lambda: reserve.impact(capacity_mb="100"), "capacity_mb"),
     (lambda: reserve.impact(capacity_mb=[100]), "capacity_mb"),
     (lambda: reserve.sensitivity(vary="abc"), "vary"),
-    (lambda: reserve.sensitivity(vary={"hold_days": "90"}), "vary['hold_days']"),
-    (lambda: reserve.sensitivity(vary={"hold_days": 90}), "vary['hold_days']"),
+    # one number and "LO:HI:N" are values (as --vary reads them); these are not
+    (lambda: reserve.sensitivity(vary={"hold_days": "90:x"}), "vary['hold_days']"),
+    (lambda: reserve.sensitivity(vary={"hold_days": None}), "vary['hold_days']"),
     (lambda: reserve.uncertainty(dist={"demand_elasticity": "choice:-0.1"}, samples=0),
      "samples"),
     (lambda: reserve.uncertainty(dist={"demand_elasticity": "choice:-0.1"}, samples=2.5),
