@@ -49,6 +49,19 @@ def has_ledger(s) -> bool:
             or s.objective == "net-benefit")
 
 
+def not_modelled(s) -> dict[str, str]:
+    """The ledger's outputs whose term the scenario leaves out, each with why
+    (a 0 there is no finding: the table says "not modelled" instead)."""
+    out = {}
+    if s.net_exports_mbd == 0:
+        out.update(dict.fromkeys(("export_gain_musd", "liquidation_export_gain_musd"),
+                                 "net_exports_mbd = 0"))
+    if s.gdp_usd_bn == 0 or s.gdp_oil_elasticity == 0:
+        why = "gdp_usd_bn = 0" if s.gdp_usd_bn == 0 else "gdp_oil_elasticity = 0"
+        out.update(dict.fromkeys(("gdp_gain_musd", "liquidation_gdp_gain_musd"), why))
+    return out
+
+
 def trade_weights(answer):
     """The impact dp_t [USD/bbl] over the horizon and the liquidation after
     it, the baseline price P_t there, delta_t * Delta [d], and which periods

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ledger import ledger, ledger_words, owner_rows
+from .ledger import ledger, ledger_words, not_modelled, owner_rows
 from .schema import LEDGER_OUTPUTS, OUTPUTS  # noqa: F401 - results.OUTPUTS, as before
 from .sheets import bn_text, inert, number_text  # noqa: F401 - the cells' format, as before
 from .valuation import full_capital_musd, oil_words, sale_value_musd, valuation_notes
@@ -133,6 +133,12 @@ def owners(answer: Answer) -> list[dict]:
     d, sol = answer.data, answer.solution
     traded = d.step_days * max(float(sol.fill_mbd.sum()), float(sol.release_mbd.sum()))
     return owner_rows(answer, traded)
+
+
+def left_out(answer: Answer) -> dict[str, str]:
+    """The outputs whose term the answer's scenario leaves out, each with why
+    (reserve.ledger.not_modelled): a table says "not modelled" for them."""
+    return not_modelled(answer.scenario)
 
 
 def with_owners(values: dict, rows: list[dict]) -> list[dict]:

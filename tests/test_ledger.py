@@ -173,3 +173,19 @@ def test_the_cli_unwinds_and_reports_the_ledger_everywhere(cli, tmp_path):
     assert float(rows[1]["export_gain_musd"]) == pytest.approx(
         -3 / 7 * float(rows[0]["export_gain_musd"]), rel=1e-9)
 
+
+
+def test_a_term_the_scenario_leaves_out_reads_not_modelled(cli):
+    """The default scenario has no GDP term (gdp_usd_bn = 0): the table says
+    so instead of a 0.00 that reads as a finding; JSON keeps the number."""
+    r = cli("size", "--target-impact", "5")
+    assert r.returncode == 0, r.stderr
+    gdp = next(line for line in r.stdout.splitlines() if "gdp_gain_musd" in line)
+    assert "not modelled" in gdp and "gdp_usd_bn = 0" in gdp
+    exports = next(line for line in r.stdout.splitlines() if " export_gain_musd" in line)
+    assert "not modelled" not in exports
+    r = cli("size", "--target-impact", "5", "--set", "gdp_usd_bn=1000",
+            "--set", "gdp_oil_elasticity=-0.024", "--set", "net_exports_mbd=0")
+    lines = r.stdout.splitlines()
+    assert "not modelled" not in next(line for line in lines if "gdp_gain_musd" in line)
+    assert "net_exports_mbd = 0" in next(line for line in lines if " export_gain_musd" in line)

@@ -293,12 +293,16 @@ def print_table(answer, values: dict) -> None:
     table.add_column("value", justify="right")
     table.add_column("unit")
     table.add_column("name", style="dim")
+    left_out = results.left_out(answer)
     for name, value in values.items():
         if name.startswith("capacity_mb_"):
             option = name[len("capacity_mb_"):]
             label, unit = f"  storage: {option.replace('_', ' ')}", "mb"
         else:
             label, unit = labels.get(name, name), units.get(name, "")
+        if name in left_out:     # a term the scenario leaves out: no 0.00 to read as a finding
+            table.add_row(label, "not modelled", f"({left_out[name]})", name)
+            continue
         table.add_row(label, cell(value), unit, name)
     out = stdout_console()
     out.print(table)
