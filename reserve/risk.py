@@ -156,7 +156,8 @@ def assess(s: Scenario, prices: np.ndarray, design: Design, foresight: bool = Tr
            security=None) -> tuple[dict, RuleResult]:
     """What `reserve risk` reports of a checked design (:func:`check_design`) on
     ``prices`` [paths, days]: the causal rule's held share, the 5th and 50th
-    percentile of its first failing day, its expected oil spend and closing
+    percentile of its first failing day (a whole day, one a path failed on),
+    its expected oil spend and closing
     stock and, with ``foresight``, the share held with each path known (the
     paths shared out as :func:`foresight_holds` says). Returns the values by
     name and the rule's result."""
@@ -164,8 +165,11 @@ def assess(s: Scenario, prices: np.ndarray, design: Design, foresight: bool = Tr
     failed = rule.first_failure_day[~rule.held]
     values = {"paths": prices.shape[0], "days": prices.shape[1],
               "held_share_causal_rule": float(rule.held.mean()),
-              "first_failure_day_p5": float(np.percentile(failed, 5)) if failed.size else None,
-              "first_failure_day_p50": float(np.median(failed)) if failed.size else None,
+              # whole days: the day some path failed on at or below the percentile
+              "first_failure_day_p5": (int(np.percentile(failed, 5, method="lower"))
+                                       if failed.size else None),
+              "first_failure_day_p50": (int(np.percentile(failed, 50, method="lower"))
+                                        if failed.size else None),
               "expected_oil_spend_musd": float(rule.oil_spend_musd.mean()),
               "expected_end_stock_mb": float(rule.end_stock_mb.mean())}
     if foresight:

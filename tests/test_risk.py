@@ -141,3 +141,17 @@ def test_foresight_on_too_many_path_days_is_refused_with_the_way_out():
     result = runner.invoke(app, ["risk", "--capacity-mb", "10", "--floor", "60", "--n-paths",
                                  "2000", "--days", "365"])
     assert result.exit_code == 2 and "--no-foresight" in result.output
+
+
+def test_failure_days_are_days_a_path_failed_on():
+    """No storage under a $60 floor; three paths at $70 that drop to $50 on
+    day 3, 7 and 10: the first failing days are 3, 7 and 10, so the 5th
+    percentile is day 3 and the median day 7, whole days, not 3.4 or 7.0."""
+    from reserve.risk import assess
+    prices = np.full((3, 12), 70.0)
+    for path, day in enumerate((3, 7, 10)):
+        prices[path, day:] = 50.0
+    s = scenario(floor_usd_per_bbl=60.0)
+    values, _ = assess(s, prices, Design(0.0, 0.0, 0.0), foresight=False)
+    assert values["first_failure_day_p5"] == 3 and isinstance(values["first_failure_day_p5"], int)
+    assert values["first_failure_day_p50"] == 7
