@@ -121,10 +121,11 @@ def static_sizes(s: Scenario, prices: np.ndarray, probability: float, tolerance_
     def foresight(capacity_mb: float) -> float:
         return float(foresight_holds(horizon, prices, design(capacity_mb)).mean())
 
-    if causal(high_mb) < probability:
+    most = causal(high_mb)
+    if most < probability:
         raise TargetUnreachable(
             f"out of reach for the causal rule: {high_mb:,.0f} mb keeps the floor "
-            f"${s.floor_usd_per_bbl:g}/bbl on only {causal(high_mb):.1%} of the paths, "
+            f"${s.floor_usd_per_bbl:g}/bbl on only {most:.1%} of the paths, "
             f"short of {probability:.1%}")
     by_rule = least_storage(causal, probability, high_mb, tolerance_mb, progress, "causal rule")
     # foresight holds wherever the rule does (the rule's schedule is one it may follow)

@@ -16,7 +16,7 @@ import shlex
 from pathlib import Path
 
 from .files import read_text
-from .results import notes, outputs, owners, sentence
+from .results import OWNER_COLUMNS, notes, outputs, owners, sentence
 from .scenario import Scenario
 from .scenariofile import DEFAULT_SCENARIO, packaged_file, shipped_name
 from .schema import OUTPUTS
@@ -227,19 +227,17 @@ def _owners_html(rows: list[dict]) -> str:
     """The owners' ledger lines (reserve.owners) as a section, one row each."""
     if not rows:
         return ""
-    keys = ("owner_volume_mb", "owner_cost_musd", "export_gain_musd", "gdp_gain_musd",
-            "net_benefit_musd", "consumers_surplus_musd")
     body = "".join(f"<tr><td>{html.escape(r['owner'])}</td>"
                    f"<td class=num>{r['owner_share']:.1%}</td>"
-                   + "".join(f"<td class=num>{_cell(r[k])}</td>" for k in keys) + "</tr>"
-                   for r in rows)
+                   + "".join(f"<td class=num>{_cell(r[k])}</td>" for _, k, _ in OWNER_COLUMNS)
+                   + "</tr>" for r in rows)
+    heads = "".join(f"<th>{html.escape(label, quote=False)}{', $ m' if money else ''}</th>"
+                    for label, _, money in OWNER_COLUMNS)
     return ("<h2>Who pays, and who gains</h2><p>One reserve, several owners: each pays "
             "its share of the cost and gains on its own trade and GDP. An importer's "
             "consumers' surplus is what its consumers gain; it is part of the same money "
             "as the import saving, so it is shown beside it, not added.</p>"
-            "<table><tr><th>owner</th><th>share</th><th>mb</th><th>cost, $ m</th>"
-            "<th>trade gain, $ m</th><th>GDP gain, $ m</th><th>net benefit, $ m</th>"
-            f"<th>consumers' surplus, $ m</th></tr>{body}</table>")
+            f"<table><tr><th>owner</th><th>share</th>{heads}</tr>{body}</table>")
 
 
 def _range_html(spread) -> str:

@@ -127,6 +127,13 @@ def outputs(answer: Answer) -> dict[str, object]:
 
 
 
+#: The owners' table after its owner and share columns: (header, key, in M USD).
+OWNER_COLUMNS = (("mb", "owner_volume_mb", False), ("cost", "owner_cost_musd", True),
+                 ("trade gain", "export_gain_musd", True), ("GDP gain", "gdp_gain_musd", True),
+                 ("net benefit", "net_benefit_musd", True),
+                 ("consumers' surplus", "consumers_surplus_musd", True))
+
+
 def owners(answer: Answer) -> list[dict]:
     """Each owner's ledger line (reserve.owners), shares taken of the reserve's
     trade: the larger of the oil it absorbs and the oil it releases."""

@@ -233,7 +233,7 @@ def print_answer(answer, out) -> None:
         sys.stdout.write(results.to_json({**values, **extras}))
     elif fmt == OutputFormat.csv:
         rows = results.with_owners(values, owners)
-        sys.stdout.write(results.to_csv(rows, list(union_columns(rows)), dialect=dialect()))
+        sys.stdout.write(results.to_csv(rows, union_columns(rows), dialect=dialect()))
     else:
         print_table(answer, values)
         if owners:
@@ -267,15 +267,13 @@ def print_owners(rows: list[dict]) -> None:
     from rich.table import Table
     table = Table(title="the owners' ledger (M USD; shares of the reserve's trade)",
                   title_justify="left")
-    columns = (("owner", "owner"), ("share", "owner_share"), ("mb", "owner_volume_mb"),
-               ("cost", "owner_cost_musd"), ("trade gain", "export_gain_musd"),
-               ("GDP gain", "gdp_gain_musd"), ("net benefit", "net_benefit_musd"),
-               ("consumers' surplus", "consumers_surplus_musd"))
-    for label, _ in columns:
-        table.add_column(label, justify="left" if label == "owner" else "right")
+    from ..results import OWNER_COLUMNS
+    table.add_column("owner")
+    for label in ("share", *(label for label, _, _ in OWNER_COLUMNS)):
+        table.add_column(label, justify="right")
     for row in rows:
         table.add_row(row["owner"], f"{row['owner_share']:.1%}",
-                      *(cell(row[key]) for _, key in columns[2:]))
+                      *(cell(row[key]) for _, key, _ in OWNER_COLUMNS))
     stdout_console().print(table)
     stdout_console().print("trade gain: on net exports, or saved on net imports; consumers' "
                            "surplus is what consumers gain, part of the same money, not added.")

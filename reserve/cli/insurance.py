@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError
 from .common import (app, dialect, err, guarded, print_values, progress_bar, save_figure,
-                     write_table)
+                     union_columns, write_table)
 from .options import FormatOpt, OutputFormat, PlotOpt, check_files, check_plot_path
 
 COLUMNS = ["regime", "level", "next_level", "change", "price_usd_per_bbl", "present_cost",
@@ -97,7 +97,7 @@ def policy(
                 fmt, f"reserve policy --sweep {sweep} (saves: {worth})")
 
     def sampled(rows, summary):
-        columns = list(dict.fromkeys(k for r in rows for k in r))
+        columns = union_columns(rows)
         if not deliver(rows, columns, None, {**summary, "samples_rows": rows}):
             print_values({name: f"P5 {q['p5']:,.2f}   P50 {q['p50']:,.2f}   P95 {q['p95']:,.2f}"
                           for name, q in summary["quantiles"].items()}, fmt,
