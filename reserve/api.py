@@ -21,11 +21,13 @@ from pathlib import Path
 from . import arguments as arg
 from .errors import InputError
 from .api_sweeps import Rows, cluster_security, sensitivity, uncertainty
+from .api_runs import impact_design, save_run, scenario_toml
 from .scenario import Scenario, build_scenario, with_overrides
 
 __all__ = ["load_scenario", "question", "parse_set", "size", "report", "impact",
            "sensitivity", "uncertainty", "Rows", "batch", "draw_paths", "read_paths",
-           "assess_risk", "size_reliable", "equilibrium", "equilibrium_size_for"]
+           "assess_risk", "size_reliable", "equilibrium", "equilibrium_size_for",
+           "save_run", "scenario_toml", "compare", "impact_design"]
 
 
 def load_scenario(source: str | Path | None = None, price_path: str | Path | None = None,
@@ -120,8 +122,24 @@ def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,
                                   optional=True)
     time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
     s = _scenario(scenario, overrides)
-    return solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd, direction,
-                        _baseline(s), time_limit_s=time_limit_s)
+    answer = solve_impact(s, capacity_mb, fill_rate_mbd, release_rate_mbd, direction,
+                          _baseline(s), time_limit_s=time_limit_s)
+    answer.arguments = {"capacity_mb": capacity_mb, "fill_rate_mbd": fill_rate_mbd,
+                        "release_rate_mbd": release_rate_mbd, "direction": direction}
+    answer.asked = s
+    return answer
+
+
+def compare(a, b, *, time_limit_s: float | None = None, progress=None):
+    """Two runs or scenarios side by side, like ``reserve compare A B``: a
+    :class:`reserve.compare.Comparison` whose ``rows`` give each input and
+    output with its unit, both values, B − A and whether they differ. A run
+    file (``save_run``, ``-o run.json``) brings its own outputs; a scenario (a
+    shipped name, a file or a Scenario) is answered as :func:`size` answers it
+    (``progress(done, total, what)`` is told of each side)."""
+    from .api_runs import compare_sides
+    time_limit_s = arg.time_limit("time_limit_s", time_limit_s)
+    return compare_sides(a, b, lambda s: size(s, time_limit_s=time_limit_s), progress)
 
 
 def batch(sheet: str | Path, workers: int = 1, progress=None,

@@ -8,11 +8,11 @@ decimal points, no thousands separators (files are written by
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 
 from .ledger import ledger, ledger_words, not_modelled, owner_rows
 from .schema import LEDGER_OUTPUTS, OUTPUTS  # noqa: F401 - results.OUTPUTS, as before
@@ -335,23 +335,6 @@ def to_csv(rows: list[dict[str, object]], columns: list[str] | None = None,
     """Rows as CSV text (:func:`reserve.sheets.csv_text`; ``dialect`` comma or semicolon)."""
     from .sheets import csv_text
     return csv_text(rows, columns or (list(rows[0]) if rows else []), dialect)
-
-
-def json_ready(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):      # rows in a list: each number too
-        return [json_ready(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        x = float(value)
-        return None if math.isnan(x) or math.isinf(x) else x
-    return value
-
-
-def to_json(values: dict[str, object]) -> str:
-    return json.dumps(json_ready(values), indent=2) + "\n"
 
 
 def schedule_rows(answer: Answer) -> tuple[list[dict], list[str]]:

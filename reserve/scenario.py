@@ -30,6 +30,7 @@ from typing import Iterable
 
 from .errors import InputError
 from .owners import group_values, read_owners
+from .runs import is_run, run_scenario
 from .schema import (PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME, STORAGE_FIELDS, TARGET,
                      defaults)
 from .scenariofile import (DEFAULT_SCENARIO, default_storage, elasticity_presets,
@@ -183,9 +184,12 @@ def build_scenario(path: str | Path | None = None,
     overrides : ``--set`` values by name (strings or typed values).
     options : the command's own options by parameter name (e.g. the target).
     """
+    price_path = None
     if path is None:  # the default scenario, shipped in the package
         flat, storage_tables = parse_toml(packaged_file(DEFAULT_SCENARIO),
                                            Path(DEFAULT_SCENARIO))
+    elif is_run(path):      # a run file: the scenario it answered, on its price path
+        flat, storage_tables, price_path = run_scenario(path)
     else:
         flat, storage_tables = read_scenario_file(path)
     owners = ()
@@ -253,7 +257,7 @@ def build_scenario(path: str | Path | None = None,
     scenario = Scenario(params=params,
                         storage=tuple(StorageOption(**opt) for opt in storage),
                         explicit=frozenset(explicit), target_percent=target_percent,
-                        remarks=remarks, owners=owners)
+                        remarks=remarks, owners=owners, price_path=price_path)
     validate(scenario)
     return scenario
 

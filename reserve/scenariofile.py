@@ -211,7 +211,8 @@ def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
         return _parse_csv(text, path)
     if path.suffix.lower() == ".toml":
         return parse_toml(text, path)
-    raise InputError("scenario", str(path), "a .toml, .csv or .xlsx file")
+    raise InputError("scenario", str(path), "a .toml, .csv or .xlsx file, or a run file "
+                     "(.json, written by -o)")
 
 
 def packaged_file(name: str) -> str:

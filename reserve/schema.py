@@ -424,7 +424,7 @@ def check_price(text: str, where: str, option: str) -> float:
     bounds = PARAMETER_BY_NAME["price_usd_per_bbl"]
     try:
         value = float(text)
-    except ValueError:
+    except (TypeError, ValueError):
         value = math.nan
     if not (math.isfinite(value) and bounds.lower <= value <= bounds.upper):
         raise InputError(option, text, f"{where}: a price in USD/bbl from {bounds.lower:g} "
@@ -506,3 +506,16 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
     ("max_inventory_days_of_world_demand", "d", "Largest stock, in days of world demand"),
     ("termination", "", "Solver result"),
 )
+
+
+def output_unit(name: str) -> str:
+    """An output's unit (a per-option capacity ``capacity_mb_<option>`` is in mb)."""
+    for known, unit, _ in OUTPUTS:
+        if known == name:
+            return unit
+    return "mb" if name.startswith("capacity_mb_") else ""
+
+
+def output_label(name: str) -> str:
+    """An output's words in the answer's table, or its name."""
+    return next((label.strip() for known, _, label in OUTPUTS if known == name), name)

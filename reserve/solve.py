@@ -54,6 +54,12 @@ class Answer:
     #: price back at the baseline the day the window closes) would cost more than
     #: the least-cost glide [musd]; inf when an abrupt end is out of reach
     glide_saving_musd: float | None = None
+    #: the question's own arguments that are not scenario parameters (an
+    #: impact's capacity_mb, rates and direction), as a run file keeps them
+    arguments: dict = field(default_factory=dict)
+    #: the scenario as asked, before an impact's design replaced its storage
+    #: (a run file re-asks this one); None: ``scenario``
+    asked: Scenario | None = None
 
     @property
     def outputs(self) -> dict[str, object]:

@@ -6,11 +6,9 @@ options, and read back as a scenario (``-s``) that gives the default answer.
 
 from __future__ import annotations
 
-import json
-import math
-
 from .results import to_csv
 from .sheets import number_text
+from .runs import scenario_parameters, storage_tables, toml_value
 from .scenariofile import default_storage
 from .schema import PARAMETERS, STORAGE_FIELDS
 
@@ -29,12 +27,22 @@ def _value_text(value) -> str:
 PARAMS_COLUMNS = ["name", "value", "unit", "allowed", "description"]
 
 
-def params_rows() -> list[dict]:
+def params_rows(scenario=None) -> list[dict]:
     """One row a parameter (and a storage option's field): name, value (the
-    default), unit, allowed values, description."""
-    rows = [{"name": p.name, "value": _value_text(p.default), "unit": p.unit,
-             "allowed": p.allowed(), "description": p.description} for p in PARAMETERS]
-    for option in default_storage():
+    default, or ``scenario``'s), unit, allowed values, description. A
+    scenario's [[owner]] tables do not fit name,value rows: its rows are
+    refused (:func:`reserve.runs.scenario_toml` writes them)."""
+    if scenario is not None and scenario.owners:
+        from .errors import InputError
+        raise InputError("--output", "a sheet", "a .toml file for a scenario with [[owner]] "
+                         "tables (they do not fit name,value rows)")
+    given = {} if scenario is None else scenario_parameters(scenario)
+    rows = [{"name": p.name, "value": _value_text(p.default if scenario is None
+                                                  else given.get(p.name)),
+             "unit": p.unit, "allowed": p.allowed(), "description": p.description}
+            for p in PARAMETERS]
+    options = default_storage() if scenario is None else storage_tables(scenario)
+    for option in options:
         for field in STORAGE_FIELDS[1:]:
             value = option.get(field.name, field.default)
             rows.append({"name": f"storage.{option['name']}.{field.name}",
@@ -43,17 +51,9 @@ def params_rows() -> list[dict]:
     return rows
 
 
-def params_csv(dialect: str = "comma") -> str:
+def params_csv(dialect: str = "comma", scenario=None) -> str:
     """A ``name,value,unit,allowed,description`` sheet: fill in ``value`` and pass it as -s."""
-    return to_csv(params_rows(), PARAMS_COLUMNS, dialect)
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, str):
-        return json.dumps(value)   # a TOML basic string: JSON's escapes are TOML's
-    if isinstance(value, float) and math.isinf(value):
-        return "inf"
-    return number_text(value) if not isinstance(value, float) else repr(value)
+    return to_csv(params_rows(scenario), PARAMS_COLUMNS, dialect)
 
 
 def params_toml() -> str:
@@ -69,24 +69,35 @@ def params_toml() -> str:
         if p.default is None:
             lines.append(f"# {p.name} = ")
         else:
-            lines.append(f"{p.name} = {_toml_value(p.default)}")
+            lines.append(f"{p.name} = {toml_value(p.default)}")
     lines += ["", f"# -- {GROUP_TITLES['storage']} " + "-" * 50]
     for field in STORAGE_FIELDS:
         lines.append(f"# {field.name}: {field.description} [{field.unit or '-'}]")
     for option in default_storage():
         lines += ["", "[[storage]]"]
         for key, value in option.items():
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{key} = {toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 
-def print_params_table(console) -> None:
-    """Print the schema as a table on a rich ``console``."""
+def print_params_table(console, scenario=None, title: str = "") -> None:
+    """Print the schema as a table on a rich ``console``: the defaults, or the
+    values of ``scenario`` (a blank value is not set)."""
     from rich.table import Table
 
-    table = Table(title="reserve parameters (defaults: October 2008)", title_justify="left")
-    for column in ("name", "unit", "default", "allowed", "description"):
+    if scenario is None:
+        table = Table(title="reserve parameters (defaults: October 2008)", title_justify="left")
+    else:
+        table = Table(title=f"reserve parameters of {title}", title_justify="left")
+    for column in ("name", "unit", "default" if scenario is None else "value", "allowed",
+                   "description"):
         table.add_column(column, overflow="fold")
+    if scenario is not None:
+        for row in params_rows(scenario):
+            table.add_row(row["name"], row["unit"], row["value"], row["allowed"],
+                          row["description"])
+        console.print(table)
+        return
     for p in PARAMETERS:
         table.add_row(p.name, p.unit, _value_text(p.default), p.allowed(), p.description)
     for field in STORAGE_FIELDS:

@@ -143,6 +143,9 @@ def _range_model(o):
 
 
 FIGURES = [
+    ("docs/howto/save-and-compare.md", ["size", "--set", "demand_elasticity=-0.08"],
+     lambda o: [f"{o['storage_capacity_mb']:.2f} mb instead of "
+                f"{_json('size')['storage_capacity_mb']:.2f} mb"]),
     ("README.md", ["size", "--target-impact", "5"], _default),
     ("README.md", ["size", "--target-impact", "5", "--range"], _range),
     ("docs/explanation/model.md", ["size", "--target-impact", "5", "--range"], _range_model),

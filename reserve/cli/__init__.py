@@ -2,7 +2,7 @@
 
 One module a group of commands (``answers``: size and impact; ``analysis``:
 sensitivity and uncertainty; ``tables``: batch and params; ``futures``: paths
-and risk; ``report``; ``insurance``: policy), sharing the app, the options and the error handling
+and risk; ``report``; ``insurance``: policy; ``compare``), sharing the app, the options and the error handling
 of ``common``.
 
 Exit codes (docs/guide.md, "Exit codes"): 0 answered; 2 bad input or usage; 3 target
@@ -18,6 +18,7 @@ from . import tables  # noqa: F401
 from . import futures  # noqa: F401
 from . import report  # noqa: F401
 from . import insurance  # noqa: F401
+from . import compare  # noqa: F401
 from .common import app, main
 
 __all__ = ["app", "main"]

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from ..jsontext import to_json
 from ..errors import InputError
 from .common import (
     app, cell, dialect, err, guarded, interrupted, print_values, progress_bar,
@@ -141,7 +142,7 @@ def uncertainty(
                 plot_histograms(rows, plot)
             err(f"plot written to {plot}")
         if fmt == OutputFormat.json:
-            sys.stdout.write(res.to_json({**q, "samples": counts}))
+            sys.stdout.write(to_json({**q, "samples": counts}))
         elif fmt == OutputFormat.csv:
             sys.stdout.write(res.to_csv([{"output": k, **v} for k, v in q.items()],
                                         ["output", "p5", "p50", "p95"], dialect()))

@@ -62,14 +62,18 @@ def size(
 @app.command()
 @with_options
 def impact(
-    capacity_mb: float = typer.Option(..., "--capacity-mb", help="Storage capacity [mb], usable from day 0."),
+    capacity_mb: Optional[float] = typer.Option(
+        None, "--capacity-mb",
+        help="Storage capacity [mb], usable from day 0; may be left out when -s is an impact "
+             "run file (-o run.json), which keeps it."),
     fill_rate_mbd: Optional[float] = typer.Option(
         None, "--fill-rate-mbd", help="Fill capacity [mb/d]; default: the scenario's fill_rate_max_mbd."),
     release_rate_mbd: Optional[float] = typer.Option(
         None, "--release-rate-mbd",
         help="Release capacity [mb/d]; default: the scenario's release_rate_max_mbd."),
-    direction: Direction = typer.Option(Direction.raise_, "--direction",
-                                        help="raise (absorb) or lower (release) the price."),
+    direction: Optional[Direction] = typer.Option(
+        None, "--direction", help="raise (absorb) or lower (release) the price; default "
+                                  "raise, or the run file's."),
     hold_days: Optional[int] = HoldOpt,
     price_path: Optional[Path] = PathOpt,
     *,
@@ -84,11 +88,13 @@ def impact(
         from .. import api
         out.check(scenario=source.scenario, price_path=price_path)
         s = source.build(unwind, hold_days=hold_days, objective=objective, price_path=price_path)
-        answer = api.impact(s, capacity_mb=capacity_mb, fill_rate_mbd=fill_rate_mbd,
-                            release_rate_mbd=release_rate_mbd, direction=direction.value,
-                            time_limit_s=out.time_limit)
+        design = {"capacity_mb": capacity_mb, "fill_rate_mbd": fill_rate_mbd,
+                  "release_rate_mbd": release_rate_mbd,
+                  "direction": direction.value if direction is not None else None}
+        design = api.impact_design(source.scenario, design)
+        answer = api.impact(s, **design, time_limit_s=out.time_limit)
         print_answer(answer, out)
-    guarded(body, {"time_limit_s": "--time-limit"})
+    guarded(body, {"time_limit_s": "--time-limit", "capacity_mb": "--capacity-mb"})
 
 
 def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutputs, objective,

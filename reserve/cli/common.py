@@ -16,6 +16,7 @@ from typing import Callable, Optional
 
 import typer
 
+from ..jsontext import to_json
 from ..errors import EXIT_UNEXPECTED, InputError, ReserveError, Terminated
 from .options import OutputFormat
 
@@ -49,6 +50,11 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on 
         err(f"error: --csv-dialect = {csv_dialect!r}: one of: comma, semicolon")
         raise typer.Exit(2)
     _state["csv_dialect"] = csv_dialect
+
+
+def command() -> list[str]:
+    """The command as typed, for a run file and a report's stamp."""
+    return ["reserve", *sys.argv[1:]]
 
 
 def dialect() -> str:
@@ -225,12 +231,16 @@ def print_answer(answer, out) -> None:
         extras["range"] = answer.range.cells
     if owners:
         extras["owners"] = owners
-    if output_path is not None:
+    if output_path is not None and output_path.suffix.lower() == ".json":
+        from ..api import save_run      # a run: the outputs, the scenario, the command
+        with writing("--output", output_path):
+            save_run(answer, output_path, command())
+    elif output_path is not None:
         write_results(values, output_path, extras)
     for warning in answer.warnings:
         err(f"warning: {warning}")
     if fmt == OutputFormat.json:
-        sys.stdout.write(results.to_json({**values, **extras}))
+        sys.stdout.write(to_json({**values, **extras}))
     elif fmt == OutputFormat.csv:
         rows = results.with_owners(values, owners)
         sys.stdout.write(results.to_csv(rows, union_columns(rows), dialect=dialect()))
@@ -240,7 +250,10 @@ def print_answer(answer, out) -> None:
             print_owners(owners)
     if schedule_path is not None:
         err(f"schedule written to {schedule_path}")
-    if output_path is not None:
+    if output_path is not None and output_path.suffix.lower() == ".json":
+        err(f"run written to {output_path} (ask it again: reserve {answer.mode} -s "
+            f"{output_path}; set it beside another: reserve compare {output_path} OTHER)")
+    elif output_path is not None:
         err(f"results written to {output_path}")
 
 
@@ -251,7 +264,7 @@ def write_results(values: dict, path: Path, extras: dict) -> None:
     from ..files import write_output
     if path.suffix.lower() == ".json":
         with writing("--output", path):
-            write_output(path, results.to_json({**values, **extras}))
+            write_output(path, to_json({**values, **extras}))
     else:
         rows = results.with_owners(values, extras.get("owners", []))
         write_table(rows, union_columns(rows), path, "--output")
@@ -368,7 +381,7 @@ def print_values(values: dict, fmt: OutputFormat, title: str) -> None:
 
     from .. import results as res
     if fmt == OutputFormat.json:
-        sys.stdout.write(res.to_json(values))
+        sys.stdout.write(to_json(values))
     elif fmt == OutputFormat.csv:
         sys.stdout.write(res.to_csv([values], dialect=dialect()))
     else:

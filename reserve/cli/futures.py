@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..jsontext import to_json
 from ..errors import InputError
 from .common import (
     app, dialect, guarded, print_values, progress_bar, save_figure, stdout_console, write_rows)
@@ -141,7 +142,7 @@ def risk(
             from ..plot import risk_figure
             save_figure(plot, lambda: risk_figure(rule, values.get("held_share_foresight"), s))
         if fmt == OutputFormat.json:
-            sys.stdout.write(res.to_json(values))
+            sys.stdout.write(to_json(values))
         elif fmt == OutputFormat.csv:
             sys.stdout.write(res.to_csv([values], dialect=dialect()))
         else:

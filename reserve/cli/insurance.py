@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..jsontext import to_json
 from ..errors import InputError
 from .common import (app, dialect, err, guarded, print_values, progress_bar, save_figure,
                      union_columns, write_table)
@@ -117,7 +118,7 @@ def policy(
         if plot is not None:
             save_figure(plot, figure)
         if fmt == OutputFormat.json:
-            sys.stdout.write(res.to_json(json_value))
+            sys.stdout.write(to_json(json_value))
         elif fmt == OutputFormat.csv:
             sys.stdout.write(res.to_csv(rows, columns, dialect()))
         return fmt != OutputFormat.table

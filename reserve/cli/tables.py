@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -63,24 +63,44 @@ def params(fmt: ParamsFormat = typer.Option(ParamsFormat.table, "--format", "-f"
                                                  "pass as -s) or toml (a commented scenario)."),
            output: Optional[Path] = typer.Option(
                None, "--output", "-o", metavar="FILE.csv|.xlsx|.toml",
-               help="Write the template to a file instead (its format from the name).")):
-    """Every parameter: name, unit, default, allowed values, meaning."""
+               help="Write the template to a file instead (its format from the name)."),
+           scenario: Optional[Path] = typer.Option(
+               None, "--scenario", "-s",
+               help="Show (or write) this scenario's values instead of the defaults: a "
+                    "shipped name, a scenario file or a run file (-o run.json)."),
+           set_: Optional[List[str]] = typer.Option(
+               None, "--set", metavar="NAME=VALUE",
+               help="Override a parameter (repeatable), as other commands take it; with -o "
+                    "x.toml this saves a modified scenario.")):
+    """Every parameter: name, unit, default, allowed values, meaning; with -s or
+    --set, one scenario's values (-o x.toml saves it as a scenario file)."""
     def body():
-        from .. import templates
+        from .. import api, templates
+        s = None
+        if scenario is not None or set_:
+            s = api.question(scenario, api.parse_set(set_ or []))
+        title = _title(scenario, set_)
         if output is not None:
             from ..files import write_output
             if output.suffix.lower() == ".toml":
+                text = templates.params_toml() if s is None else api.scenario_toml(s, title)
                 with writing("--output", output):
-                    write_output(output, templates.params_toml())
+                    write_output(output, text)
             else:
                 check_outputs(output=output)
-                write_table(templates.params_rows(), templates.PARAMS_COLUMNS, output,
+                write_table(templates.params_rows(s), templates.PARAMS_COLUMNS, output,
                              "--output")
-            err(f"parameters written to {output}")
+            err(f"{'parameters' if s is None else 'scenario'} written to {output}")
         elif fmt == ParamsFormat.csv:
-            sys.stdout.write(templates.params_csv(dialect()))
+            sys.stdout.write(templates.params_csv(dialect(), s))
         elif fmt == ParamsFormat.toml:
-            sys.stdout.write(templates.params_toml())
+            sys.stdout.write(templates.params_toml() if s is None else api.scenario_toml(s, title))
         else:
-            templates.print_params_table(stdout_console())
+            templates.print_params_table(stdout_console(), s, title)
     guarded(body)
+
+
+def _title(scenario: Optional[Path], set_: Optional[List[str]]) -> str:
+    """What a written scenario is, in words: its source and the changes made to it."""
+    words = str(scenario) if scenario is not None else "the default scenario (sechin-2008)"
+    return words + (" with " + ", ".join(set_) if set_ else "")
