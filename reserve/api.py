@@ -21,13 +21,13 @@ from pathlib import Path
 from . import arguments as arg
 from .errors import InputError
 from .api_sweeps import Rows, cluster_security, sensitivity, uncertainty
-from .api_runs import impact_design, save_run, scenario_toml
+from .api_runs import impact_design, save_run, save_unreachable, scenario_toml
 from .scenario import Scenario, build_scenario, with_overrides
 
 __all__ = ["load_scenario", "question", "parse_set", "size", "report", "impact",
            "sensitivity", "uncertainty", "Rows", "batch", "draw_paths", "read_paths",
            "assess_risk", "size_reliable", "equilibrium", "equilibrium_size_for",
-           "save_run", "scenario_toml", "compare", "impact_design"]
+           "save_run", "save_unreachable", "scenario_toml", "compare", "impact_design"]
 
 
 def load_scenario(source: str | Path | None = None, price_path: str | Path | None = None,
@@ -99,16 +99,26 @@ def report(scenario: Scenario | str | Path | None = None, *, source: str | Path 
            changed: dict | None = None, command: list[str] | None = None, progress=None,
            **overrides) -> str:
     """``reserve report``'s HTML page for a scenario: the answer, its tornado,
-    its range over the contested inputs (``reserve size --range``), the assumptions (``source``: the scenario file or name they came from;
+    its range over the contested inputs (``reserve size --range``), the
+    assumptions (``source``: the scenario file or name they came from;
     ``changed``: the values shown as set by hand, default ``overrides``) and
-    the ``command`` that reproduces it."""
-    from .report import build_report, tornado_for
+    the ``command`` that reproduces it. A target out of reach raises
+    :class:`reserve.TargetUnreachable` whose ``report`` is the page of the
+    diagnosis and the range (the command line writes it and exits 3)."""
+    from .errors import TargetUnreachable
+    from .report import build_report, build_unreachable, tornado_for
+    from .spread import answer_range
     s = _scenario(scenario, overrides)
-    answer = size(s, progress=progress, range=True)
     shown = {k: v for k, v in (overrides if changed is None else changed).items()
              if v is not None}
-    return build_report(answer, tornado_for(s, s.price_path), source, shown,
-                        command or ["reserve", "size"])
+    command = command or ["reserve", "size"]
+    try:
+        answer = size(s, progress=progress, range=True)
+    except TargetUnreachable as error:
+        error.report = build_unreachable(s, str(error), answer_range(s, s.price_path, progress),
+                                         source, shown, command)
+        raise
+    return build_report(answer, tornado_for(s, s.price_path), source, shown, command)
 
 
 def impact(scenario: Scenario | str | Path | None = None, *, capacity_mb: float,

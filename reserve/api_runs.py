@@ -110,3 +110,16 @@ def scenario_toml(scenario: Scenario | str | Path | None = None, title: str | No
         title += " with " + ", ".join(f"{k} = {v}" for k, v in overrides.items()) \
             if overrides else ""
     return toml(s, title)
+
+
+def save_unreachable(scenario: Scenario, error, path: str | Path,
+                     command: list[str] | None = None) -> None:
+    """Write the run file of a question out of reach (``error``, a
+    :class:`reserve.TargetUnreachable`): its scenario and diagnosis, so that
+    ``-s path`` asks it again once a limit is changed, and ``compare`` shows
+    "no answer" beside another's outputs."""
+    from .files import write_output
+    from .jsontext import to_json
+    from .runs import unreachable_record
+    arg.file_name("path", path)
+    write_output(path, to_json(unreachable_record(scenario, str(error), command)))

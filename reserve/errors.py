@@ -72,6 +72,8 @@ class TargetUnreachable(ReserveError):
 
     def __init__(self, message: str, diagnosis: object = None):
         self.diagnosis = diagnosis
+        #: the page of the diagnosis, when reserve.api.report was asked (HTML), else None
+        self.report: str | None = None
         super().__init__(message)
 
 

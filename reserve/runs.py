@@ -160,6 +160,14 @@ def run_record(answer, outputs: dict, command: list[str] | None) -> dict:
     return record
 
 
+def unreachable_record(scenario, message: str, command: list[str] | None) -> dict:
+    """The run file of a ``size`` whose target is out of reach: the scenario,
+    and in place of outputs the ``termination`` and the ``diagnosis``."""
+    from types import SimpleNamespace
+    asked = SimpleNamespace(mode="size", scenario=scenario, asked=None, arguments={})
+    return run_record(asked, {"termination": "out of reach", "diagnosis": message}, command)
+
+
 def checksum(record: dict) -> str:
     """SHA-256 of a run's content without its checksum, keys sorted."""
     body = {k: v for k, v in record.items() if k != "checksum"}

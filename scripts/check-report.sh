@@ -7,7 +7,9 @@
 # Renders REPORT.html (default: a fresh `reserve report` of the default
 # question, written to OUT_DIR/report.html) to OUT_DIR/report.png, the whole
 # page: Chromium draws a window taller than any report and the blank below
-# the page is trimmed. Checks that the page holds the report's heading and
+# the page is trimmed; and prints it to OUT_DIR/report.pdf as Chromium's
+# "print to PDF" does (A4, the report's print style sheet), to look at page
+# by page. Checks that the page holds the report's heading and
 # that Chromium loaded nothing from the network: the report must be one
 # self-contained file.
 set -euo pipefail
@@ -31,6 +33,10 @@ profile="$(mktemp -d)"
     --screenshot="$out/report.png" "file://$out/report.html" 2>"$out/chromium.log"
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --no-pdf-header-footer \
+    --print-to-pdf="$out/report.pdf" "file://$out/report.html" 2>>"$out/chromium.log"
+"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$profile" --dump-dom "file://$out/report.html" >"$out/dom.html" 2>>"$out/chromium.log"
 grep -q "How big must the reserve be?" "$out/dom.html"
 if grep -Eo '(src|href)="https?://' "$out/report.html"; then
@@ -49,4 +55,5 @@ if box[3] >= image.height - 2:
     sys.exit("the page is taller than the window: raise --window-size")
 image.crop((0, 0, image.width, box[3] + 40)).save(sys.argv[1])
 PY
-echo "rendered: $out/report.png ($(stat -c %s "$out/report.png") bytes)"
+pages="$(grep -aoE '/Type ?/Page([^s]|$)' "$out/report.pdf" | wc -l)"
+echo "rendered: $out/report.png ($(stat -c %s "$out/report.png") bytes), $out/report.pdf ($pages pages)"

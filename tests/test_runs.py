@@ -211,3 +211,21 @@ def test_the_how_to_python_runs_as_written(tmp_path, monkeypatch):
     assert (tmp_path / "steeper.json").exists()
     assert [r["name"] for r in scope["found"].rows
             if r["section"] == "input" and r["differs"]] == ["demand_elasticity"]
+
+
+def test_a_run_out_of_reach_keeps_its_question_and_diagnosis(cli, tmp_path):
+    """Exit 3, and the run written: the scenario and the diagnosis. Asked
+    again with the two limits the diagnosis names lifted as far as it says,
+    the target is met at the storage it said it needs."""
+    run = tmp_path / "out.json"
+    first = cli("size", "--set", "demand_elasticity=-0.3", "-o", run)
+    assert first.returncode == 3 and "run of the diagnosis written" in first.stderr
+    record = json.loads(run.read_text())
+    assert record["termination"] == "out of reach"
+    assert record["diagnosis"] in first.stderr and "storage_capacity_mb" not in record
+    assert "it needs 2.25 mb/d (fill_rate_max_mbd), 245.84 mb" in record["diagnosis"]
+    lifted = cli("size", "-s", run, "--set", "fill_rate_max_mbd=2.26", "--set",
+                 "storage.floating_storage_tier2.capacity_max_mb=245.85", "-f", "json")
+    assert lifted.returncode == 0, lifted.stderr
+    assert json.loads(lifted.stdout)["capacity_mb_floating_storage_tier2"] == \
+        pytest.approx(245.84, abs=0.01)

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from .common import app, guarded, print_answer, progress_bar
+from ..errors import TargetUnreachable
+from .common import app, command, err, guarded, print_answer, progress_bar, writing
 from .options import (AnswerOutputs, HoldOpt, Objective, ObjectiveOpt, PathOpt, Question,
                       ScenarioSource, UnwindOpt, with_options)
 
@@ -52,8 +53,15 @@ def size(
         s = question.scenario(source, unwind, objective=objective)
         with progress_bar("the answer's range" if answer_range
                           else "target out of reach; diagnosing") as progress:
-            answer = api.size(s, time_limit_s=out.time_limit, progress=progress,
-                              range=answer_range)
+            try:
+                answer = api.size(s, time_limit_s=out.time_limit, progress=progress,
+                                  range=answer_range)
+            except TargetUnreachable as error:   # a run of the diagnosis: nothing lost
+                if out.output is not None and out.output.suffix.lower() == ".json":
+                    with writing("--output", out.output):
+                        api.save_unreachable(s, error, out.output, command())
+                    err(f"run of the diagnosis written to {out.output}")
+                raise
         print_answer(answer, out)
     guarded(body, {"time_limit_s": "--time-limit", "prices": "--paths",
                    "objective": "--objective"})
@@ -102,7 +110,7 @@ def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutput
     """`reserve size --reliability R --paths FILE`: one design for many paths."""
     from .. import api
     from ..errors import InputError
-    from .common import err, print_values, write_results, write_table
+    from .common import print_values, write_results, write_table
     if paths_file is None or reliability is None:
         missing = "--paths" if paths_file is None else "--reliability"
         raise InputError(missing, "(none)", "both --reliability SHARE and --paths FILE "

@@ -107,6 +107,8 @@ def _print(found, every: bool) -> None:
 def _cell(value, missing: str) -> str:
     if value is None:
         return missing
+    if isinstance(value, str) and len(value) > 60:   # a diagnosis: whole in CSV and JSON
+        return value[:57] + "..."
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and 0 < abs(value) < 0.01:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, TargetUnreachable
 from .common import app, err, guarded, progress_bar, writing
 from .options import Question, ScenarioSource, check_files, with_options
 
@@ -33,10 +33,16 @@ def report(
         s = question.scenario(source)
         overrides = {**source.overrides(),
                      **{k: v for k, v in question.overrides().items() if v is not None}}
-        with progress_bar("target out of reach; diagnosing") as progress:
-            text = api.report(s, source=source.scenario, changed=overrides,
-                              command=_reproduce(["reserve", "size", *sys.argv[2:]]),
-                              progress=progress)
+        with progress_bar("the answer, its tornado and its range") as progress:
+            try:
+                text = api.report(s, source=source.scenario, changed=overrides,
+                                  command=_reproduce(["reserve", "size", *sys.argv[2:]]),
+                                  progress=progress)
+            except TargetUnreachable as error:    # the diagnosis is a report too
+                with writing("--output", output):
+                    write_output(output, error.report)
+                err(f"report of the diagnosis written to {output}")
+                raise
         with writing("--output", output):
             write_output(output, text)
         err(f"report written to {output}")
