@@ -173,9 +173,9 @@ def sensitivity(scenario: Scenario | str | Path | None = None, *, vary=None,
 
 
 def _plot():
-    """reserve.plot, loaded (with matplotlib) when a figure is first asked for."""
-    from . import plot
-    return plot
+    """reserve.plot_sweeps, loaded (with matplotlib) when a figure is first asked for."""
+    from . import plot_sweeps
+    return plot_sweeps
 
 
 def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples: int = 200,
@@ -211,7 +211,7 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples:
     analysis.check_point_count(samples, "samples")
     points = analysis.draw_samples(dists, samples, seed)
     rows = solve_points(s, points, workers, scheduler, tls, progress, keep_interrupted)
-    rows._figure = lambda r: _plot().histograms_figure(r)
+    rows._figure = lambda r: _plot().histograms_figure(r, s)
     results = rows.results
     counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
               "infeasible": sum(r.status == "infeasible" for r in results),

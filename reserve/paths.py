@@ -248,28 +248,37 @@ def paths_rows(paths: np.ndarray) -> tuple[list[dict], list[str]]:
 
 def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str,
                disruptions: Disruptions | None = None):
-    """A fan chart: the paths' 5-95 % and 25-75 % bands and median, a few
-    paths, and the history's last stretch of the same length before day 0."""
+    """A fan chart, in two panels on one price scale: left, for scale, Brent's
+    last stretch of as many calendar days, by date (it is not the paths' past,
+    which start at the scenario's price, so it is not joined to them; the
+    paths draw their moves from the whole history);
+    right, the paths from the scenario's start price by calendar day, their
+    5-95 % and 25-75 % bands, median and three of them. The legend sits below
+    the panels, where it hides no price."""
     from .plot import pyplot
     plt = pyplot()
     days = paths.shape[1] - 1
     dates, prices = history()
-    before = prices[-(days + 1):]
-    fig, ax = plt.subplots(figsize=(11, 5.5))
-    ax.plot(np.arange(-before.size + 1, 1), before, color="#555555", linewidth=1,
-            label=f"Brent history, the {before.size - 1:,} trading days to {dates[-1]}")
+    recent = dates >= dates[-1] - np.timedelta64(max(days, 30), "D")
+    fig, (past, ahead) = plt.subplots(1, 2, figsize=(12, 5.8), sharey=True,
+                                      gridspec_kw={"width_ratios": [1, 1.6], "wspace": 0.08})
+    past.plot(dates[recent].astype("datetime64[D]").astype(object), prices[recent],
+              color="#555555", linewidth=1, label="Brent history (EIA), by date")
+    past.set_title(f"For scale: Brent over the {max(days, 30):,} days to {dates[-1]}\n(not "
+                   f"the paths' past; they draw moves from all of {str(dates[0])[:4]}-"
+                   f"{str(dates[-1])[:4]})", fontsize=9)
+    past.tick_params(axis="x", labelrotation=30, labelsize=8)
+    past.set_ylabel("crude price [USD/bbl]")
     day = np.arange(days + 1)
     p5, p25, p50, p75, p95 = np.percentile(paths, [5, 25, 50, 75, 95], axis=0)
-    ax.fill_between(day, p5, p95, color="#9ec5ea", label="5-95 % of paths")
-    ax.fill_between(day, p25, p75, color="#4a90d9", label="25-75 % of paths")
-    ax.plot(day, p50, color="#1f3f73", linewidth=2, label="median path")
+    ahead.fill_between(day, p5, p95, color="#9ec5ea", label="5-95 % of paths")
+    ahead.fill_between(day, p25, p75, color="#4a90d9", label="25-75 % of paths")
+    ahead.plot(day, p50, color="#1f3f73", linewidth=2, label="median path")
     for i in range(min(3, paths.shape[0])):
-        ax.plot(day, paths[i], color="#c0392b", linewidth=0.7, alpha=0.8,
-                label="three of the paths" if i == 0 else None)
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("days from the start (history to the left)")
-    ax.set_ylabel("crude price [USD/bbl]")
-    title = (f"{paths.shape[0]:,} price paths by {method}, starting at "
+        ahead.plot(day, paths[i], color="#c0392b", linewidth=0.7, alpha=0.8,
+                   label="three of the paths" if i == 0 else None)
+    ahead.set_xlabel("calendar days from the start")
+    title = (f"{paths.shape[0]:,} price paths by {method}, from the scenario's "
              f"${start_usd_per_bbl:.2f}/bbl")
     if disruptions is not None and disruptions.lost_mbd > 0:
         begins = (f"one begins about every {1 / disruptions.p_disrupt:,.0f} normal days"
@@ -277,8 +286,11 @@ def fan_figure(paths: np.ndarray, start_usd_per_bbl: float, method: str,
         lasts = (f"lasts {1 / disruptions.p_recover:,.0f} days on average"
                  if disruptions.p_recover > 0 else "never ends")
         title += f"\nwith disruptions of {disruptions.lost_mbd:g} mb/d: {begins} and {lasts}"
-    ax.set_title(title, fontsize=10)
-    ax.grid(True, color="#dddddd", linewidth=0.6)
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
+    ahead.set_title(title, fontsize=9)
+    for ax in (past, ahead):
+        ax.grid(True, color="#dddddd", linewidth=0.6)
+    handles = [h for ax in (past, ahead) for h in ax.get_legend_handles_labels()[0]]
+    labels = [lab for ax in (past, ahead) for lab in ax.get_legend_handles_labels()[1]]
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=8, frameon=False)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.2)
     return fig

@@ -87,7 +87,8 @@ def title(s: Scenario, values: dict | None) -> str:
 def build_report(answer: Answer, tornado_rows: list[dict], scenario_path: Path | None,
                  overrides: dict, command: list[str]) -> str:
     """The whole HTML document of an answer, as a string."""
-    from .plot import answer_figure, svg_text, tornado_figure
+    from .plot import answer_figure, svg_text
+    from .plot_sweeps import tornado_figure
     values = outputs(answer)
     labels = {n: label for n, _, label in OUTPUTS}
     units = {n: u for n, u, _ in OUTPUTS}

@@ -87,7 +87,7 @@ def test_no_import_cycle_in_the_package():
 #: draws or reads a question goes through reserve.api.
 PRESENTATION = {"reserve.errors", "reserve.schema", "reserve.results", "reserve.plot",
                 "reserve.plot_equilibrium", "reserve.plot_policy",
-                "reserve.plot_compare", "reserve.jsontext",
+                "reserve.plot_compare", "reserve.plot_sweeps", "reserve.jsontext",
                 "reserve.files", "reserve.sheets", "reserve.templates", "reserve.version"}
 
 

@@ -66,7 +66,7 @@ def sensitivity(
         if rows.interrupt is not None:
             return interrupted(rows.results, output, rows.interrupt)
         if plot is not None:
-            from ..plot import plot_sweep, plot_tornado
+            from ..plot_sweeps import plot_sweep, plot_tornado
             with writing("--plot", plot):
                 if tornado:
                     plot_tornado(rows, rows.centre, plot)
@@ -137,9 +137,9 @@ def uncertainty(
             return 0
         q = answer["quantiles"]
         if plot is not None:
-            from ..plot import plot_histograms
+            from ..plot_sweeps import plot_histograms
             with writing("--plot", plot):
-                plot_histograms(rows, plot)
+                plot_histograms(rows, plot, base)
             err(f"plot written to {plot}")
         if fmt == OutputFormat.json:
             sys.stdout.write(to_json({**q, "samples": counts}))
