@@ -304,32 +304,41 @@ def draw_samples(dists: list[Distribution], n: int, seed: int | None) -> list[di
             for i in range(n)]
 
 
-#: The outputs whose quantiles cover every sample: a sample out of reach
-#: counts with what it needs when the scenario's caps are lifted.
-def quantiles(rows: list[dict], probabilities=(0.05, 0.5, 0.95)) -> dict[str, dict[str, float]]:
-    """Quantiles of every numeric output.
+#: Which samples a quantile counts (``population`` of each row of :func:`quantiles`).
+EVERY, WITHIN = "every sample answered", "within the limits only"
 
-    Capacity, rates and cost (NEEDS_OF) are over every sample answered,
-    samples out of reach counted with their needs beyond the limits (they are
-    reported, never hidden); the other outputs are over the samples within
-    the limits.
+
+def quantiles(rows: list[dict], probabilities=(0.05, 0.5, 0.95),
+              inputs: tuple = ()) -> dict[str, dict]:
+    """Quantiles of the drawn ``inputs`` and of every numeric output, each
+    saying which samples it counts (``counted``, ``population``).
+
+    The inputs drawn, and capacity, rates and cost (NEEDS_OF), are over every
+    sample answered, samples out of reach counted with their needs beyond
+    the limits (they are reported, never hidden): ``population`` EVERY. The
+    other outputs (the largest stock, the ledger, ...) exist only for samples
+    within the limits: WITHIN. Bad inputs count in neither.
     """
     solved = [r for r in rows if r.get("status") == "ok"]
     every = [with_needs(r) for r in rows if r.get("status") in ("ok", "infeasible")]
+    inputs = tuple(n for n in inputs if every and all(    # drawn numbers, not preset names
+        isinstance(r.get(n), (int, float)) and not isinstance(r.get(n), bool) for r in every))
     skip = ("status", "message", "sample", "beyond_limits", *NEEDS_OF.values(),
-            "reachable_impact_usd_per_bbl")
+            "reachable_impact_usd_per_bbl", *inputs)
     names = [k for k in (solved[0] if solved else {}) if k not in skip
              and isinstance(solved[0][k], (int, float)) and not isinstance(solved[0][k], bool)]
     for name in NEEDS_OF:
         if name not in names and any(name in r for r in every):
             names.append(name)
     out = {}
-    for name in names:
-        over = every if name in NEEDS_OF else solved
+    for name in [*inputs, *names]:
+        whole = name in NEEDS_OF or name in inputs
+        over = every if whole else solved
         values = np.array([r.get(name, np.nan) for r in over], dtype=float)
         values = values[~np.isnan(values)]
-        out[name] = {f"p{round(p * 100)}": (float(np.quantile(values, p)) if values.size else math.nan)
-                     for p in probabilities}
+        out[name] = {**{f"p{round(p * 100)}": (float(np.quantile(values, p)) if values.size
+                                               else math.nan) for p in probabilities},
+                     "counted": int(values.size), "population": EVERY if whole else WITHIN}
     return out
 
 

@@ -216,7 +216,8 @@ def uncertainty(scenario: Scenario | str | Path | None = None, *, dist, samples:
     counts = {"requested": samples, "solved": sum(r.status == "ok" for r in results),
               "infeasible": sum(r.status == "infeasible" for r in results),
               "error": sum(r.status == "error" for r in results)}
-    out = {"quantiles": analysis.quantiles(rows), "rows": rows, "samples": counts,
+    out = {"quantiles": analysis.quantiles(rows, inputs=tuple(d.name for d in dists)),
+           "rows": rows, "samples": counts,
            "names": [d.name for d in dists]}
     if confidence is not None and rows.interrupt is None:
         from .confidence import confidence_design

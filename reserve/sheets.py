@@ -89,6 +89,8 @@ def unit_of(column: str) -> tuple[str, str]:
     if column.startswith("storage.") and column.split(".")[-1] in STORAGE_FIELD_BY_NAME:
         p = STORAGE_FIELD_BY_NAME[column.split(".")[-1]]
         return p.unit, p.description
+    if column.startswith("capacity_mb_"):       # an option's own capacity
+        return "mb", f"storage capacity of {column[len('capacity_mb_'):]}"
     for suffix, unit in _UNIT_SUFFIXES:
         if column.endswith(suffix):
             return unit, ""

@@ -442,3 +442,31 @@ def test_a_parameter_not_set_at_the_base_is_an_empty_cell():
     price_rows = [r for r in rows if r["sweep"] == "price_usd_per_bbl"]
     assert [r["demand_elasticity_long_run"] for r in price_rows] == ["", ""]
     assert [r["status"] for r in rows] == ["ok"] * 4
+
+
+def test_each_quantile_says_which_samples_it_counts(cli):
+    """The inputs drawn and capacity, rates and cost count every sample
+    answered (those beyond the limits at their needs); outputs only a sample
+    within the limits has count those alone. Quantiles by numpy from the rows."""
+    import numpy as np
+
+    from reserve import api
+    found = api.uncertainty(None, dist={"demand_elasticity": "uniform:-0.3:-0.05"},
+                            samples=16, seed=4)
+    rows, q = list(found["rows"]), found["quantiles"]
+    within = [r for r in rows if r["status"] == "ok"]
+    beyond = [r for r in rows if r["status"] == "infeasible"]
+    assert within and beyond
+    drawn = [r["demand_elasticity"] for r in rows]
+    assert q["demand_elasticity"]["p5"] == pytest.approx(np.quantile(drawn, 0.05))
+    assert q["demand_elasticity"]["counted"] == 16
+    storage = [r["storage_capacity_mb"] for r in within] + [r["needed_storage_mb"]
+                                                             for r in beyond]
+    assert q["storage_capacity_mb"]["p50"] == pytest.approx(np.quantile(storage, 0.5))
+    assert q["storage_capacity_mb"]["population"] == "every sample answered"
+    assert q["max_inventory_mb"]["counted"] == len(within)
+    assert q["max_inventory_mb"]["population"] == "within the limits only"
+    table = cli("uncertainty", "--samples", "16", "--seed", "4", "--dist",
+                "demand_elasticity=uniform:-0.3:-0.05").stdout
+    assert f"{len(within)} of 16" in table and "16 of 16" in table
+    assert "│ storage_capacity_mb" in table and "│ mb " in table

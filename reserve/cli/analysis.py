@@ -144,26 +144,51 @@ def uncertainty(
         if fmt == OutputFormat.json:
             sys.stdout.write(to_json({**q, "samples": counts}))
         elif fmt == OutputFormat.csv:
-            sys.stdout.write(res.to_csv([{"output": k, **v} for k, v in q.items()],
-                                        ["output", "p5", "p50", "p95"], dialect()))
+            from ..sheets import unit_of
+            sys.stdout.write(res.to_csv([{"output": k, "unit": unit_of(k)[0], **v}
+                                         for k, v in q.items()],
+                                        ["output", "unit", "p5", "p50", "p95", "counted",
+                                         "population"], dialect()))
         else:
-            _print_quantiles(q, counts)
+            _print_quantiles(q, counts, answer["names"])
     guarded(body)
 
 
-def _print_quantiles(q: dict, counts: dict) -> None:
+def _print_quantiles(q: dict, counts: dict, inputs: list) -> None:
+    """The quantiles in three sections, each row with its unit and the
+    samples it counts: the inputs drawn, the outputs over every sample
+    answered (those beyond the limits at their needs), and the outputs that
+    exist only within the limits."""
     from rich.table import Table
 
     from ..schema import KEY_OUTPUTS
-    beyond = counts["infeasible"]
-    title = f"reserve uncertainty: {counts['requested']} samples"
-    if beyond:
-        title += (f"; {beyond} need more than the scenario's limits: capacity, rates and cost "
-                  "include their needs (caps lifted), the rest only samples within the limits")
+    from ..sheets import unit_of
+    answered = counts["solved"] + counts["infeasible"]
+    title = (f"reserve uncertainty: {counts['requested']} samples, {counts['solved']} within "
+             f"the scenario's limits, {counts['infeasible']} needing more")
     table = Table(title=title, title_justify="left")
-    for column in ("output", "P5", "P50", "P95"):
-        table.add_column(column, justify="left" if column == "output" else "right")
-    ordered = [k for k in KEY_OUTPUTS if k in q] + [k for k in q if k not in KEY_OUTPUTS]
-    for name in ordered:
-        table.add_row(name, *(cell(q[name][p]) for p in ("p5", "p50", "p95")))
+    for column in ("output", "unit", "P5", "P50", "P95", "samples counted"):
+        table.add_column(column, justify="left" if column in ("output", "unit") else "right")
+    everyone = [k for k in KEY_OUTPUTS if k in q] + [
+        k for k in q if q[k]["population"].startswith("every") and k not in KEY_OUTPUTS
+        and k not in inputs]
+    sections = (("inputs drawn", [k for k in inputs if k in q]),
+                ("every sample", everyone),
+                ("within the limits only", [k for k in q if k not in everyone
+                                            and k not in inputs]))
+    table.caption = (f"every sample: the {counts['infeasible']} beyond the limits count at "
+                     "what they would need with the caps lifted; within the limits only: "
+                     "outputs a sample beyond them does not have (its schedule, ledger)")
+    table.caption_justify = "left"
+    for words, names in sections:
+        if not names:
+            continue
+        table.add_section()
+        table.add_row(f"[bold]{words}[/bold]", "", "", "", "", "")
+        for name in names:
+            unit = unit_of(name)[0]
+            counted = q[name]["counted"]
+            table.add_row(name, "" if unit == "1" else unit,
+                          *(cell(q[name][p]) for p in ("p5", "p50", "p95")),
+                          f"{counted} of {answered}")
     stdout_console().print(table)

@@ -385,12 +385,29 @@ def print_values(values: dict, fmt: OutputFormat, title: str) -> None:
     elif fmt == OutputFormat.csv:
         sys.stdout.write(res.to_csv([values], dialect=dialect()))
     else:
+        units = {name: unit_words(name) for name in values}
         table = Table(title=title, title_justify="left")
         table.add_column("name")
+        if any(units.values()):
+            table.add_column("unit")
         table.add_column("value", justify="right")
         for name, value in values.items():
-            table.add_row(name, cell(value))
+            table.add_row(name, *([units[name]] if any(units.values()) else []), cell(value))
         stdout_console().print(table)
+
+
+def unit_words(name: str) -> str:
+    """A value's unit for a terminal table: the schema's, or read from its
+    name (``_day_p5`` is in days, ``held_share_...`` a share of 0 to 1)."""
+    import re
+
+    from ..sheets import unit_of
+    unit = unit_of(name)[0]
+    if unit:
+        return "" if unit == "1" else unit
+    if name == "days" or re.search(r"_days?(_p\d+)?$", name):
+        return "d"
+    return "share, 0-1" if "share" in name else ""
 
 
 def _terminate(signum, frame) -> None:
