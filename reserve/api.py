@@ -157,7 +157,9 @@ def batch(sheet: str | Path, workers: int = 1, progress=None,
     """One row of answers per row of a sheet (CSV or ``.xlsx``). Like ``reserve
     batch``: :class:`Rows`, with ``fields`` the sheet's columns then the
     answers'; on Ctrl-C with ``keep_interrupted`` the rows answered so far and
-    the ``interrupt`` (the rest marked cancelled)."""
+    the ``interrupt`` (the rest marked cancelled). A sheet's units row (as
+    ``reserve template batch`` writes it) is no run: it comes back as
+    ``rows.units``, each column's unit, outputs' included."""
     from .batches import run_batch
     sheet = arg.file_name("sheet", sheet)
     workers = arg.whole("workers", workers)
@@ -166,8 +168,10 @@ def batch(sheet: str | Path, workers: int = 1, progress=None,
         (lambda done, total: progress(done, total, f"row {done}")))
     if interrupt is not None and not keep_interrupted:
         raise interrupt
+    from .batches import UNITS_STATUS
+    units = answered.pop(0) if answered and answered[0]["status"] == UNITS_STATUS else None
     rows = Rows(answered)
-    rows.fields, rows.interrupt = columns, interrupt
+    rows.fields, rows.interrupt, rows.units = columns, interrupt, units
     return rows
 
 

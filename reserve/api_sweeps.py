@@ -30,6 +30,7 @@ class Rows(list):
     results: list
     fields: list | None = None     # a batch's columns, in the sheet's order
     interrupt: BaseException | None = None
+    units: dict | None = None      # a batch's units row, each column's unit
     _centre = None
 
     def columns(self, first: list[str]) -> list[str]:

@@ -30,13 +30,13 @@ from pathlib import Path
 from .errors import InputError, ReserveError, TargetUnreachable
 from .schema import OUTPUTS
 from .files import read_text
-from .sheets import read_xlsx_rows
+from .sheets import read_workbook_rows
 from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
 from .scenario import build_scenario, with_overrides
 from .scenariofile import (DECIMAL_COMMA, csv_delimiter, read_csv_rows, shipped_name,
                            shipped_scenarios)
 from .diagnosis import diagnosis_of
-from .sweep import PointResult, Resolver
+from .sweep import PointResult, Resolver, needs_of
 from .workers import solve_all
 
 RUN_COLUMNS = ("id", "scenario", "mode", "capacity_mb", "fill_rate_mbd", "release_rate_mbd",
@@ -54,9 +54,9 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     with more filled cells than the header has names.
     """
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        data = read_text(path, "batch input", ".xlsx workbook", binary=True)
-        rows = [r if any(r) else [] for r in read_xlsx_rows(data, path, "batch input")]
+    if path.suffix.lower() in (".xlsx", ".ods"):
+        data = read_text(path, "batch input", f"{path.suffix.lower()} spreadsheet", binary=True)
+        rows = [r if any(r) else [] for r in read_workbook_rows(data, path, "batch input")]
         text = ""
     else:
         text = read_text(path, "batch input", "CSV file")
@@ -85,6 +85,22 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     while body and not body[-1]:
         body.pop()   # trailing blank lines are the file's end, not rows
     return header, body
+
+
+#: The first cell of a units row (module docs): the row under the header that
+#: says each column's unit, as `reserve template batch` writes it; not a run.
+UNITS_MARK = "unit"
+
+
+#: The status of the units row in the answers (it is no run).
+UNITS_STATUS = "units"
+
+
+def units_row(body: list[list[str]]) -> list[str] | None:
+    """The sheet's units row, taken out of ``body``, or None."""
+    if body and body[0] and body[0][0].strip().lower() == UNITS_MARK:
+        return body.pop(0)
+    return None
 
 
 def _names_a_parameter(name: str) -> bool:
@@ -139,10 +155,10 @@ class BatchSolver:
         machine."""
         if name == "":
             return None
-        allowed = ("a .toml, .csv or .xlsx scenario inside the sheet's folder or a folder "
+        allowed = ("a .toml, .csv, .xlsx or .ods scenario inside the sheet's folder or a folder "
                    "below it (links are followed, then the file must still lie inside), or "
                    "a shipped scenario: " + ", ".join(shipped_scenarios()))
-        if Path(name).suffix.lower() not in (".toml", ".csv", ".xlsx"):
+        if Path(name).suffix.lower() not in (".toml", ".csv", ".xlsx", ".ods"):
             if shipped_name(name) is not None:
                 return name
             raise InputError("scenario", name, allowed)
@@ -189,8 +205,10 @@ class BatchSolver:
                     answer = resolver.solve(scenario)
                 except TargetUnreachable:
                     # a sheet deserves the diagnosis `reserve size` gives (what
-                    # binds, what is reachable): a few more solves, this row only
-                    raise diagnosis_of(scenario) from None
+                    # binds, what is reachable) and, as a sweep's rows, what the
+                    # row would need with the caps lifted: more solves, this row only
+                    return PointResult("infeasible", needs_of(resolver, scenario),
+                                       str(diagnosis_of(scenario)))
             elif mode == "impact":
                 capacity = _number(row, "capacity_mb")
                 if capacity is None:
@@ -216,6 +234,7 @@ def run_batch(path: str | Path, workers: int = 1, on_result=None):
     """
     path = Path(path)
     header, rows = read_sheet(path)
+    units = units_row(rows)
     folder = path.parent
     results: list[PointResult | None] = [None] * len(rows)
     done = 0
@@ -246,6 +265,11 @@ def run_batch(path: str | Path, workers: int = 1, on_result=None):
     columns = (header + (["owner"] if owned else []) + present
                + list(dict.fromkeys(c for c in owned if c != "owner")) + ["status", "message"])
     out = []
+    if units is not None:    # the units row answers with the outputs' units
+        from .sheets import unit_of
+        given = dict(zip(header, units))
+        out.append({**{c: unit_of(c)[0] for c in columns}, **given, "status": UNITS_STATUS,
+                    "message": "each column's unit"})
     for cells, result in zip(rows, results, strict=True):
         # the input columns stay as the user wrote them, outputs after them
         given = dict(zip(header, cells or [""] * len(header)))

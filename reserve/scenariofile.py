@@ -102,7 +102,7 @@ def _parse_rows(rows: list[list[str]], path: Path,
     """Flat values and storage tables from name,value rows (a CSV or a workbook)."""
     flat: dict = {}
     options: dict[str, dict] = {}
-    workbook = path.suffix.lower() == ".xlsx"
+    workbook = path.suffix.lower() in (".xlsx", ".ods")
     for number, row in enumerate(rows, start=1):
         if decimal_commas and len(row) > 1 and DECIMAL_COMMA.match(row[1]):
             row = [row[0], row[1].replace(",", "."), *row[2:]]
@@ -201,9 +201,9 @@ def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
     name = shipped_name(path)
     if name is not None and not path.exists():
         return parse_toml(packaged_file(name + ".toml"), Path(name + ".toml"))
-    if path.suffix.lower() == ".xlsx":
-        from .sheets import read_xlsx_rows
-        rows = [r for r in read_xlsx_rows(read_text(path, binary=True), path, "scenario")
+    if path.suffix.lower() in (".xlsx", ".ods"):
+        from .sheets import read_workbook_rows
+        rows = [r for r in read_workbook_rows(read_text(path, binary=True), path, "scenario")
                 if any(r) and not r[0].startswith("#")]
         return _parse_rows(rows, path)
     text = read_text(path)
@@ -211,8 +211,8 @@ def read_scenario_file(path: str | Path) -> tuple[dict, list[dict] | None]:
         return _parse_csv(text, path)
     if path.suffix.lower() == ".toml":
         return parse_toml(text, path)
-    raise InputError("scenario", str(path), "a .toml, .csv or .xlsx file, or a run file "
-                     "(.json, written by -o)")
+    raise InputError("scenario", str(path), "a .toml, .csv, .xlsx or .ods file, or a run "
+                     "file (.json, written by -o)")
 
 
 def packaged_file(name: str) -> str:

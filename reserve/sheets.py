@@ -45,20 +45,42 @@ def check_table_path(path, option: str, also: tuple[str, ...] = ()) -> None:
     if path is None or str(path) == "-":
         return
     suffix = Path(str(path)).suffix.lower()
-    if suffix not in (".csv", ".xlsx", *also):
+    if suffix not in (".csv", *WORKBOOKS, *also):
         raise InputError(option, str(path), "a file name ending in "
-                         + ", ".join((".csv", ".xlsx", *also)))
+                         + ", ".join((".csv", *WORKBOOKS, *also)))
 
 
 def table_file(rows: list[dict], columns: list[str], path: str | Path, option: str,
                dialect: str = "comma") -> str | bytes:
-    """The file for ``rows`` as ``path``'s name asks: CSV text or .xlsx bytes."""
+    """The file for ``rows`` as ``path``'s name asks: CSV text, or .xlsx or .ods bytes."""
     suffix = Path(str(path)).suffix.lower()
     if str(path) == "-" or suffix == ".csv":
         return csv_text(rows, columns, dialect)
     if suffix == ".xlsx":
         return xlsx_bytes(rows, columns)
-    raise InputError(option, str(path), "a file name ending in .csv or .xlsx")
+    if suffix == ".ods":
+        from .ods import ods_bytes
+        return ods_bytes(rows, [inert(str(c)) for c in columns],
+                         lambda value, column: _xlsx_cell(value, inert, _numeric(column)),
+                         unit_of)
+    raise InputError(option, str(path), "a file name ending in .csv, .xlsx or .ods")
+
+
+#: Spreadsheet files read and written besides CSV: Excel's and LibreOffice's own.
+WORKBOOKS = (".xlsx", ".ods")
+
+
+def read_workbook_rows(data: bytes, path: str | Path, what: str) -> list[list[str]]:
+    """The data sheet of an .xlsx or .ods file (its bytes) as rows of text cells."""
+    if Path(str(path)).suffix.lower() == ".ods":
+        from .ods import read_ods_rows
+        return read_ods_rows(data, path, what, number_text)
+    return read_xlsx_rows(data, path, what)
+
+
+def _numeric(column: str) -> bool:
+    """Whether a column's text that reads as a number is written as one."""
+    return column not in _TEXT_COLUMNS and not column.startswith("#")
 
 
 def csv_text(rows: list[dict], columns: list[str], dialect: str = "comma") -> str:
@@ -108,7 +130,7 @@ def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     sheet.append([inert(str(c)) for c in columns])   # a header never becomes a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    numeric = [c not in _TEXT_COLUMNS and not c.startswith("#") for c in columns]
+    numeric = [_numeric(c) for c in columns]
     for row in rows:
         sheet.append([_xlsx_cell(row.get(c, ""), inert, n) for c, n in zip(columns, numeric)])
     sheet.freeze_panes = "A2"

@@ -104,3 +104,31 @@ def print_params_table(console, scenario=None, title: str = "") -> None:
         table.add_row(f"storage.NAME.{field.name}", field.unit, _value_text(field.default),
                       field.allowed(), field.description)
     console.print(table)
+
+
+#: The batch template's columns and the example rows it holds (`reserve template batch`).
+BATCH_COLUMNS = ["id", "scenario", "mode", "target_impact_usd_per_bbl", "hold_days",
+                 "demand_elasticity", "supply_elasticity", "capacity_mb", "fill_rate_mbd",
+                 "release_rate_mbd", "direction"]
+BATCH_EXAMPLES = [
+    {"id": "default-5-usd", "scenario": "sechin-2008", "mode": "size",
+     "target_impact_usd_per_bbl": 5, "hold_days": 180},
+    {"id": "more-elastic", "scenario": "sechin-2008", "mode": "size",
+     "target_impact_usd_per_bbl": 5, "hold_days": 180, "demand_elasticity": -0.15,
+     "supply_elasticity": 0.05},
+    {"id": "spr-lower-5", "scenario": "us-spr-2022", "mode": "size",
+     "target_impact_usd_per_bbl": -5, "hold_days": 90},
+    {"id": "100-mb-reserve", "scenario": "sechin-2008", "mode": "impact", "hold_days": 180,
+     "capacity_mb": 100, "fill_rate_mbd": 2, "direction": "raise"},
+]
+_TEXT_UNITS = {"id": "unit", "scenario": "shipped name or file", "mode": "size or impact",
+               "direction": "raise or lower"}
+
+
+def batch_template() -> tuple[list[dict], list[str]]:
+    """Rows of a batch sheet to fill in: a units row (its first cell ``unit``:
+    read as units, not as a run) and example rows that run as they stand."""
+    from .sheets import unit_of
+    units = {c: _TEXT_UNITS.get(c) or unit_of(c)[0] for c in BATCH_COLUMNS}
+    units = {c: ("1 (a ratio)" if u == "1" else u) for c, u in units.items()}
+    return [units, *BATCH_EXAMPLES], list(BATCH_COLUMNS)

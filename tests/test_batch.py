@@ -166,3 +166,48 @@ def test_scenarios_anywhere_in_the_sheets_folder_tree_and_nowhere_else(tmp_path)
         assert "inside the sheet's folder" in row["message"]
         assert "outside" in row["message"]
         assert "hunter2" not in row["message"]
+
+
+def test_the_batch_template_runs_as_it_stands_and_keeps_its_units_row(cli, tmp_path):
+    """`reserve template batch`: a units row, then examples that run; the
+    answers keep the units row first, outputs' units included, and answer
+    each example as `reserve size` / `reserve impact` do."""
+    import csv
+    import json
+    for name in ("t.xlsx", "t.ods", "t.csv"):
+        made = cli("template", "batch", "-o", tmp_path / name)
+        assert made.returncode == 0, made.stderr
+        done = cli("batch", tmp_path / name, "-o", tmp_path / f"out-{name}.csv")
+        assert done.returncode == 0, done.stderr
+        with open(tmp_path / f"out-{name}.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert rows[0]["id"] == "unit" and rows[0]["status"] == "units"
+        assert rows[0]["storage_capacity_mb"] == "mb" and rows[0]["total_cost_musd"] == "musd"
+        assert [r["status"] for r in rows[1:]] == ["ok"] * 4
+    first = json.loads(cli("size", "-f", "json").stdout)
+    assert float(rows[1]["storage_capacity_mb"]) == pytest.approx(
+        first["storage_capacity_mb"], rel=1e-9)
+    spr = json.loads(cli("size", "-s", "us-spr-2022", "-t", "-5", "--hold-days", "90",
+                         "-f", "json").stdout)
+    assert float(rows[3]["total_cost_musd"]) == pytest.approx(spr["total_cost_musd"], rel=1e-9)
+    held = json.loads(cli("impact", "--capacity-mb", "100", "--fill-rate-mbd", "2",
+                          "-f", "json").stdout)
+    assert float(rows[4]["max_impact_usd_per_bbl"]) == pytest.approx(
+        held["max_impact_usd_per_bbl"], rel=1e-9)
+
+
+def test_an_out_of_reach_row_says_what_it_would_need(tmp_path):
+    """As a sweep's point does: beyond_limits, the reachable impact and the
+    needs with the caps lifted, the same as the sweep gives for that point."""
+    from reserve import api
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,demand_elasticity\nfar,-0.3\nnear,-0.1\n")
+    _, rows, _ = run_batch(sheet)
+    far, near = rows
+    assert far["status"] == "infeasible" and far["beyond_limits"] == 1
+    swept = next(r for r in api.sensitivity(None, vary={"demand_elasticity": [-0.3]}))
+    for name in ("needed_storage_mb", "needed_fill_capacity_mbd", "needed_total_cost_musd",
+                 "reachable_impact_usd_per_bbl"):
+        assert far[name] == pytest.approx(swept[name], rel=1e-9), name
+    assert far["needed_storage_mb"] > 260 > near["storage_capacity_mb"]
+    assert "needed_storage_mb" not in near

@@ -223,3 +223,15 @@ def test_version_is_the_packages(cli):
     assert r.stdout.strip() == f"reserve {reserve.__version__}"
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert pyproject["project"]["version"] == reserve.__version__
+
+
+def test_the_csv_dialect_may_follow_the_command(cli):
+    """`--csv-dialect` and `--debug` belong to every command: typed after it,
+    they act as before it."""
+    before = cli("--csv-dialect", "semicolon", "size", "-f", "csv")
+    after = cli("size", "-f", "csv", "--csv-dialect", "semicolon")
+    glued = cli("size", "--csv-dialect=semicolon", "-f", "csv")
+    assert before.returncode == after.returncode == glued.returncode == 0, after.stderr
+    assert after.stdout == before.stdout == glued.stdout and ";173,93" in after.stdout
+    bad = cli("size", "--csv-dialect", "tab")
+    assert bad.returncode == 2 and "--csv-dialect" in bad.stderr

@@ -68,7 +68,7 @@ def test_size_for_on_the_crude_calibration_puts_the_three_side_by_side(cli, caps
     assert found["causal_rule_cap_needed_mb"] > 0
     assert found["mean_private_stock_mb_with_floor"] < found["mean_private_stock_mb_without_floor"]
     # the terminal's table of the same answer
-    from reserve.cli.common import OutputFormat
+    from reserve.cli.options import OutputFormat
     from reserve.cli.futures import print_sizes
     print_sizes(found, OutputFormat.table, "sizes")
     table = capsys.readouterr().out

@@ -55,11 +55,11 @@ def test_results_and_schedule_as_workbooks_hold_numbers(tmp_path):
 
 
 def test_an_unknown_extension_is_refused_before_solving(tmp_path):
-    for args in (["size", "-o", tmp_path / "r.txt"], ["size", "--schedule", tmp_path / "s.ods"],
+    for args in (["size", "-o", tmp_path / "r.txt"], ["size", "--schedule", tmp_path / "s.xls"],
                  ["sensitivity", "--vary", "demand_elasticity=-0.1,-0.05", "-o",
                   tmp_path / "x.xls"]):
         result = runner.invoke(app, [str(a) for a in args])
-        assert result.exit_code == 2 and ".xlsx" in result.output, result.output
+        assert result.exit_code == 2 and ".xlsx, .ods" in result.output, result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -181,3 +181,119 @@ def test_the_api_keeps_a_scenarios_price_path_through_overrides(tmp_path):
     # beta = P / (Q0 (eps_s - eps_d)) grows with the price: each barrel moves a
     # dearer market more, so the rising path needs less storage
     assert with_path.outputs["storage_capacity_mb"] < flat.outputs["storage_capacity_mb"]
+
+
+# -- .ods, LibreOffice's own format --------------------------------------------------
+
+def _ods(tmp_path, rows_xml: str, name="t.ods"):
+    """An .ods of one sheet written by hand: ``rows_xml`` the table's rows."""
+    import zipfile
+
+    from reserve.ods import MIMETYPE, NS
+    names = " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
+    content = (f'<office:document-content {names}><office:body><office:spreadsheet>'
+               f'<table:table table:name="Sheet1">{rows_xml}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", MIMETYPE)
+        book.writestr("content.xml", content)
+    return path
+
+
+def _cellx(value=None, kind="float", text=None, **extra):
+    attrs = "".join(f' table:{k.replace("_", "-")}="{v}"' for k, v in extra.items())
+    if value is None and text is None:
+        return f"<table:table-cell{attrs}/>"
+    typed = f' office:value-type="{kind}"' if kind else ""
+    if kind in ("float", "percentage"):
+        typed += f' office:value="{value}"'
+    return (f"<table:table-cell{typed}{attrs}><text:p>{text if text is not None else value}"
+            "</text:p></table:table-cell>")
+
+
+def test_an_ods_is_read_as_libreoffice_shows_it(tmp_path):
+    """Repeats expanded, trailing blank repeats dropped, a percent as a percent,
+    a formula's saved value; a scenario in .ods answers as its CSV does."""
+    from reserve.sheets import read_workbook_rows
+    row = lambda *cells: "<table:table-row>" + "".join(cells) + "</table:table-row>"  # noqa: E731
+    path = _ods(tmp_path, row(_cellx("name", "string"), _cellx("value", "string"))
+                + row(_cellx("hold_days", "string"), _cellx(90))
+                + row(_cellx("target_impact_usd_per_bbl", "string"),
+                      _cellx(0.05, "percentage", "5%"))
+                + row(_cellx("demand_elasticity", "string"),
+                      _cellx(-0.2, formula="of:=-0.1*2"), _cellx(number_columns_repeated=1000))
+                + "<table:table-row table:number-rows-repeated=\"1048000\">"
+                  + _cellx(number_columns_repeated=1024) + "</table:table-row>")
+    rows = read_workbook_rows(path.read_bytes(), path, "scenario")
+    assert rows == [["name", "value"], ["hold_days", "90"],
+                    ["target_impact_usd_per_bbl", "5%"], ["demand_elasticity", "-0.2"]]
+    csv_file = tmp_path / "same.csv"
+    csv_file.write_text("name,value\nhold_days,90\ntarget_impact_usd_per_bbl,5%\n"
+                        "demand_elasticity,-0.2\n")
+    assert _invoke("size", "-s", path, "-f", "csv").stdout == \
+        _invoke("size", "-s", csv_file, "-f", "csv").stdout
+
+
+@pytest.mark.parametrize("cell, words", [
+    (_cellx(None, kind=None, formula="of:=1/0"), "a formula with no saved value"),
+    (_cellx(kind="string", text="#DIV/0!"), "an error value"),
+    (_cellx(kind="string", text="Err:502"), "an error value"),
+])
+def test_an_ods_cell_that_is_not_what_it_shows_exits_2(tmp_path, cell, words):
+    path = _ods(tmp_path, "<table:table-row>" + _cellx("hold_days", "string") + cell
+                + "</table:table-row>")
+    result = runner.invoke(app, ["size", "-s", str(path)])
+    assert result.exit_code == 2 and words in result.output and "cell B1" in result.output
+
+
+def test_a_file_named_ods_that_is_not_one_exits_2(tmp_path):
+    bad = tmp_path / "x.ods"
+    bad.write_text("name,value\n")
+    result = runner.invoke(app, ["batch", str(bad)])
+    assert result.exit_code == 2 and "a readable .ods spreadsheet" in result.output
+
+
+def test_every_table_writes_ods_and_reads_it_back(tmp_path):
+    _invoke("sensitivity", "--vary", "demand_elasticity=-0.1,-0.05", "-o", tmp_path / "s.ods")
+    _invoke("sensitivity", "--vary", "demand_elasticity=-0.1,-0.05", "-o", tmp_path / "s.csv")
+    from reserve.sheets import read_workbook_rows
+    rows = read_workbook_rows((tmp_path / "s.ods").read_bytes(), tmp_path / "s.ods", "t")
+    with open(tmp_path / "s.csv", newline="") as f:
+        expected = list(csv.reader(f))
+    assert rows[0] == expected[0]
+    column = rows[0].index("storage_capacity_mb")
+    assert [float(r[column]) for r in rows[1:]] == pytest.approx(
+        [float(r[column]) for r in expected[1:]], rel=1e-9)
+
+
+@needs_libreoffice
+def test_libreoffice_reads_our_ods_and_we_read_its_own(tmp_path):
+    """Our .ods through LibreOffice to CSV keeps every number; a sheet LibreOffice
+    saves as .ods (a percent typed, a formula) runs as a batch as its CSV does."""
+    _invoke("size", "-o", tmp_path / "a.ods")
+    _invoke("size", "-f", "json")
+    out = _soffice(tmp_path / "a.ods", "csv", tmp_path / "lo")
+    with open(out, newline="") as f:
+        header, values = list(csv.reader(f))[:2]
+    mine = json.loads(_invoke("size", "-f", "json").stdout)
+    assert float(values[header.index("storage_capacity_mb")]) == pytest.approx(
+        mine["storage_capacity_mb"], rel=1e-12)
+    sheet = tmp_path / "b.csv"
+    sheet.write_text("id,target_impact_usd_per_bbl,hold_days\na,10%,90\nb,=2*3,180\n")
+    ods = _soffice(sheet, "ods", tmp_path / "lo2")
+    _invoke("batch", ods, "-o", tmp_path / "out.csv")
+    typed = tmp_path / "typed.csv"
+    typed.write_text("id,target_impact_usd_per_bbl,hold_days\na,10%,90\nb,6,180\n")
+    _invoke("batch", typed, "-o", tmp_path / "out2.csv")
+    assert (tmp_path / "out.csv").read_text() == (tmp_path / "out2.csv").read_text()
+
+
+@needs_libreoffice
+def test_the_batch_template_survives_libreoffice(tmp_path):
+    """The template opened and saved by LibreOffice (as .ods) runs as we wrote it."""
+    _invoke("template", "batch", "-o", tmp_path / "t.xlsx")
+    ods = _soffice(tmp_path / "t.xlsx", "ods", tmp_path / "lo")
+    _invoke("batch", ods, "-o", tmp_path / "a.csv")
+    _invoke("batch", tmp_path / "t.xlsx", "-o", tmp_path / "b.csv")
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()

@@ -11,8 +11,8 @@ import typer
 from ..jsontext import to_json
 from ..errors import InputError
 from .common import (
-    app, cell, dialect, err, guarded, interrupted, print_values, progress_bar,
-    stdout_console, write_rows, writing)
+    app, dialect, err, guarded, interrupted, progress_bar, stdout_console, write_rows, writing)
+from .printing import cell, print_values
 from .options import (Cluster, FormatOpt, OutputFormat, PlotOpt, Question, ScenarioSource,
                       check_files, check_outputs, check_plot_path, with_options)
 

@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 from ..errors import TargetUnreachable
-from .common import app, command, err, guarded, print_answer, progress_bar, writing
+from .common import app, command, err, guarded, progress_bar, writing
+from .printing import print_answer
 from .options import (AnswerOutputs, HoldOpt, Objective, ObjectiveOpt, PathOpt, Question,
                       ScenarioSource, UnwindOpt, with_options)
 
@@ -110,7 +111,8 @@ def _size_reliable(question: Question, source: ScenarioSource, out: AnswerOutput
     """`reserve size --reliability R --paths FILE`: one design for many paths."""
     from .. import api
     from ..errors import InputError
-    from .common import print_values, write_results, write_table
+    from .common import write_table
+    from .printing import print_values, write_results
     if paths_file is None or reliability is None:
         missing = "--paths" if paths_file is None else "--reliability"
         raise InputError(missing, "(none)", "both --reliability SHARE and --paths FILE "

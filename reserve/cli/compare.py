@@ -9,8 +9,9 @@ from typing import Optional
 import typer
 
 from ..jsontext import to_json
-from .common import app, cell, dialect, err, guarded, progress_bar, save_figure, \
-    stdout_console, write_table, writing
+from .common import (app, dialect, err, guarded, progress_bar, save_figure, stdout_console,
+                     write_table, writing)
+from .printing import cell
 from .options import FormatOpt, OutputFormat
 
 

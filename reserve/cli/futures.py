@@ -11,7 +11,8 @@ import typer
 from ..jsontext import to_json
 from ..errors import InputError
 from .common import (
-    app, dialect, guarded, print_values, progress_bar, save_figure, stdout_console, write_rows)
+    app, dialect, guarded, progress_bar, save_figure, stdout_console, write_rows)
+from .printing import print_values
 from .options import (CeilingOpt, Cluster, DisruptionOptions, FloorOpt, FormatOpt,
                       OutputFormat, PlotOpt, ScenarioSource, check_files, check_outputs,
                       check_plot_path, with_options)

@@ -10,8 +10,8 @@ import typer
 
 from ..jsontext import to_json
 from ..errors import InputError
-from .common import (app, dialect, err, guarded, print_values, progress_bar, save_figure,
-                     union_columns, write_table)
+from .common import app, dialect, err, guarded, progress_bar, save_figure, write_table
+from .printing import print_values, union_columns
 from .options import FormatOpt, OutputFormat, PlotOpt, check_files, check_plot_path
 
 COLUMNS = ["regime", "level", "next_level", "change", "price_usd_per_bbl", "present_cost",

@@ -15,6 +15,11 @@ from .common import (
 from .options import check_outputs
 
 
+class TemplateKind(str, Enum):
+    batch = "batch"
+    scenario = "scenario"
+
+
 class ParamsFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -44,7 +49,7 @@ def batch(
         with progress_bar("batch") as progress:
             rows = api.batch(sheet, workers, progress, keep_interrupted=True)
         interrupt = rows.interrupt
-        write_rows(rows, rows.fields, output)
+        write_rows([rows.units, *rows] if rows.units else rows, rows.fields, output)
         if interrupt is not None:
             word = "terminated" if isinstance(interrupt, Terminated) else "interrupted"
             cancelled = sum(r["status"] == "cancelled" for r in rows)
@@ -104,3 +109,38 @@ def _title(scenario: Optional[Path], set_: Optional[List[str]]) -> str:
     """What a written scenario is, in words: its source and the changes made to it."""
     words = str(scenario) if scenario is not None else "the default scenario (sechin-2008)"
     return words + (" with " + ", ".join(set_) if set_ else "")
+
+
+@app.command()
+def template(kind: TemplateKind = typer.Argument(..., metavar="batch|scenario",
+                                                help="batch: a sheet for `reserve batch`; "
+                                                     "scenario: a commented scenario file."),
+             output: Optional[Path] = typer.Option(
+                 None, "--output", "-o", metavar="FILE.xlsx|.ods|.csv|.toml",
+                 help="Write it here (its format from the name); default: stdout.")):
+    """A file to fill in: a batch sheet (a units row and example rows that run
+    as they stand) or a scenario (every parameter at its default)."""
+    def body():
+        from .. import templates
+        from ..files import write_output
+        if kind == TemplateKind.scenario:
+            if output is not None and output.suffix.lower() != ".toml":
+                raise InputError("--output", str(output), "a file name ending in .toml for a "
+                                 "scenario (or `reserve params -o FILE.csv|.xlsx|.ods`)")
+            if output is None:
+                sys.stdout.write(templates.params_toml())
+                return
+            with writing("--output", output):
+                write_output(output, templates.params_toml())
+        else:
+            rows, columns = templates.batch_template()
+            if output is None:
+                from ..results import to_csv
+                sys.stdout.write(to_csv(rows, columns, dialect()))
+                return
+            check_outputs(output=output)
+            write_table(rows, columns, output, "--output")
+        err(f"{kind.value} template written to {output}; "
+            + ("run it with: reserve batch " + str(output) if kind == TemplateKind.batch
+               else "use it with: reserve size -s " + str(output)))
+    guarded(body)
