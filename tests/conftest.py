@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -10,6 +11,12 @@ import numpy as np
 import pytest
 
 from reserve.scenario import build_scenario
+
+
+def pytest_configure(config):
+    """The tests read what reserve prints to a pipe: a COLUMNS the user's shell
+    exports (a narrow terminal's table) is not theirs to read."""
+    os.environ.pop("COLUMNS", None)
 
 
 #: the default's quick storage on a weekly grid: ready and leased in whole weeks

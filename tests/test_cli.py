@@ -223,6 +223,10 @@ def test_version_is_the_packages(cli):
     assert r.stdout.strip() == f"reserve {reserve.__version__}"
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert pyproject["project"]["version"] == reserve.__version__
+    # the changelog's newest section is this version's
+    changelog = (Path(__file__).parents[1] / "CHANGELOG.md").read_text()
+    newest = next(line for line in changelog.splitlines() if line.startswith("## "))
+    assert newest.startswith(f"## {reserve.__version__}")
 
 
 def test_the_csv_dialect_may_follow_the_command(cli):
@@ -235,3 +239,21 @@ def test_the_csv_dialect_may_follow_the_command(cli):
     assert after.stdout == before.stdout == glued.stdout and ";173,93" in after.stdout
     bad = cli("size", "--csv-dialect", "tab")
     assert bad.returncode == 2 and "--csv-dialect" in bad.stderr
+
+
+def test_the_table_fits_an_80_column_terminal(cli):
+    """In 80 columns the answer's table leaves out the machine names (saying
+    where to find them) and every line fits; piped, it keeps them."""
+    import os
+    import subprocess
+    import shutil
+    narrow = subprocess.run([shutil.which("reserve"), "size"], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "80"}, timeout=300)
+    assert narrow.returncode == 0, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "target_impact_usd_per_bbl" not in narrow.stdout
+    assert "names for CSV and JSON: reserve size -f csv" in narrow.stdout
+    assert "│ Storage capacity, total" in narrow.stdout
+    wide = cli("size")
+    assert "target_impact_usd_per_bbl" in wide.stdout

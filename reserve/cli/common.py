@@ -72,9 +72,28 @@ def err(text: str) -> None:
 
 
 def stdout_console():
-    """A rich console for stdout; wide when piped, so names are not folded."""
+    """A rich console for stdout: the terminal's width; when piped, the width
+    COLUMNS gives, else wide (200), so names are not folded."""
     from rich.console import Console
-    return Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+    width = None if sys.stdout.isatty() else _columns() or 200
+    return Console(width=width, soft_wrap=False)
+
+
+#: Narrower than this, a table leaves out its column of machine names.
+NARROW = 110
+
+
+def whole_lines() -> bool:
+    """Whether prose goes out a paragraph a line (piped with no COLUMNS: for
+    grep and scripts) rather than wrapped at words to the width."""
+    return not sys.stdout.isatty() and _columns() is None
+
+
+def _columns() -> int | None:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        return None
 
 
 #: Set RESERVE_PROGRESS=lines to have progress written to stderr as plain

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..jsontext import to_json
-from .common import command, dialect, err, stdout_console, write_table, writing
+from .common import NARROW, command, whole_lines, dialect, err, stdout_console, write_table, writing
 from .options import OutputFormat
 
 
@@ -100,11 +100,16 @@ def print_table(answer, values: dict) -> None:
     from ..schema import OUTPUTS
     units = {name: unit for name, unit, _ in OUTPUTS}
     labels = {name: label for name, _, label in OUTPUTS}
-    table = Table(title=f"reserve {answer.mode}", title_justify="left")
+    out = stdout_console()
+    named = out.width >= NARROW     # a narrow terminal: the words, not the machine names
+    table = Table(title=f"reserve {answer.mode}", title_justify="left",
+                  caption=None if named else "names for CSV and JSON: reserve size -f csv, "
+                  "or a terminal of 110 columns", caption_justify="left")
     table.add_column("output")
     table.add_column("value", justify="right")
     table.add_column("unit")
-    table.add_column("name", style="dim")
+    if named:
+        table.add_column("name", style="dim")
     left_out = results.left_out(answer)
     for name, value in values.items():
         if name.startswith("capacity_mb_"):
@@ -112,15 +117,13 @@ def print_table(answer, values: dict) -> None:
             label, unit = f"  storage: {option.replace('_', ' ')}", "mb"
         else:
             label, unit = labels.get(name, name), units.get(name, "")
-        if name in left_out:     # a term the scenario leaves out: no 0.00 to read as a finding
-            table.add_row(label, "not modelled", f"({left_out[name]})", name)
-            continue
-        table.add_row(label, cell(value), unit, name)
-    out = stdout_console()
+        row = ([label, "not modelled", f"({left_out[name]})"] if name in left_out
+               else [label, cell(value), unit])   # a term left out: no 0.00 to read as found
+        table.add_row(*row, *([name] if named else []))
     out.print(table)
-    out.print(results.sentence(answer), soft_wrap=True)
+    out.print(results.sentence(answer), soft_wrap=whole_lines())
     for note in results.notes(answer):
-        out.print(f"Note: {note}", soft_wrap=True)
+        out.print(f"Note: {note}", soft_wrap=whole_lines())
     if answer.range is not None:
         print_range(answer.range)
 
