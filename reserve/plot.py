@@ -126,8 +126,14 @@ def figure_to(fig, path: str | Path) -> None:
 
 
 def pyplot():
+    """matplotlib's pyplot, drawing off screen (Agg): no window opens from the
+    command line or a script. In a notebook (a Jupyter kernel), the kernel's
+    own backend is kept, so the figures the API returns show inline."""
+    import sys
+
     import matplotlib
-    matplotlib.use("Agg")
+    if "ipykernel" not in sys.modules:
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
 
