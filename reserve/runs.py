@@ -59,7 +59,7 @@ def scenario_parameters(s) -> dict:
             if not s.target_explicit:
                 continue
             if s.target_percent is not None:
-                value = f"{s.target_percent:g}%"
+                value = f"{float(s.target_percent)!r}%"
         out[p.name] = value
     return out
 

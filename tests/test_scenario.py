@@ -123,7 +123,7 @@ def test_unreadable_files(tmp_path):
         build_scenario(bad)
     other = tmp_path / "s.yaml"
     other.write_text("a: 1\n")
-    with pytest.raises(InputError, match=".toml, .csv or .xlsx"):
+    with pytest.raises(InputError, match=r".toml, .csv, .xlsx or .ods file, or a run file"):
         build_scenario(other)
 
 
