@@ -21,6 +21,7 @@ from dataclasses import replace
 import highspy
 import numpy as np
 
+from . import conic
 from .cuts import PremiumCuts
 from .equations import net_band
 from .errors import SolverFailure
@@ -50,16 +51,18 @@ class Session:
     form : "size" or "general" (:mod:`reserve.formulation`); default: size for
         a static market, general for a dynamic one.
     time_limit_s : HiGHS's time limit per solve [s]; None for none.
-    premium_by : the own-price premium as tangent "cuts" (an LP, warm) or as
-        HiGHS's "hessian" (its QP solver).
+    premium_by : the own-price premium's least-cost solves by "conic" (Clarabel's
+        interior point, :mod:`reserve.conic`, where eligible; tangent cuts
+        kept in HiGHS for the rest), by tangent "cuts" only (an LP, warm), or
+        as HiGHS's "hessian" (its QP solver).
     built : ``formulate(data, form)``, when the caller has it already.
     """
 
     def __init__(self, data: ProblemData, form: str | None = None,
-                 time_limit_s: float | None = None, premium_by: str = "cuts",
+                 time_limit_s: float | None = None, premium_by: str = "conic",
                  built: Form | None = None):
-        if premium_by not in ("cuts", "hessian"):
-            raise ValueError(f"premium_by = {premium_by!r}: cuts or hessian")
+        if premium_by not in ("conic", "cuts", "hessian"):
+            raise ValueError(f"premium_by = {premium_by!r}: conic, cuts or hessian")
         self.premium_by = premium_by
         self.form = form or static_form(data)
         self.timings = Timings()
@@ -90,7 +93,10 @@ class Session:
         self.columns = {g: built.columns[g] for g in built.columns.index}
         self.n_columns = built.n_cols
         self.cuts = (PremiumCuts(self.highs, built.quadratic, data)
-                     if data.quadratic and premium_by == "cuts" else None)
+                     if data.quadratic and premium_by != "hessian" else None)
+        #: the last least-cost QP's values when Clarabel solved it, else None
+        #: (HiGHS holds the answer)
+        self._conic_x: np.ndarray | None = None
         if data.quadratic and self.cuts is None:
             self._pass_hessian(built.weights)
         self._objective = "least_cost"
@@ -286,6 +292,7 @@ class Session:
         limit_s = self.time_limit_s if limit_s is None else limit_s
         self.highs.setOptionValue("time_limit", math.inf if limit_s is None
                                   else before + float(limit_s))
+        self._conic_x = None      # HiGHS's answer is the session's from here
         solve_interruptibly(self.highs)
         self.timings.highs_s += self.highs.getRunTime() - before
         self.timings.solve_call_s += time.perf_counter() - start
@@ -314,9 +321,35 @@ class Session:
     def _least_cost(self, level: float) -> bool:
         self.use_objective("least_cost")
         self.pin_level(level)
+        if self.premium_by == "conic" and conic.eligible(self.data, self.built):
+            status = self._conic()
+            if status == "optimal":
+                return True
+            if status == "infeasible" and self.run() == "infeasible":
+                return False      # HiGHS confirms it: the rows admit no schedule
         if self.cuts is not None:
             return self.cuts.solve(self.run) == "optimal"
         return self.run() == "optimal"
+
+    def _conic(self) -> str:
+        """The least-cost QP by Clarabel (:mod:`reserve.conic`), timed as a solve."""
+        start = time.perf_counter()
+        status, x = conic.solve_qp(self.built, self.time_limit_s)
+        if x is not None:
+            x = conic.net_washes(x, self.columns["fill_mbd"], self.columns["release_mbd"],
+                                 self.built.cost)
+        seconds = time.perf_counter() - start
+        self.timings.highs_s += seconds      # the solver's time, whichever solver
+        self.timings.solve_call_s += seconds
+        self.timings.solves += 1
+        self._conic_x = x
+        return status
+
+    def _primal(self) -> np.ndarray:
+        """The last solve's values of every column: Clarabel's or HiGHS's."""
+        if self._conic_x is not None:
+            return self._conic_x
+        return np.asarray(self.highs.getSolution().col_value)
 
     def most_impact(self, cap: float) -> float:
         """The largest window level z [USD/bbl] reachable, at most ``cap`` (general form)."""
@@ -330,7 +363,7 @@ class Session:
     # -- reading the solution ----------------------------------------------------------
     def values(self) -> dict[str, np.ndarray]:
         """Variable values by group (model.variable_groups) of the last solve."""
-        x = np.asarray(self.highs.getSolution().col_value)
+        x = self._primal()
         return {g: x[idx] for g, idx in self.columns.items()}
 
     def total_cost_musd(self) -> float:
@@ -341,12 +374,12 @@ class Session:
     def solution(self) -> Solution:
         """The last solve's values, priced with :func:`price_solution`."""
         impact = None
+        x = self._primal()
         if "impact_usd_per_bbl" in self.columns:
-            impact = np.asarray(self.highs.getSolution().col_value)[
-                self.columns["impact_usd_per_bbl"]]
+            impact = x[self.columns["impact_usd_per_bbl"]]
         level = self._level
         if self._objective == "most_impact":
-            level = float(self.highs.getSolution().col_value[self.columns["window_level"][0]])
+            level = float(x[self.columns["window_level"][0]])
         return solution_from_values(self.data, self.values(), level, impact)
 
 
