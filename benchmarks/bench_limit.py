@@ -168,10 +168,24 @@ def main() -> None:
     rows.append(("equilibrium STO4 20 x 20, solve", f"{sto4['solve_s']:.2f} s", None, "<= 5 s"))
     rows.append(("  and 1,000 x 200 years simulated", f"{sto4['simulate_s']:.1f} s", None,
                  "<= 60 s"))
-    print(f"{'case':50} {'reserve vs the floor':>24} {'ratio':>6} {'goal':>8}")
+    print(f"{'case':54} {'reserve vs the floor':>24} {'ratio':>6} {'goal':>8}  met")
     for case, figures, ratio, goal in rows:
         shown = "" if ratio is None else f"{ratio:.2f}"
-        print(f"{case:50} {figures:>24} {shown:>6} {goal:>8}")
+        print(f"{case:54} {figures:>24} {shown:>6} {goal:>8}  {met(figures, ratio, goal)}")
+
+
+def met(figures: str, ratio: float | None, goal: str) -> str:
+    """Whether a row meets its goal: a ratio's (<= X), or a time's (<= X s,
+    < X s) against the row's first figure; "" where there is no goal."""
+    words = goal.split()
+    if len(words) < 2:
+        return ""
+    bound = float(words[1])
+    value = ratio if len(words) == 2 else float(figures.split()[0])
+    if value is None:
+        return ""
+    ok = value < bound if words[0] == "<" else value <= bound
+    return "yes" if ok else "NOT MET"
 
 
 if __name__ == "__main__":
