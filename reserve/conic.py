@@ -120,7 +120,9 @@ def net_washes(x: np.ndarray, fill: np.ndarray, release: np.ndarray,
     the optimum has no wash to take."""
     x = x.copy()
     f, r = x[fill], x[release]
-    wash = np.where(cost[fill] + cost[release] >= 0.0, np.minimum(f, r), 0.0)
+    together = cost[fill] + cost[release]     # 0 up to rounding where nothing is charged
+    free = together >= -1e-12 * (np.abs(cost[fill]) + np.abs(cost[release]))
+    wash = np.where(free, np.minimum(f, r), 0.0)
     wash = np.maximum(wash, 0.0)
     x[fill], x[release] = f - wash, r - wash
     return x

@@ -216,9 +216,8 @@ def read_run(path: str | Path, option: str = "scenario") -> dict:
         if isinstance(value, (dict, list)):
             raise InputError(f"{where}: scenario.parameters.{name}", type(value).__name__,
                              "a number, text or true/false")
-    if "price_path" in scenario:
-        scenario["price_path"] = _read_path(scenario["price_path"], f"{where}: "
-                                            "scenario.price_path")
+    if "price_path" in scenario:      # checked here; read as a path by run_scenario
+        _read_path(scenario["price_path"], f"{where}: scenario.price_path")
     return record
 
 
@@ -263,7 +262,10 @@ def run_scenario(path: str | Path) -> tuple[dict, list[dict] | None, object]:
     flat = dict(scenario["parameters"])
     if "owner" in scenario:
         flat["owner"] = scenario["owner"]
-    return flat, scenario.get("storage"), scenario.get("price_path")
+    price_path = scenario.get("price_path")
+    if price_path is not None:
+        price_path = _read_path(price_path, f"scenario {path}: scenario.price_path")
+    return flat, scenario.get("storage"), price_path
 
 
 def run_arguments(path: str | Path) -> tuple[str, dict]:

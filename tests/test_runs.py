@@ -63,6 +63,8 @@ def test_a_run_re_run_gives_its_own_outputs_back(cli, tmp_path):
     assert record["scenario"]["parameters"]["hold_days"] == 90
     assert record["scenario"]["price_path"]["price_usd_per_bbl"] == [70.0, 45.0, 60.0]
     assert record["checksum"] == checksum(record)
+    same = cli("compare", run, run)           # a run with its path compares to itself
+    assert same.returncode == 0 and "the same question with the same answer" in same.stdout
     path.unlink()
     again = cli("size", "-s", run, "-f", "json")
     assert again.returncode == 0, again.stderr
