@@ -65,7 +65,8 @@ def _side(which: str, source):
         raise InputError(f"{which}: checksum", str(source),
                          "a run as reserve wrote it (its inputs or outputs were edited "
                          "after, so its outputs may not answer its inputs): re-run it "
-                         f"with reserve size -s {source} -o {source}")
+                         f"with reserve {record['run'].get('question') or 'size'} -s {source} "
+                         f"-o {source}")
     return Side(label, str(source), "run", scenario, run_outputs(record),
                 version=str(record["run"].get("version", "")))
 

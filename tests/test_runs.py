@@ -231,3 +231,10 @@ def test_a_run_out_of_reach_keeps_its_question_and_diagnosis(cli, tmp_path):
     assert lifted.returncode == 0, lifted.stderr
     assert json.loads(lifted.stdout)["capacity_mb_floating_storage_tier2"] == \
         pytest.approx(245.84, abs=0.01)
+
+
+def test_compare_refuses_a_picture_it_cannot_draw_before_solving(cli, tmp_path):
+    done = cli("compare", "sechin-2008", "us-spr-2022", "--plot", tmp_path / "c.txt",
+               "-o", tmp_path / "c.csv")
+    assert done.returncode == 2 and "--plot" in done.stderr and ".png" in done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -37,8 +37,9 @@ def compare(
     marked; a scenario is answered as `reserve size` answers it."""
     def body():
         from .. import api
-        from .options import check_outputs
+        from .options import check_outputs, check_plot_path
         check_outputs(output=output)
+        check_plot_path(plot)          # a name that cannot be drawn: before any solving
         with progress_bar("comparing") as progress:
             found = api.compare(a, b, time_limit_s=time_limit, progress=progress)
         for side in (found.a, found.b):
