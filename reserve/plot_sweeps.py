@@ -46,6 +46,14 @@ def limit_lines(s) -> dict[str, tuple[float, str]]:
     return {k: v for k, v in lines.items() if np.isfinite(v[0])}
 
 
+def moves_limits(name: str) -> bool:
+    """Whether sweeping ``name`` moves the limits themselves (a cap, a build or
+    lead time): the base scenario's line would then be wrong at every other
+    point, so none is drawn."""
+    return name.startswith("storage.") or name in (
+        "lead_days", "fill_rate_max_mbd", "release_rate_max_mbd", "initial_inventory_mb")
+
+
 def plot_sweep(rows: list[dict], base, path: str | Path, grid: bool = False) -> None:
     """:func:`sweep_figure` saved to ``path``."""
     figure_to(sweep_figure(rows, base, grid), path)
@@ -83,7 +91,7 @@ def sweep_figure(rows: list[dict], base, grid: bool = False):
             if lost:
                 ax.plot([], [], "-.", color="#999999",
                         label="out of reach even with the caps lifted")
-            if key in limits:
+            if key in limits and not moves_limits(name):
                 value, words = limits[key]
                 ax.axhline(value * scale, color="#555555", linewidth=1.2, linestyle=(0, (6, 2)),
                            label=f"{words}: {value * scale:,.0f}")

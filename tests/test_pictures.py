@@ -48,6 +48,10 @@ def test_a_sweep_draws_out_of_reach_points_at_their_needs_not_at_zero():
     limits = [line.get_ydata()[0] for line in ax.get_lines()
               if "storage ready" in str(line.get_label())]
     assert limits == [260.0]
+    # a sweep of a cap itself moves the limit: no line of the base's
+    capped = api.sensitivity(s, vary={"storage.floating_storage.capacity_max_mb": [50, 100]})
+    ax = sweep_figure(list(capped), s).axes[0]
+    assert not [line for line in ax.get_lines() if "storage ready" in str(line.get_label())]
 
 
 def test_a_grid_ticks_the_values_sampled_and_writes_each_cell():
