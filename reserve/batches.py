@@ -4,7 +4,7 @@ Each input row is one run. Its columns are any parameter names of the
 schema (flat names or ``storage.NAME.FIELD``) plus, optionally:
 
 - ``id``: any label, copied through;
-- ``scenario``: a base scenario: a TOML, CSV or .xlsx file in the sheet's
+- ``scenario``: a base scenario: a TOML, CSV, .xlsx or .ods file in the sheet's
   folder tree (``high.toml``, ``scen/high.toml``; links are followed, then
   the file must still lie inside the tree), or a shipped scenario's name
   (``us-spr-2022``); empty: the default (October 2008);
@@ -16,8 +16,12 @@ schema (flat names or ``storage.NAME.FIELD``) plus, optionally:
 Empty cells take the defaults. The output repeats every input column, in
 order, then every result column, then ``status`` (``ok``, ``infeasible``,
 ``error``, or ``cancelled`` when the run was interrupted) and ``message``:
-one output row per input row, in input order, whatever happens to any row.
-A sheet may be CSV or an ``.xlsx`` workbook. A spreadsheet's dialect is read (comma or
+one output row per input row, in input order, whatever happens to any row;
+a row out of reach also says what it would need (``needed_*``, as a sweep's
+point). A **units row** right under the header, its first cell ``unit`` (as
+``reserve template batch`` writes it), is no run: the answers keep it first,
+each output's unit filled in (status ``units``).
+A sheet may be CSV, an ``.xlsx`` workbook or an ``.ods`` spreadsheet. A spreadsheet's dialect is read (comma or
 semicolon, byte-order mark, CRLF, quotes, decimal commas in semicolon files,
 ``5%`` targets).
 """
