@@ -88,15 +88,11 @@ def save_run(answer, path: str | Path, command: list[str] | None = None) -> None
     (or ``reserve size -s path``) asks it again; ``compare`` sets it beside another."""
     from .files import write_output
     from .jsontext import to_json
-    from .results import notes, owners
+    from .results import extras
     from .runs import run_record
     arg.file_name("path", path)
-    extras = {"warnings": answer.warnings, "notes": notes(answer)}
-    if answer.owners:
-        extras["owners"] = owners(answer)
-    if answer.range is not None:
-        extras["range"] = answer.range.cells
-    write_output(path, to_json(run_record(answer, {**answer.outputs, **extras}, command)))
+    write_output(path, to_json(run_record(answer, {**answer.outputs, **extras(answer)},
+                                          command)))
 
 
 def scenario_toml(scenario: Scenario | str | Path | None = None, title: str | None = None,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-
 from .ledger import ledger, ledger_words, not_modelled, owner_rows
 from .schema import LEDGER_OUTPUTS, OUTPUTS  # noqa: F401 - results.OUTPUTS, as before
 from .sheets import bn_text, inert, number_text  # noqa: F401 - the cells' format, as before
@@ -146,6 +145,19 @@ def left_out(answer: Answer) -> dict[str, str]:
     """The outputs whose term the answer's scenario leaves out, each with why
     (reserve.ledger.not_modelled): a table says "not modelled" for them."""
     return not_modelled(answer.scenario)
+
+
+def extras(answer: Answer) -> dict:
+    """What an answer's JSON carries beside its outputs: its ``warnings`` and
+    ``notes``, and, when it has them, its ``range`` (the cells) and its
+    ``owners`` (each owner's ledger line)."""
+    out = {"warnings": answer.warnings, "notes": notes(answer)}
+    if answer.range is not None:
+        out["range"] = answer.range.cells
+    lines = owners(answer)
+    if lines:
+        out["owners"] = lines
+    return out
 
 
 def with_owners(values: dict, rows: list[dict]) -> list[dict]:

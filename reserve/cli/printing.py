@@ -26,12 +26,8 @@ def print_answer(answer, out) -> None:
     if schedule_path is not None:
         write_table(*results.schedule_rows(answer), schedule_path, "--schedule")
     values = results.outputs(answer)
-    owners = results.owners(answer)
-    extras = {"warnings": answer.warnings, "notes": results.notes(answer)}
-    if answer.range is not None:
-        extras["range"] = answer.range.cells
-    if owners:
-        extras["owners"] = owners
+    extras = results.extras(answer)
+    owners = extras.get("owners", [])
     if output_path is not None and output_path.suffix.lower() == ".json":
         from ..api import save_run      # a run: the outputs, the scenario, the command
         with writing("--output", output_path):
