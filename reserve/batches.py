@@ -34,7 +34,7 @@ from pathlib import Path
 from .errors import InputError, ReserveError, TargetUnreachable
 from .schema import OUTPUTS
 from .files import read_text
-from .sheets import read_workbook_rows
+from .sheets import UNITS_MARK, read_workbook_rows
 from .schema import PARAMETER_BY_NAME, STORAGE_FIELD_BY_NAME
 from .scenario import build_scenario, with_overrides
 from .scenariofile import (DECIMAL_COMMA, csv_delimiter, read_csv_rows, shipped_name,
@@ -89,11 +89,6 @@ def read_sheet(path: str | Path) -> tuple[list[str], list[list[str]]]:
     while body and not body[-1]:
         body.pop()   # trailing blank lines are the file's end, not rows
     return header, body
-
-
-#: The first cell of a units row (module docs): the row under the header that
-#: says each column's unit, as `reserve template batch` writes it; not a run.
-UNITS_MARK = "unit"
 
 
 #: The status of the units row in the answers (it is no run).

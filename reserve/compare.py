@@ -18,14 +18,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
-from .schema import PARAMETERS, STORAGE_FIELDS, output_unit
+from .schema import PARAMETERS, STORAGE_FIELDS
+from .sheets import unit_of
 
 #: Two numbers this close (relative to the larger) are the same.
 SAME_RELATIVE = 1e-9
-#: Sections of a comparison, in order.
-SECTIONS = ("input", "output")
-#: Columns of a comparison's rows; ``a`` and ``b`` are the two sides' values.
-COLUMNS = ["section", "name", "unit", "a", "b", "difference", "differs"]
 #: A run file's keys that are not outputs.
 NOT_OUTPUTS = ("run", "scenario", "checksum", "warnings", "notes", "owners", "range")
 
@@ -52,9 +49,7 @@ def inputs(s) -> dict[str, tuple[object, str]]:
             out[f"storage.{option.name}.{f.name}"] = (getattr(option, f.name), f.unit)
     for owner in s.owners:
         for f in fields(owner)[1:]:
-            unit = f.name.rsplit("_", 1)[-1] if f.name.endswith(("_mbd", "_mb")) else ""
-            out[f"owner.{owner.name}.{f.name}"] = (getattr(owner, f.name), unit.replace(
-                "mbd", "mb/d"))
+            out[f"owner.{owner.name}.{f.name}"] = (getattr(owner, f.name), unit_of(f.name)[0])
     out["price_path"] = (path_words(s.price_path), "")
     return out
 
@@ -97,7 +92,7 @@ def rows(a: Side, b: Side) -> list[dict]:
         out.append(_row("input", name, unit, ins_a.get(name, (None,))[0],
                         ins_b.get(name, (None,))[0]))
     for name in dict.fromkeys([*a.outputs, *b.outputs]):
-        out.append(_row("output", name, output_unit(name), a.outputs.get(name),
+        out.append(_row("output", name, unit_of(name)[0], a.outputs.get(name),
                         b.outputs.get(name)))
     return out
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 
 from .plot import pyplot
-from .schema import output_label, output_unit
+from .schema import output_label
+from .sheets import plain_unit, unit_of
 
 #: The outputs drawn, in panel order.
 DRAWN = ("storage_capacity_mb", "fill_capacity_mbd", "release_capacity_mbd",
          "total_cost_musd", "net_benefit_musd")
-#: Plain units on the axes.
-UNIT_WORDS = {"musd": "$ m", "mb": "mb", "mb/d": "mb/d"}
 
 
 def compare_figure(found):
@@ -42,7 +41,7 @@ def compare_figure(found):
         ax.axhline(0, color="#444444", linewidth=0.8)
         ax.set_xticks([0, 1], ["A", "B"])
         ax.set_xlim(-0.7, 1.7)
-        unit = UNIT_WORDS.get(output_unit(name), output_unit(name))
+        unit = plain_unit(unit_of(name)[0])
         ax.set_title(f"{output_label(name)}\n[{unit}]", fontsize=9)
         ax.margins(y=0.18)
         ax.grid(alpha=0.3, axis="y")

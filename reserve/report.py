@@ -17,6 +17,7 @@ from pathlib import Path
 from .results import OWNER_COLUMNS, notes, outputs, owners, sentence
 from .scenario import Scenario
 from .schema import OUTPUTS
+from .sheets import plain_unit
 from .solve import Answer
 
 #: Inputs the report's tornado varies (those that move the answer most).
@@ -38,14 +39,6 @@ def _cell(value) -> str:
     if math.isinf(value):
         return "no limit"
     return f"{value:,.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.3g}"
-
-
-def plain_unit(unit: str) -> str:
-    """A unit as a reader writes it: "$ m" for musd, "$/bbl" for USD/bbl."""
-    if unit == "1":
-        return ""
-    return (unit.replace("musd", "$ m").replace("USD bn", "$ bn").replace("USD/", "$/")
-            .replace("USD", "$"))
 
 
 def question(s: Scenario) -> str:

@@ -508,14 +508,6 @@ OUTPUTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def output_unit(name: str) -> str:
-    """An output's unit (a per-option capacity ``capacity_mb_<option>`` is in mb)."""
-    for known, unit, _ in OUTPUTS:
-        if known == name:
-            return unit
-    return "mb" if name.startswith("capacity_mb_") else ""
-
-
 def output_label(name: str) -> str:
     """An output's words in the answer's table, or its name."""
     return next((label.strip() for known, _, label in OUTPUTS if known == name), name)

@@ -119,6 +119,19 @@ def unit_of(column: str) -> tuple[str, str]:
     return "", ""
 
 
+def plain_unit(unit: str) -> str:
+    """A unit as a reader writes it: "$ m" for musd, "$/bbl" for USD/bbl, none for 1."""
+    if unit == "1":
+        return ""
+    return (unit.replace("musd", "$ m").replace("USD bn", "$ bn").replace("USD/", "$/")
+            .replace("USD", "$"))
+
+
+#: The first cell of a batch sheet's units row (reserve.batches): the row under
+#: the header that says each column's unit, as `reserve template batch` writes it.
+UNITS_MARK = "unit"
+
+
 def xlsx_bytes(rows: list[dict], columns: list[str]) -> bytes:
     """A workbook: the table (numbers as numbers, text as text) and a units sheet."""
     from openpyxl import Workbook

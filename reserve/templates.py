@@ -7,7 +7,7 @@ options, and read back as a scenario (``-s``) that gives the default answer.
 from __future__ import annotations
 
 from .results import to_csv
-from .sheets import number_text
+from .sheets import UNITS_MARK, number_text
 from .runs import scenario_parameters, storage_tables, toml_value
 from .scenariofile import default_storage
 from .schema import PARAMETERS, STORAGE_FIELDS
@@ -121,7 +121,7 @@ BATCH_EXAMPLES = [
     {"id": "100-mb-reserve", "scenario": "sechin-2008", "mode": "impact", "hold_days": 180,
      "capacity_mb": 100, "fill_rate_mbd": 2, "direction": "raise"},
 ]
-_TEXT_UNITS = {"id": "unit", "scenario": "shipped name or file", "mode": "size or impact",
+_TEXT_UNITS = {"id": UNITS_MARK, "scenario": "shipped name or file", "mode": "size or impact",
                "direction": "raise or lower"}
 
 

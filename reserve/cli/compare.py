@@ -86,11 +86,9 @@ def _print(found, every: bool) -> None:
     for name, justify in (("", "left"), ("name", "left"), ("unit", "left"), (la, "right"),
                           (lb, "right"), ("B − A", "right")):
         table.add_column(name, justify=justify, overflow="fold")
-    same = 0
     for section in ("input", "output"):
         shown = [r for r in found.rows if r["section"] == section
                  and (every or r["differs"] or section == "output")]
-        same += sum(1 for r in found.rows if r["section"] == section and not r["differs"])
         if shown:
             table.add_section()
             table.add_row("", f"[bold]{section}s[/bold]", "", "", "", "")
