@@ -10,6 +10,7 @@ first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from .files import read_text
@@ -85,7 +86,7 @@ def assumptions(s: Scenario, scenario_path: Path | None, overrides: dict) -> lis
         text = (read_text(scenario_path) if Path(scenario_path).suffix == ".toml" else "")
         where = Path(scenario_path).name
     flat, storage = toml_sources(text)
-    default = build_scenario(None)
+    default = _default()
     kept = {o.name: o for o in default.storage}
     rows = []
     for p in PARAMETERS:
@@ -123,4 +124,11 @@ def assumptions(s: Scenario, scenario_path: Path | None, overrides: dict) -> lis
 def left_out(s: Scenario) -> list[str]:
     """The default scenario's storage options this scenario does not list."""
     names = {o.name for o in s.storage}
-    return [o.name for o in build_scenario(None).storage if o.name not in names]
+    return [o.name for o in _default().storage if o.name not in names]
+
+
+@lru_cache(maxsize=1)
+def _default() -> Scenario:
+    """The shipped default scenario, built once: both the differing inputs and
+    the options left out are read against it."""
+    return build_scenario(None)

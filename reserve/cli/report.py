@@ -33,18 +33,19 @@ def report(
         s = question.scenario(source)
         overrides = {**source.overrides(),
                      **{k: v for k, v in question.overrides().items() if v is not None}}
+        failure = None
         with progress_bar("the answer, its tornado and its range") as progress:
             try:
                 text = api.report(s, source=source.scenario, changed=overrides,
                                   command=_reproduce(["reserve", "size", *sys.argv[2:]]),
                                   progress=progress)
             except TargetUnreachable as error:    # the diagnosis is a report too
-                with writing("--output", output):
-                    write_output(output, error.report)
-                err(f"report of the diagnosis written to {output}")
-                raise
+                text, failure = error.report, error
         with writing("--output", output):
             write_output(output, text)
+        if failure is not None:
+            err(f"report of the diagnosis written to {output}")
+            raise failure
         err(f"report written to {output}")
     guarded(body)
 
