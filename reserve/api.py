@@ -160,7 +160,7 @@ def batch(sheet: str | Path, workers: int = 1, progress=None,
     the ``interrupt`` (the rest marked cancelled). A sheet's units row (as
     ``reserve template batch`` writes it) is no run: it comes back as
     ``rows.units``, each column's unit, outputs' included."""
-    from .batches import run_batch
+    from .batches import UNITS_STATUS, run_batch
     sheet = arg.file_name("sheet", sheet)
     workers = arg.whole("workers", workers)
     columns, answered, interrupt = run_batch(
@@ -168,7 +168,6 @@ def batch(sheet: str | Path, workers: int = 1, progress=None,
         (lambda done, total: progress(done, total, f"row {done}")))
     if interrupt is not None and not keep_interrupted:
         raise interrupt
-    from .batches import UNITS_STATUS
     units = answered.pop(0) if answered and answered[0]["status"] == UNITS_STATUS else None
     rows = Rows(answered)
     rows.fields, rows.interrupt, rows.units = columns, interrupt, units
