@@ -32,6 +32,8 @@ import math
 
 import numpy as np
 
+from .layout import HIGHS_INFINITY
+
 #: Clarabel's tolerances: feasibility, and the gap, absolute and relative. As
 #: tight as measured to cost no time (the decade's 0.38 s at 1e-10 and at
 #: 1e-14): the flows then agree with closed forms to 1e-15, where 1e-10 left
@@ -55,11 +57,9 @@ def _bound(values: np.ndarray) -> np.ndarray:
     """Bounds as Clarabel should read them: HiGHS's infinity (1e20 and beyond,
     which the model writes for a row left free) is no bound at all."""
     values = np.asarray(values, float)
-    return np.where(np.abs(values) >= INFINITE, np.copysign(np.inf, values), values)
+    return np.where(np.abs(values) >= HIGHS_INFINITY, np.copysign(np.inf, values), values)
 
 
-#: HiGHS's infinity: a bound this large is none.
-INFINITE = 1e20
 #: Clarabel prints its progress (for measuring).
 VERBOSE = False
 
