@@ -45,6 +45,25 @@ def reach_only(scenario: Scenario) -> Scenario:
     return scenario.with_params(own_price_effect=False, oil_valuation="market")
 
 
+#: A largest impact below this [USD/bbl] is HiGHS's tolerance, not a reach:
+#: its schedule may be the idle one.
+NOISE_USD_PER_BBL = 1e-6
+
+
+def least_cost_inside(session: Session, level: float) -> None:
+    """The least-cost schedule a hair inside ``level``, the largest impact found:
+    at the maximum itself, HiGHS's feasibility tolerance can call the fixed
+    level infeasible (and a level within NOISE_USD_PER_BBL of 0 may only be
+    held idle). Raises SolverFailure if none is found."""
+    tries = [level * (1 - shrink) for shrink in (1e-9, 1e-7, 1e-5)]
+    if abs(level) <= NOISE_USD_PER_BBL:
+        tries.append(0.0)
+    for inside in tries:
+        if session.least_cost(inside):
+            return
+    raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
+
+
 def no_cap(scenario: Scenario) -> float:
     """A cap on impact searches that never binds for a sensible reserve [USD/bbl]."""
     if scenario.price_model == "isoelastic" and scenario.sign < 0:
@@ -79,12 +98,8 @@ def max_impact(scenario: Scenario, baseline_price_usd_per_bbl=None,
             return 0.0, None
         if not schedule:
             return level, None
-        # Re-solve at least cost a hair inside the maximum: at the maximum
-        # itself, HiGHS's feasibility tolerance can call the fixed level infeasible.
-        for shrink in (1e-9, 1e-7, 1e-5):
-            if session.least_cost(level * (1 - shrink)):
-                return level, session
-        raise SolverFailure(f"no least-cost schedule at the largest impact {level:g}")
+        least_cost_inside(session, level)
+        return level, session
     session = cache.session(data)
     if session.least_cost(cap):
         return cap, session

@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import InputError, SolverFailure, TargetUnreachable
 from .problem import ProblemData, build_problem
-from .reach import band_of, max_impact, without_premium
+from .reach import band_of, least_cost_inside, max_impact, without_premium
 from .scenario import Scenario, StorageOption
 from .schema import TARGET
 from .validation import check_initial_inventory_fits
@@ -334,11 +334,7 @@ def impact(scenario: Scenario, capacity_mb: float, fill_rate_mbd: float | None =
         # the impact is the LP's; its least-cost schedule pays the premium (the QP)
         session = Session(build_problem(design, baseline_price_usd_per_bbl),
                           time_limit_s=time_limit_s)
-        for shrink in (1e-9, 1e-7, 1e-5):
-            if session.least_cost(value * (1 - shrink)):
-                break
-        else:
-            raise SolverFailure(f"no least-cost schedule at the largest impact {value:g}")
+        least_cost_inside(session, value)
     answer = Answer("impact", design, session.data, session.solution(), signed, math.nan,
                     cache.timings)
     if check_calibration:
