@@ -57,6 +57,17 @@ class Resolver:
         self.path = path
         self.cache = SessionCache(kept=MODELS_KEPT)
         self.session = None
+        self._lifted: Resolver | None = None
+
+    @property
+    def lifted(self) -> Resolver:
+        """A resolver of its own for points with their caps lifted (:func:`needs_of`):
+        successive lifted points re-solve warm from each other, not from the
+        capped point's infeasible basis."""
+        if self._lifted is None:
+            self._lifted = Resolver(path=self.path)
+        self._lifted.path = self.path
+        return self._lifted
 
     @property
     def rebuilds(self) -> int:
@@ -65,7 +76,11 @@ class Resolver:
 
     @property
     def timings(self):
-        return self.cache.timings
+        """Time spent in every model built, the lifted points' included."""
+        total = self.cache.timings
+        if self._lifted is not None:
+            total.add(self._lifted.timings)
+        return total
 
     @property
     def highs(self):
@@ -141,7 +156,7 @@ def needs_of(resolver: Resolver, scenario: Scenario, reach: bool = True) -> dict
         except ReserveError:
             pass
     try:
-        free = outputs(resolver.solve(lifted(scenario), marginal=False))
+        free = outputs(resolver.lifted.solve(lifted(scenario), marginal=False))
     except ReserveError:
         needs["binding_limit"] = "beyond lifted caps (build times, lead time or the market)"
         return needs
