@@ -28,6 +28,8 @@ import time
 import highspy
 import numpy as np
 
+from raw_lp import lp_of, quiet_highs
+
 from reserve.costs import cost_vectors, total_costs
 from reserve.problem import ProblemData, build_problem, net_flow_band
 from reserve.scenario import build_scenario, parse_set
@@ -69,13 +71,6 @@ def build_lp(data: ProblemData) -> tuple[highspy.HighsLp, float, dict]:
     lo, hi = net_flow_band(data, data.target_level)
     block([(fill, 1.0), (release, -1.0)], lo, hi)
 
-    # the (stock[:-1], -keep) entries sit in rows 1..n-1 of the balance block
-    n_rows = 5 * n
-    # column-wise (CSC) with numpy alone (scipy's import would cost 0.3 s)
-    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    order = np.lexsort((r, c))
-    r, c, v = r[order], c[order], v[order]
-    start = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=n_cols))])
     cost = np.zeros(n_cols)
     groups = {"new_capacity_mb": col_n, "fill_capacity_mbd": [col_f],
               "release_capacity_mbd": [col_r], "fill_mbd": fill, "release_mbd": release,
@@ -87,21 +82,8 @@ def build_lp(data: ProblemData) -> tuple[highspy.HighsLp, float, dict]:
     col_upper[col_n] = data.new_capacity_max_mb
     col_upper[col_f], col_upper[col_r] = data.fill_rate_max_mbd, data.release_rate_max_mbd
     col_upper[stock[-1]] = data.end_inventory_max_mb
-
-    inf = highspy.kHighsInf
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_rows
-    lp.col_cost_ = cost
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = np.where(np.isfinite(col_upper), col_upper, inf)
-    low, high = np.concatenate(lower), np.concatenate(upper)
-    lp.row_lower_ = np.where(np.isfinite(low), np.clip(low, -1e20, 1e20), -inf)
-    lp.row_upper_ = np.where(np.isfinite(high), np.clip(high, -1e20, 1e20), inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
-    lp.a_matrix_.start_ = start.astype(np.int32)
-    lp.a_matrix_.index_ = r.astype(np.int32)
-    lp.a_matrix_.value_ = v.astype(float)
+    lp = lp_of(cost, (col_lower, col_upper), (np.concatenate(lower), np.concatenate(upper)),
+               np.concatenate(rows), np.concatenate(cols), np.concatenate(vals))
     _, constants = cost_vectors(data)
     return lp, float(sum(constants.values())), groups
 
@@ -126,10 +108,7 @@ def main() -> None:
     start = time.perf_counter()
     data = build_problem(build_scenario(options.scenario, parse_set(options.sets)))
     lp, constant, groups = build_lp(data)
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.passModel(lp)
+    highs = quiet_highs(lp)
     built = time.perf_counter()
     highs.run()
     solved = time.perf_counter()
