@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 
 import highspy
 import numpy as np
@@ -50,19 +52,43 @@ def new_highs() -> highspy.Highs:
 
 
 def solve_interruptibly(highs: highspy.Highs) -> None:
-    """Run HiGHS in its own thread and wait for it in ours, so that Ctrl-C (or
-    SIGTERM, which the command line raises as an interrupt) reaches Python at
-    once: HiGHS is asked to stop at its next check and the interrupt goes on."""
-    highs.startSolve()
-    try:
-        while not highs.wait(0.05)[0]:
-            pass
-    except KeyboardInterrupt:
-        highs.cancelSolve()
-        while not highs.wait(0.05)[0]:
-            pass
-        raise
+    """Run HiGHS so that Ctrl-C (or SIGTERM, which the command line raises as
+    an interrupt) stops it at its next check and then goes on as it would.
 
+    While HiGHS runs, each signal whose handler is Python's own (Ctrl-C's
+    KeyboardInterrupt, the command line's SIGTERM) is caught instead by one
+    that asks HiGHS to stop: HiGHS calls back into Python at its checks, and
+    that is where a signal's handler runs. Once it has stopped the handlers
+    are put back and the signal raised again, so it ends the run as it
+    would have. Signals ignored or left to the system (a worker process's)
+    keep their way.
+
+    HiGHS runs in the calling thread. highspy's ``startSolve`` runs it in a
+    new thread each time and resets HiGHS's thread scheduler after it, which
+    cost a warm re-solve of a sweep point some 1.7 ms, a fifth of the
+    re-solve itself (docs/explanation/performance.md). Threads other than the
+    main one receive no signals, so there HiGHS just runs.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        highspy._core._Highs.run(highs)
+        return
+    caught: list[int] = []
+
+    def stop(signum, frame):
+        caught.append(signum)
+        highs.cancelSolve()
+
+    saved = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if callable(signal.getsignal(sig)):
+            saved[sig] = signal.signal(sig, stop)
+    try:
+        highspy._core._Highs.run(highs)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    if caught:
+        signal.raise_signal(caught[0])   # its own handler now: ends the run as usual
 
 
 # -- HiGHS's model from numpy arrays ----------------------------------------------------
