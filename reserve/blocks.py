@@ -40,14 +40,26 @@ def block(rule, sets, labels, entries, lower, upper) -> Block:
     for r, c, v in entries:
         r = np.asarray(r, dtype=np.int32)
         rows.append(r)
-        cols.append(np.broadcast_to(np.asarray(c, dtype=np.int32), r.shape))
-        vals.append(np.broadcast_to(np.asarray(v, float), r.shape))
+        cols.append(_spread(c, np.int32, r.shape))
+        vals.append(_spread(v, float, r.shape))
     return Block(rule.__name__, rule.__doc__ or "", sets, labels,
                  np.concatenate(rows) if rows else np.zeros(0, np.int32),
                  np.concatenate(cols) if cols else np.zeros(0, np.int32),
                  np.concatenate(vals) if vals else np.zeros(0),
                  np.broadcast_to(np.asarray(lower, float), (count,)).copy(),
                  np.broadcast_to(np.asarray(upper, float), (count,)).copy())
+
+
+def _spread(values, dtype, shape) -> np.ndarray:
+    """``values`` as an array of ``shape``: a scalar repeated, an array as it is
+    (or broadcast); without numpy's general broadcasting where none is needed,
+    which was a third of a model's build."""
+    a = np.asarray(values, dtype=dtype)
+    if a.shape == shape:
+        return a
+    if a.ndim == 0:
+        return np.full(shape, a, dtype=dtype)
+    return np.broadcast_to(a, shape)
 
 
 def periods(d: ProblemData, which: str) -> np.ndarray:

@@ -84,8 +84,9 @@ def lease_balance(d: ProblemData, x: Columns, form: str) -> Block:
         r = j * n + t
         entries += [(r, big, 1.0), (r, c, -1.0), (r[1:], big[:-1], -1.0),
                     (r[term:], c[:max(n - term, 0)], 1.0)]
-        labels += [(j, int(p)) for p in t]
-    return _block(lease_balance, ("LEASE", "T"), np.array(labels, int).reshape(-1, 2),
+        labels.append(np.column_stack([np.full(t.size, j), t]))
+    return _block(lease_balance, ("LEASE", "T"),
+                  np.concatenate(labels).astype(int) if labels else np.zeros((0, 2), int),
                   entries, 0.0, 0.0)
 
 
