@@ -94,9 +94,11 @@ class Session:
         self.n_columns = built.n_cols
         self.cuts = (PremiumCuts(self.highs, built.quadratic, data)
                      if data.quadratic and premium_by != "hessian" else None)
-        #: the last least-cost QP's values when Clarabel solved it, else None
-        #: (HiGHS holds the answer)
-        self._conic_x: np.ndarray | None = None
+        #: the last solve's values once read: Clarabel's when it solved the
+        #: least-cost QP, else HiGHS's (None until read)
+        self._x: np.ndarray | None = None
+        #: which solver gave the last answer: "highs", or "clarabel" (reserve.conic)
+        self.solver = "highs"
         if data.quadratic and self.cuts is None:
             self._pass_hessian(built.weights)
         self._objective = "least_cost"
@@ -292,7 +294,8 @@ class Session:
         limit_s = self.time_limit_s if limit_s is None else limit_s
         self.highs.setOptionValue("time_limit", math.inf if limit_s is None
                                   else before + float(limit_s))
-        self._conic_x = None      # HiGHS's answer is the session's from here
+        self._x = None      # HiGHS's answer is the session's from here, unread
+        self.solver = "highs"
         solve_interruptibly(self.highs)
         self.timings.highs_s += self.highs.getRunTime() - before
         self.timings.solve_call_s += time.perf_counter() - start
@@ -342,14 +345,15 @@ class Session:
         self.timings.highs_s += seconds      # the solver's time, whichever solver
         self.timings.solve_call_s += seconds
         self.timings.solves += 1
-        self._conic_x = x
+        self._x = x
+        self.solver = "clarabel" if x is not None else "highs"
         return status
 
     def _primal(self) -> np.ndarray:
         """The last solve's values of every column: Clarabel's or HiGHS's."""
-        if self._conic_x is not None:
-            return self._conic_x
-        return np.asarray(self.highs.getSolution().col_value)
+        if self._x is None:
+            self._x = np.asarray(self.highs.getSolution().col_value)
+        return self._x
 
     def most_impact(self, cap: float) -> float:
         """The largest window level z [USD/bbl] reachable, at most ``cap`` (general form)."""
