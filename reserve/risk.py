@@ -92,12 +92,12 @@ def causal_rule(s: Scenario, prices: np.ndarray, design: Design) -> RuleResult:
                          "--price-path`)")
     paths, days = prices.shape
     room_mb = np.broadcast_to(np.asarray(design.capacity_mb, float), (days,))
-    slope = price_slope(s, prices)
     stock = np.full(paths, float(design.initial_mb))
     failed_on = np.full(paths, -1)
     spend = np.zeros(paths)
     for t in range(days):
-        p, b = prices[:, t], slope[:, t]
+        p = prices[:, t]
+        b = price_slope(s, p)     # a day at a time: no second [paths, days] array
         if floor is not None:
             need = np.maximum(floor - p, 0.0) / b           # buy to lift p to the floor
             room = np.maximum(p - floor, 0.0) / b           # sell without going under it
@@ -117,7 +117,9 @@ def causal_rule(s: Scenario, prices: np.ndarray, design: Design) -> RuleResult:
         ok = (supported >= floor - TOLERANCE_USD_PER_BBL if floor is not None
               else supported <= ceiling + TOLERANCE_USD_PER_BBL)
         failed_on = np.where((failed_on < 0) & ~ok, t, failed_on)
-    alive = np.array([(failed_on < 0) | (failed_on > t) for t in range(days)]).mean(axis=1)
+    # the share of paths not yet failed after each day
+    failures = np.cumsum(np.bincount(failed_on[failed_on >= 0], minlength=days))
+    alive = (paths - failures) / paths
     return RuleResult(failed_on < 0, failed_on, alive, spend, stock)
 
 

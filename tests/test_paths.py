@@ -174,3 +174,18 @@ def test_a_fan_chart_of_disruptions_that_never_begin_or_never_end_is_drawn(cli, 
                   "--p-disrupt", p_disrupt, "--p-recover", p_recover,
                   "-o", tmp_path / "p.csv", "--plot", tmp_path / "fan.png")
         assert run.returncode == 0, run.stderr
+
+
+def test_the_bootstrap_draws_the_same_paths_whatever_its_chunk(monkeypatch):
+    """The bootstrap works a few paths at a time to keep its memory down
+    (paths.BOOTSTRAP_CHUNK path-days); the paths of a seed do not depend on
+    how many it takes at once: one path a chunk and all at once agree."""
+    import reserve.paths as paths
+    returns = np.random.default_rng(3).normal(0.0, 0.02, 500)
+
+    def draw(chunk):
+        monkeypatch.setattr(paths, "BOOTSTRAP_CHUNK", chunk)
+        return block_bootstrap(returns, 60.0, 50, 7, 5.0, np.random.default_rng(11))
+    one_at_a_time, all_at_once = draw(1), draw(10**9)
+    assert np.array_equal(one_at_a_time, all_at_once)
+    assert one_at_a_time.shape == (7, 51) and np.all(one_at_a_time[:, 0] == 60.0)
