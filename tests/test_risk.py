@@ -139,8 +139,9 @@ def test_bad_risk_input_exits_2(tmp_path, args, content, words):
 
 def test_foresight_on_too_many_path_days_is_refused_with_the_way_out():
     result = runner.invoke(app, ["risk", "--capacity-mb", "10", "--floor", "60", "--n-paths",
-                                 "2000", "--days", "365"])
+                                 "10001", "--days", "365"])
     assert result.exit_code == 2 and "--no-foresight" in result.output
+    assert "at most 3,660,000 path-days with 1 worker(s)" in result.output
 
 
 def test_failure_days_are_days_a_path_failed_on():
