@@ -2,9 +2,8 @@
 
 1. `reserve risk` with foresight on ``--workers 2``: 10,000 paths of a year
    against 20 paths (the same command: imports, the model each worker
-   re-solves and the paths' arrays). The paths' results go to disk as they
-   come and each path's model is re-solved in place, so memory should not
-   grow with the paths beyond the price array itself (10,000 x 365 x 8
+   re-solves and the paths' arrays). Each path's answer is one yes or no
+   and its model is re-solved in place, so memory should not grow with the paths beyond the price array itself (10,000 x 366 x 8
    bytes = 29 MB).
 2. The reliability MILP (`reserve size --reliability`) on 500 paths of a
    year: `reserve`'s whole process against HiGHS alone holding the same
@@ -36,11 +35,11 @@ OPEN = {"fill_rate_max_mbd": float("inf"), "storage.floating_storage.capacity_ma
         "time_step_days": 2}
 
 
-def risk_command(n_paths: int, folder: str) -> list[str]:
+def risk_command(n_paths: int) -> list[str]:
     from timing import reserve_exe
     return [reserve_exe(), "risk", "--capacity-mb", "400", "--fill-rate-mbd", "10",
             "--floor", "60", "--n-paths", str(n_paths), "--days", "365", "--seed", "1",
-            "--workers", "2", "-f", "json", "-o", str(Path(folder) / f"risk-{n_paths}.csv")]
+            "--workers", "2", "-f", "json"]
 
 
 def reliability_reserve(mps: str | None) -> None:
@@ -89,7 +88,7 @@ def measure(run) -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as folder:
         for n in (20, 10_000):
-            seconds, mb, _ = run(risk_command(n, folder))
+            seconds, mb, _ = run(risk_command(n))
             out[f"risk_{n}"] = (seconds, mb)
         mps = str(Path(folder) / "reliability.mps")
         me = [sys.executable, str(HERE / "bench_memory.py")]
