@@ -15,7 +15,7 @@ import numpy as np
 #: HiGHS's default, steepest edge, recomputes its edge weights from scratch
 #: whenever rows are added, so each round of tangent cuts (reserve.cuts) and
 #: each sweep point paid some 60 ms for a warm re-solve of one or two
-#: iterations; with Devex a default sweep point fell from 255 ms to 38 ms,
+#: iterations; with Devex a default sweep point fell from 255 ms to 32-39 ms,
 #: and cold solves were no slower (docs/explanation/performance.md).
 HIGHS_OPTIONS = {"log_to_console": False, "output_flag": False, "mip_rel_gap": 1e-7,
                  "threads": 1, "simplex_dual_edge_weight_strategy": 1}
@@ -47,8 +47,22 @@ def new_highs() -> highspy.Highs:
         _BANNER_SHOWN = True
     for name, value in HIGHS_OPTIONS.items():
         highs.setOptionValue(name, value)
-    highs.HandleUserInterrupt = True   # so that cancelSolve() stops a running solve
+    # HiGHS calls these at its checks: a stop asked (solve_interruptibly) ends the run
+    stop = highs.reserve_stop = _Stop()
+
+    def interrupt(event, stop=stop):     # the flag, not highs: no reference cycle
+        if stop.asked:
+            event.interrupt()
+    highs.cbSimplexInterrupt += interrupt
+    highs.cbIpmInterrupt += interrupt
+    highs.cbMipInterrupt += interrupt
     return highs
+
+
+class _Stop:
+    """Whether a stop has been asked of a HiGHS run (new_highs, solve_interruptibly)."""
+
+    asked = False
 
 
 def solve_interruptibly(highs: highspy.Highs) -> None:
@@ -65,10 +79,13 @@ def solve_interruptibly(highs: highspy.Highs) -> None:
 
     HiGHS runs in the calling thread. highspy's ``startSolve`` runs it in a
     new thread each time and resets HiGHS's thread scheduler after it, which
-    cost a warm re-solve of a sweep point some 1.7 ms, a fifth of the
-    re-solve itself (docs/explanation/performance.md). Threads other than the
-    main one receive no signals, so there HiGHS just runs.
+    cost a sweep point (two warm re-solves) some 1.7 ms, a fifth of its time
+    (docs/explanation/performance.md). Threads other than the main one
+    receive no signals, so there HiGHS just runs. ``highs`` comes from
+    :func:`new_highs`, whose callbacks hear the stop.
     """
+    flag = highs.reserve_stop
+    flag.asked = False               # a stop asked of an earlier run is not this one's
     if threading.current_thread() is not threading.main_thread():
         highspy._core._Highs.run(highs)
         return
@@ -76,7 +93,7 @@ def solve_interruptibly(highs: highspy.Highs) -> None:
 
     def stop(signum, frame):
         caught.append(signum)
-        highs.cancelSolve()
+        flag.asked = True
 
     saved = {}
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -259,3 +259,33 @@ def test_ctrl_c_during_a_long_solve_exits_130(tmp_path):
     # HiGHS is stopped, not waited for: no answer comes out (how promptly is
     # measured in benchmarks, not asserted here)
     assert out == ""
+
+
+def test_an_interrupted_solve_stops_and_the_signal_goes_on():
+    """A signal that comes while HiGHS runs (raised here from HiGHS's own
+    check, so it comes mid-solve) stops the run, and is raised again as a
+    KeyboardInterrupt once HiGHS has stopped, with Python's handler back in
+    place. (HiGHS 1.16 then calls the same model interrupted at once on its
+    next run, as it did when highspy's threads ran it.)"""
+    import highspy
+
+    from reserve.highslp import solve_interruptibly
+    from reserve.problem import build_problem
+    from reserve.scenario import build_scenario
+    from reserve.session import Session
+
+    session = Session(build_problem(build_scenario(None, {
+        "oil_valuation": "cost", "own_price_effect": "false"})))
+    highs = session.highs
+    checks = []
+
+    def ctrl_c(event):                     # HiGHS is running: press Ctrl-C once
+        checks.append(1)
+        if len(checks) == 1:
+            signal.raise_signal(signal.SIGINT)
+    highs.cbSimplexInterrupt += ctrl_c
+    with pytest.raises(KeyboardInterrupt):
+        solve_interruptibly(highs)
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    assert 2 <= len(checks) < 100          # it stopped at its next checks, not at the end
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
