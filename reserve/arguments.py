@@ -144,6 +144,6 @@ def prices(name: str, value) -> np.ndarray:
     bad = ~(np.isfinite(array) & (array >= bounds.lower) & (array <= bounds.upper))
     if bad.any():
         path, day = (int(i) for i in np.argwhere(bad)[0])
-        raise InputError(name, f"{array[path, day]!r} at path {path + 1}, day {day}",
+        raise InputError(name, f"{float(array[path, day]):.6g} at path {path + 1}, day {day}",
                          f"prices in USD/bbl from {bounds.lower:g} to {bounds.upper:g}")
     return array

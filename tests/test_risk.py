@@ -156,3 +156,17 @@ def test_failure_days_are_days_a_path_failed_on():
     values, _ = assess(s, prices, Design(0.0, 0.0, 0.0), foresight=False)
     assert values["first_failure_day_p5"] == 3 and isinstance(values["first_failure_day_p5"], int)
     assert values["first_failure_day_p50"] == 7
+
+
+def test_a_price_out_of_bounds_is_named_as_a_number_where_it_is():
+    """A path's price beyond price_usd_per_bbl's bounds is refused, naming the
+    price as a plain number, its path and its day."""
+    from reserve.arguments import prices
+    from reserve.errors import InputError
+    paths = np.full((2, 5), 60.0)
+    paths[1, 3] = 12345.678
+    with pytest.raises(InputError) as refused:
+        prices("prices", paths)
+    words = str(refused.value)
+    assert "12345.7 at path 2, day 3" in words and "np.float64" not in words
+    assert "from 0.01 to 10000" in words
