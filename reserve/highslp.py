@@ -51,8 +51,9 @@ def new_highs() -> highspy.Highs:
     stop = highs.reserve_stop = _Stop()
 
     def interrupt(event, stop=stop):     # the flag, not highs: no reference cycle
-        if stop.asked:
-            event.interrupt()
+        # written each check, False too: HiGHS keeps the last value it was given,
+        # and would otherwise stop every later run of a model stopped once
+        event.interrupt(stop.asked)
     highs.cbSimplexInterrupt += interrupt
     highs.cbIpmInterrupt += interrupt
     highs.cbMipInterrupt += interrupt

@@ -261,12 +261,13 @@ def test_ctrl_c_during_a_long_solve_exits_130(tmp_path):
     assert out == ""
 
 
-def test_an_interrupted_solve_stops_and_the_signal_goes_on():
+def test_an_interrupted_solve_stops_and_the_next_solve_of_the_model_answers():
     """A signal that comes while HiGHS runs (raised here from HiGHS's own
     check, so it comes mid-solve) stops the run, and is raised again as a
     KeyboardInterrupt once HiGHS has stopped, with Python's handler back in
-    place. (HiGHS 1.16 then calls the same model interrupted at once on its
-    next run, as it did when highspy's threads ran it.)"""
+    place. The stop was that run's alone: the same model, solved again,
+    answers (HiGHS keeps the last interrupt it was told, so reserve tells
+    it "no" at every check; under highspy's threads it stayed stopped)."""
     import highspy
 
     from reserve.highslp import solve_interruptibly
@@ -289,3 +290,7 @@ def test_an_interrupted_solve_stops_and_the_signal_goes_on():
     assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
     assert 2 <= len(checks) < 100          # it stopped at its next checks, not at the end
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    highs.cbSimplexInterrupt -= ctrl_c
+    solve_interruptibly(highs)
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert session.least_cost()           # and the session's own solve answers
