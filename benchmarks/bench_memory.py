@@ -3,15 +3,18 @@
 1. `reserve risk` with foresight on ``--workers 2``: 10,000 paths of a year
    against 20 paths (the same command: imports, the model each worker
    re-solves and the paths' arrays). Each path's answer is one yes or no
-   and its model is re-solved in place, so memory should not grow with the paths beyond the price array itself (10,000 x 366 x 8
-   bytes = 29 MB).
+   and its model is re-solved in place, so memory should not grow with the
+   paths beyond the price array itself (10,000 x 366 x 8 bytes = 29 MB).
 2. The reliability MILP (`reserve size --reliability`) on 500 paths of a
-   year: `reserve`'s whole process against HiGHS alone holding the same
-   combined model (written out by reserve as an MPS file, read back by
-   highspy in a process of its own) and running it for the same time.
+   year in two-day steps (OPEN below): `reserve`'s whole process against
+   HiGHS alone holding the same combined model (written out by reserve as
+   an MPS file, read back by highspy in a process of its own), each run for
+   LIMIT_S seconds. HiGHS finds no design in that time: the row measures
+   the memory of the model and the search, not an answer.
 
 Every figure is the peak resident memory of the largest process (the
-kernel's accounting of each child and the children it waited for).
+kernel's accounting of each child and the children it waited for), each
+started through peak.py by bench_limit.run.
 
     python benchmarks/bench_memory.py
 """
@@ -76,7 +79,8 @@ def reliability_raw(mps: str) -> None:
     h.setOptionValue("threads", 1)
     h.readModel(mps)
     h.setOptionValue("time_limit", LIMIT_S)
-    h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("mip_rel_gap", 1e-7)                     # reserve's options
+    h.setOptionValue("simplex_dual_edge_weight_strategy", 1)  # (reserve.highslp)
     h.run()
     lp = h.getLp()
     print(f"status={h.modelStatusToString(h.getModelStatus())} rows={lp.num_row_} "
