@@ -98,7 +98,11 @@ def main() -> None:
         print(f"  of which HiGHS runs  {m['highs_wall'] * 1000:8.2f} ms/point")
         print(f"  HiGHS alone (floor)  {m['floor'] * 1000:8.2f} ms/point "
               "(the same band changes, warm, on the last model)")
-        print(f"  in place / floor     {m['in_place'] / m['floor']:8.2f}x   (goal <= 1.3)")
+        lp = sets is LP_ONLY      # the LP's goal is HiGHS's re-solve; the cuts', their runs
+        print(f"  in place / floor     {m['in_place'] / m['floor']:8.2f}x"
+              + ("   (goal <= 1.3)" if lp else ""))
+        if not lp:
+            print(f"  in place / its runs  {m['in_place'] / m['highs_wall']:8.2f}x   (goal <= 1.3)")
         print(f"  rebuild / in place   {m['rebuild'] / m['in_place']:8.1f}x")
 
     exe = shutil.which("reserve")
