@@ -31,7 +31,8 @@ accounting of each child):
 
 Each result is checked against its other side (the same cost or objective),
 so a ratio never compares two different answers. Rows measured more than
-once (--repeat, alternating the two sides) show the median.
+once (--repeat: the sizing, QP, lease, sweep and --range rows, alternating
+their two sides) show the median; policy, STO4 and memory are measured once.
 
     python benchmarks/bench_limit.py [--quick]     # --quick: skip the 100-year row
 """
