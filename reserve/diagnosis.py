@@ -31,7 +31,7 @@ from .scenario import Scenario, StorageOption
 from .schema import MAX_DAYS
 from .session import SessionCache
 from .solution import Solution
-from .reach import best_band, max_impact, reach_only
+from .reach import NOISE_USD_PER_BBL, best_band, max_impact, reach_only
 
 #: A lift may build a model of at most this many periods, or this many times
 #: the scenario's own, whichever is larger; beyond, it is skipped and said so.
@@ -183,7 +183,7 @@ class _Goal:
     signed: Callable           # value -> the reported reachable figure
 
     def reaches(self, value: float) -> bool:
-        return value >= self.asked - 1e-6 * max(1.0, abs(self.asked))
+        return value >= self.asked - NOISE_USD_PER_BBL * max(1.0, abs(self.asked))
 
 
 def _goal(s: Scenario, baseline, cache: SessionCache) -> _Goal:
@@ -272,7 +272,8 @@ def diagnosis_of(s: Scenario, baseline=None, time_limit_s: float | None = None,
         value, solution = goal.reach(limit.lift(s))
         singles.append(_Lifted(limit, value, solution))
     limits = [one.limit for one in singles]
-    binding = [one for one in singles if one.value > reach + 1e-6 * max(1.0, abs(reach))]
+    binding = [one for one in singles
+               if one.value > reach + NOISE_USD_PER_BBL * max(1.0, abs(reach))]
     best = max(binding, key=lambda one: one.value) if binding else None
     if any(goal.reaches(one.value) for one in binding):
         found = _reached_alone(goal, reach, binding)

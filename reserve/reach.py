@@ -45,8 +45,9 @@ def reach_only(scenario: Scenario) -> Scenario:
     return scenario.with_params(own_price_effect=False, oil_valuation="market")
 
 
-#: A largest impact below this [USD/bbl] is HiGHS's tolerance, not a reach:
-#: its schedule may be the idle one.
+#: Impacts closer than this [USD/bbl] (relative above 1) are one to the model:
+#: HiGHS's tolerance, not a reach. The diagnosis's tolerance; a largest
+#: impact within it of 0 may be held by the idle schedule.
 NOISE_USD_PER_BBL = 1e-6
 
 
