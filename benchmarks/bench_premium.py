@@ -49,7 +49,7 @@ def by_session(data, premium_by: str) -> tuple[float, float, int]:
     session = Session(data, premium_by=premium_by)
     assert session.least_cost()
     seconds = time.perf_counter() - start
-    rounds = session.cuts.rounds if premium_by == "cuts" else 1
+    rounds = session.cuts.rounds if session.cuts is not None else 1   # an LP has none
     return session.total_cost_musd(), seconds, rounds
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from reserve import api
+from reserve import conic as conic_module
 from reserve.problem import build_problem
 from reserve.session import Session
 
@@ -69,3 +70,44 @@ def test_an_infeasible_qp_is_said_so_and_leases_stay_with_the_cuts():
     assert len(default.leases)
     leased = Session(default)
     assert leased.least_cost() and leased.solver == "highs" and leased.cuts.rounds >= 1
+
+
+def test_the_compressed_columns_are_scipys():
+    """reserve.conic builds Clarabel's matrices without scipy.sparse; scipy's
+    own conversion, duplicates summed, is the reference."""
+    sparse = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(7)
+    rows, cols = rng.integers(0, 30, 400), rng.integers(0, 20, 400)   # many duplicates
+    vals = rng.normal(size=400)
+    ours = conic_module.Csc(rows, cols, vals, (30, 20))
+    theirs = sparse.coo_matrix((vals, (rows, cols)), shape=(30, 20)).tocsc()
+    theirs.sum_duplicates()
+    theirs.sort_indices()
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert np.allclose(ours.data, theirs.data, rtol=1e-15, atol=1e-15)
+
+
+def test_writing_the_net_flows_out_keeps_the_objective_and_the_point():
+    """At any point whose net flows are f - r, the substituted QP's objective
+    (1/2 y'Py + q'y on the kept columns) is the model's c'x + sum w n^2, and
+    the columns written out come back as f - r. The closing stock's sale
+    premium sits on a column in several rows: it keeps its diagonal term."""
+    s, data = _owned_only(discount_rate=0.05)
+    session = Session(data)
+    built, columns = session.built, session.columns
+    sub = conic_module.Substitution(built)
+    assert np.array_equal(sub.gone, columns["net_mbd"]) and sub.kept_quad.size == 1
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 5, built.n_cols)
+    x = sub.back(x[sub.keep_col], built.n_cols)          # n = f - r, all else kept
+    h = data.n_horizon                                  # the net flows: the horizon's days
+    net = x[columns["fill_mbd"][:h]] - x[columns["release_mbd"][:h]]
+    assert np.allclose(x[columns["net_mbd"]], net, rtol=0, atol=1e-12)
+    y = x[sub.keep_col]
+    p = np.zeros((y.size, y.size))
+    np.add.at(p, (sub.P.indices, np.repeat(np.arange(y.size), np.diff(sub.P.indptr))),
+              sub.P.data)
+    p = p + np.triu(p, 1).T                                # the upper triangle, mirrored
+    model = built.cost @ x + np.sum(built.weights * x[built.quadratic] ** 2)
+    assert 0.5 * y @ p @ y + sub.q @ y == pytest.approx(model, rel=1e-12)
