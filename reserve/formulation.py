@@ -11,8 +11,10 @@ model a user can read, extend and solve (:func:`reserve.pyomo_export.pyomo_model
 built from the same blocks, never written again by hand).
 
 A session re-solving one model for new data formulates the new data again
-(cheap: numpy only), checks that the sparsity is the same (:attr:`Form.pattern`)
-and writes only the numbers that differ (:mod:`reserve.session`).
+(cheap: numpy only; :mod:`reserve.reformulate` recomputes only the parts
+whose inputs changed), checks that the sparsity is the same
+(:attr:`Form.pattern`) and writes only the numbers that differ
+(:mod:`reserve.session`).
 
 Symbols
 -------
@@ -62,7 +64,7 @@ from .equations import FAMILIES
 from .layout import FORMS, Columns, columns, static_form
 from .problem import ProblemData
 
-__all__ = ["FORMS", "Form", "formulate", "objective", "static_form"]
+__all__ = ["FORMS", "Form", "assembled", "formulate", "objective", "rules", "static_form"]
 
 
 # -- the objective ----------------------------------------------------------------------
@@ -192,12 +194,19 @@ def formulate(data: ProblemData, form: str | None = None) -> Form:
             form == "general" and not (data.level_is_price or data.follows_curve)):
         raise ValueError(f"no {form} form for this market")
     x = columns(data, form)
-    blocks = []
-    for rule, forms in FAMILIES:
-        if form not in forms:
-            continue
-        block = rule(data, x, form)
-        if block is not None and len(block.labels):
-            blocks.append(block)
-    cost, constant, quadratic, weights = objective(data, x)
-    return Form(form, x, blocks, cost, constant, quadratic, weights)
+    parts = {rule: rule(data, x, form) for rule in rules(form)}
+    return assembled(data, form, x, parts, objective(data, x))
+
+
+def rules(form: str) -> list:
+    """The constraint families of ``form``, in the model's order."""
+    return [rule for rule, forms in FAMILIES if form in forms]
+
+
+def assembled(data: ProblemData, form: str, x: Columns, parts: dict, costs: tuple) -> Form:
+    """The Form of ``data`` from its columns, each rule's block (None: no rows)
+    and its objective; it keeps ``data`` and ``parts`` (:mod:`reserve.reformulate`)."""
+    built = Form(form, x, [b for b in parts.values() if b is not None and len(b.labels)],
+                 *costs)
+    built.data, built.parts, built.costs = data, parts, costs
+    return built

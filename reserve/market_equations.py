@@ -31,9 +31,16 @@ def net_band(d: ProblemData, x: Columns, form: str, level: float | None = None) 
     may reach the market) makes the model infeasible, as it is.
     """
     t = periods(d, "T")
-    lo, hi = (finite(b) for b in net_flow_band(d, level))
+    lo, hi = net_band_bounds(d, level)
     return _block(net_band, ("T",), t, [(t, x["fill_mbd"], 1.0), (t, x["release_mbd"], -1.0)],
                   lo, hi)
+
+
+def net_band_bounds(d: ProblemData, level: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds of :func:`net_band`'s rows at window level ``level`` alone: what
+    a session writes to move the level (:meth:`reserve.session.Session.pin_level`)."""
+    lo, hi = net_flow_band(d, level)
+    return finite(lo), finite(hi)
 
 
 # -- price, general form

@@ -23,12 +23,12 @@ import numpy as np
 
 from . import conic
 from .cuts import PremiumCuts
-from .equations import net_band
 from .errors import SolverFailure
 from .formulation import Form, formulate, static_form
 from .highslp import new_highs, solve_interruptibly
-from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd
+from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd, net_band_bounds
 from .problem import ProblemData
+from .reformulate import reformulate
 from .solution import Solution, Timings, solution_from_values, total_cost_musd
 
 #: Re-draws of the isoelastic curve's tangent one solve may take (Newton's method
@@ -103,6 +103,29 @@ class Session:
             self._pass_hessian(built.weights)
         self._objective = "least_cost"
         self._level = data.target_level
+        self._time_limit = None        # the time_limit option last written to HiGHS
+        self._hold_bands()
+
+    def _hold_bands(self) -> None:
+        """Start the net bands' bounds by level for the data now held
+        (:meth:`_band`): the target's are those the model was built with."""
+        known = {}
+        if "net_band" in self.built.row_start:
+            block = next(b for b in self.built.blocks if b.name == "net_band")
+            known[self.data.target_level] = (block.lower, block.upper)
+        self._bands = (self.data, known)
+
+    def _band(self, level: float) -> tuple[np.ndarray, np.ndarray]:
+        """The net bands' bounds at ``level``, computed once per level of the
+        data held: a sweep point pins the target, the marginal step, then the
+        target again."""
+        data, known = self._bands
+        if data is not self.data:
+            self._hold_bands()
+            data, known = self._bands
+        if level not in known:
+            known[level] = net_band_bounds(self.data, level)
+        return known[level]
 
     # -- changing numbers ---------------------------------------------------------------
     def load(self, data: ProblemData, built: Form | None = None) -> None:
@@ -132,6 +155,7 @@ class Session:
         self.built = new
         self.data = data
         self._level = data.target_level
+        self._hold_bands()
 
     def _write_costs(self, old: np.ndarray | None, new: np.ndarray) -> None:
         changed = (np.arange(new.size, dtype=np.int32) if old is None
@@ -167,8 +191,8 @@ class Session:
             if "window_level" in self.columns:
                 self._write_bounds("col", self.columns["window_level"], [level], [level])
         else:
-            band = net_band(self.data, self.built.columns, self.form, level)
-            self._write_bounds("row", self.built.rows_of("net_band"), band.lower, band.upper)
+            lower, upper = self._band(level)
+            self._write_bounds("row", self.built.rows_of("net_band"), lower, upper)
 
     def use_objective(self, which: str) -> None:
         """"least_cost" (minimize present cost) or "most_impact" (maximize z; LP only)."""
@@ -292,8 +316,10 @@ class Session:
         start = time.perf_counter()
         before = self.highs.getRunTime()
         limit_s = self.time_limit_s if limit_s is None else limit_s
-        self.highs.setOptionValue("time_limit", math.inf if limit_s is None
-                                  else before + float(limit_s))
+        limit = math.inf if limit_s is None else before + float(limit_s)
+        if limit != self._time_limit:    # written only when it changes: a sweep's runs
+            self.highs.setOptionValue("time_limit", limit)
+            self._time_limit = limit
         self._x = None      # HiGHS's answer is the session's from here, unread
         self.solver = "highs"
         solve_interruptibly(self.highs)
@@ -406,8 +432,13 @@ class SessionCache:
         self._timings = Timings()
 
     def session(self, data: ProblemData, form: str | None = None) -> Session:
-        """A session holding ``data``: a kept one moved to it, or a new build."""
-        built = formulate(data, form)
+        """A session holding ``data``: a kept one moved to it, or a new build.
+
+        The model is formulated again from the last one used, recomputing only
+        the parts whose inputs changed (:mod:`reserve.reformulate`)."""
+        last = next(reversed(self._sessions.values()), None)
+        built = (reformulate(last.built, data) if last is not None
+                 and last.form == (form or static_form(data)) else formulate(data, form))
         key = built.pattern
         session = self._sessions.pop(key, None)
         if session is None:
