@@ -8,7 +8,8 @@ rounds): the time per point when every point builds its model afresh
 re-solves one model in place (reserve.sweep.Resolver), the wall time of
 HiGHS's own runs within that, and HiGHS's re-solve for the same change with
 nothing else around it (the floor: the same row bounds written straight
-into highspy and re-run warm, one run a solve). Every point is two solves:
+into a copy of the model in highspy and re-run warm, one run a solve,
+point by point beside the sweep's own). Every point is two solves:
 the answer and the marginal cost. Then the whole 1,000-point `reserve
 sensitivity` call of the LP, with 1 and 2 workers.
 
@@ -25,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reserve.problem import net_flow_band
-from reserve.problem import build_problem
+from reserve.highslp import new_highs
+from reserve.problem import build_problem, net_flow_band
 from reserve.scenario import build_scenario, with_overrides
 from reserve.solve import MARGINAL_STEP_USD_PER_BBL, size
 from reserve.sweep import Resolver
@@ -58,30 +59,37 @@ def per_point(points: int = POINTS, sets: dict | None = None, rebuild: bool = Tr
             size(s)
         rebuilt = (time.perf_counter() - start) / len(sample)
 
+    # the floor: HiGHS alone on a copy of the same model, the same two band
+    # changes a point, warm; measured point by point beside the sweep, so that
+    # the machine's drift hits both sides alike
     resolver = Resolver(base)
     resolver.solve(scenarios[-1])          # built, and warm, before the clock starts
-    before = resolver.timings
-    start = time.perf_counter()
-    for s in scenarios:
-        resolver.solve(s)
-    in_place = (time.perf_counter() - start) / points
-    after = resolver.timings
-    runs = (after.solves - before.solves) / points
-    highs_wall = (after.solve_call_s - before.solve_call_s) / points
-
-    # the floor: HiGHS alone, the same two band changes per point, warm
-    highs = resolver.highs
     rows = resolver.session.built.rows_of("net_band")
     bands = []
     for s in scenarios:
         data = build_problem(s)
-        bands.append(net_flow_band(data, data.target_level))
-        bands.append(net_flow_band(data, data.target_level + MARGINAL_STEP_USD_PER_BBL))
-    start = time.perf_counter()
-    for lo, hi in bands:
+        bands.append((net_flow_band(data, data.target_level),
+                      net_flow_band(data, data.target_level + MARGINAL_STEP_USD_PER_BBL)))
+    highs = new_highs()
+    highs.passModel(resolver.highs.getLp())
+    for lo, hi in bands[-1]:
         highs.changeRowsBounds(len(rows), rows, lo, hi)
         highs.run()
-    floor = (time.perf_counter() - start) / points
+    before = resolver.timings
+    in_place = floor = 0.0
+    for s, pair in zip(scenarios, bands):
+        start = time.perf_counter()
+        resolver.solve(s)
+        middle = time.perf_counter()
+        for lo, hi in pair:
+            highs.changeRowsBounds(len(rows), rows, lo, hi)
+            highs.run()
+        in_place += middle - start
+        floor += time.perf_counter() - middle
+    in_place, floor = in_place / points, floor / points
+    after = resolver.timings
+    runs = (after.solves - before.solves) / points
+    highs_wall = (after.solve_call_s - before.solve_call_s) / points
     return {"rebuild": rebuilt, "in_place": in_place, "floor": floor,
             "highs_wall": highs_wall, "runs": runs, "rebuilds": resolver.rebuilds}
 

@@ -74,16 +74,22 @@ def same(a, b) -> bool:
 
 def _reads(built: Form) -> dict:
     """What each part of ``built`` read of its data, recorded once."""
-    reads = getattr(built, "reads", None)
-    if reads is None:
-        d, form = built.data, built.form
-        x, reads = None, {}
-        x, reads["columns"] = recorded(columns, d, form)
-        for rule in rules(form):
-            _, reads[rule] = recorded(rule, d, x, form)
-        _, reads["objective"] = recorded(objective, d, x)
-        built.reads = reads
-    return reads
+    if getattr(built, "reads", None) is None:
+        built.reads = recorded_formulate(built.data, built.form).reads
+    return built.reads
+
+
+def recorded_formulate(data: ProblemData, form: str) -> Form:
+    """``formulate(data, form)``, noting what each part reads."""
+    reads = {}
+    x, reads["columns"] = recorded(columns, data, form)
+    parts = {}
+    for rule in rules(form):
+        parts[rule], reads[rule] = recorded(rule, data, x, form)
+    costs, reads["objective"] = recorded(objective, data, x)
+    built = assembled(data, form, x, parts, costs)
+    built.reads = reads
+    return built
 
 
 def reformulate(old: Form, data: ProblemData) -> Form:
@@ -94,7 +100,7 @@ def reformulate(old: Form, data: ProblemData) -> Form:
     reads = _reads(old)
     changed = {name for name in FIELDS if not same(getattr(old.data, name), getattr(data, name))}
     if reads["columns"] & changed:           # another layout: every row may move
-        return formulate(data, old.form)
+        return recorded_formulate(data, old.form)
     x, form, parts, now = old.columns, old.form, {}, {"columns": reads["columns"]}
     for rule in rules(form):
         if reads[rule] & changed:

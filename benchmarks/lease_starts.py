@@ -1,0 +1,75 @@
+"""Would a presolve of reserve's own make leases cheaper? Contract starts on a grid.
+
+bench_leases's 10-year daily model (two leased options: tanks by the month,
+tankers by the quarter) lets a contract start in any period; HiGHS needs
+some 14,000 simplex iterations to choose when. This measures, in one run:
+
+- the model with starts only every k periods (aggregated starts): its time,
+  and its cost against the full model's (a coarser grid is a restriction,
+  so it can only cost more);
+- that restricted answer as a warm start for the full model: the grid's
+  optimum solved, then every start allowed again and HiGHS run on from
+  that basis, against the full model solved cold.
+
+    python benchmarks/lease_starts.py
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from bench_leases import LP_ONLY, TWO_LEASES, YEARS
+from reserve.problem import build_problem
+from reserve.scenario import build_scenario
+from reserve.session import Session
+
+GRIDS = (2, 5, 10, 30)
+
+
+def lease_model():
+    s = build_scenario(None, {"hold_days": str(YEARS * 365 - 30),
+                              "storage.floating_storage.capacity_max_mb": "inf", **LP_ONLY})
+    return build_problem(replace(s, storage=tuple(o for o in s.storage if o.name in TWO_LEASES)))
+
+
+def on_grid(data, k: int):
+    """``data`` with each lease's contracts starting only every k periods from its first."""
+    allowed = data.contract_allowed
+    mask = np.zeros_like(allowed)
+    for j, first in enumerate(np.argmax(allowed > 0, axis=1)):
+        mask[j, first::k] = 1
+    return replace(data, contract_allowed=allowed * mask)
+
+
+def main() -> None:
+    data = lease_model()
+    start = time.perf_counter()
+    full = Session(data)
+    assert full.least_cost()
+    full_s, full_cost = time.perf_counter() - start, full.total_cost_musd()
+    print(f"every start allowed (as reserve solves it): {full_s:.2f} s, "
+          f"{full.highs.getInfo().simplex_iteration_count} iterations, {full_cost:,.3f} musd")
+    print(f"{'grid':>5} {'alone s':>8} {'cost above':>11} {'then full s':>12} {'iterations':>11}")
+    contracts = full.columns["contract_mb"]
+    for k in GRIDS:
+        start = time.perf_counter()
+        grid = Session(on_grid(data, k))
+        assert grid.least_cost()
+        alone = time.perf_counter() - start
+        above = grid.total_cost_musd() / full_cost - 1
+        h = grid.highs         # every start allowed again, from the grid's basis
+        h.changeColsBounds(len(contracts), contracts.astype(np.int32),
+                           full.built.col_lower[contracts], full.built.col_upper[contracts])
+        h.run()
+        warm = time.perf_counter() - start
+        assert abs(h.getInfo().objective_function_value
+                   - full.highs.getInfo().objective_function_value) <= 1e-7 * abs(full_cost)
+        print(f"{k:>5} {alone:>8.2f} {above:>11.2e} {warm:>12.2f} "
+              f"{h.getInfo().simplex_iteration_count:>11}")
+
+
+if __name__ == "__main__":
+    main()
