@@ -105,7 +105,7 @@ def main() -> None:
               f"({m['rebuilds']} rebuilds, {m['runs']:.1f} HiGHS runs a point)")
         print(f"  of which HiGHS runs  {m['highs_wall'] * 1000:8.2f} ms/point")
         print(f"  HiGHS alone (floor)  {m['floor'] * 1000:8.2f} ms/point "
-              "(the same band changes, warm, on the last model)")
+              "(the same band changes, warm, on a copy of the model)")
         lp = sets is LP_ONLY      # the LP's goal is HiGHS's re-solve; the cuts', their runs
         print(f"  in place / floor     {m['in_place'] / m['floor']:8.2f}x"
               + ("   (goal <= 1.3)" if lp else ""))
