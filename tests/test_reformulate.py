@@ -13,9 +13,10 @@ ARRAYS = ("rows", "cols", "vals", "row_lower", "row_upper", "col_lower", "col_up
           "integer", "cost", "quadratic", "weights")
 
 #: A base question and what each step changes: a market number (the bands
-#: alone), the target, a cost, the premium's weight, the horizon (another
-#: layout), a lease's term, the window, a floor, and a market that remembers
-#: (the general form, whose market rows read the scenario).
+#: alone), the target, the discount rate, a capital cost, the supply side,
+#: the horizon (another layout), a lease's term, the lead time, a floor, and
+#: two markets that remember (the general form, whose market rows read the
+#: scenario): commercial holders, and an adjusting market.
 CASES = [
     ({}, {"demand_elasticity": -0.2}),
     ({}, {"target_impact_usd_per_bbl": 7.5}),
