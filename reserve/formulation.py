@@ -64,7 +64,8 @@ from .equations import FAMILIES
 from .layout import FORMS, Columns, columns, static_form
 from .problem import ProblemData
 
-__all__ = ["FORMS", "Form", "assembled", "formulate", "objective", "rules", "static_form"]
+__all__ = ["FORMS", "Form", "assembled", "checked_form", "formulate", "objective", "rules",
+           "static_form"]
 
 
 # -- the objective ----------------------------------------------------------------------
@@ -124,11 +125,14 @@ class Form:
         self.row_lower = np.concatenate([b.lower for b in self.blocks])
         self.row_upper = np.concatenate([b.upper for b in self.blocks])
 
+    def block(self, family: str):
+        """The block of one constraint family."""
+        return next(b for b in self.blocks if b.name == family)
+
     def rows_of(self, family: str) -> np.ndarray:
         """The row numbers of one constraint family."""
-        block = next(b for b in self.blocks if b.name == family)
         start = self.row_start[family]
-        return np.arange(start, start + len(block.labels), dtype=np.int32)
+        return np.arange(start, start + len(self.block(family).labels), dtype=np.int32)
 
     @property
     def pattern(self) -> tuple:
@@ -189,13 +193,21 @@ def formulate(data: ProblemData, form: str | None = None) -> Form:
     """The model of ``data`` in ``form`` ("size" or "general"; default: size for
     a static market, general for a dynamic one), the window held at the target
     (a session moves it: :meth:`reserve.session.Session.pin_level`)."""
+    form = checked_form(data, form)
+    x = columns(data, form)
+    parts = {rule: rule(data, x, form) for rule in rules(form)}
+    return assembled(data, form, x, parts, objective(data, x))
+
+
+def checked_form(data: ProblemData, form: str | None = None) -> str:
+    """``form``, or the form ``data`` takes by default; ValueError if ``data``
+    has no model in it (a market that remembers has no size form, and the
+    general form needs the linear market or the isoelastic curve)."""
     form = form or static_form(data)
     if form not in FORMS or (form == "size" and data.remembers) or (
             form == "general" and not (data.level_is_price or data.follows_curve)):
         raise ValueError(f"no {form} form for this market")
-    x = columns(data, form)
-    parts = {rule: rule(data, x, form) for rule in rules(form)}
-    return assembled(data, form, x, parts, objective(data, x))
+    return form
 
 
 def rules(form: str) -> list:
@@ -203,10 +215,13 @@ def rules(form: str) -> list:
     return [rule for rule, forms in FAMILIES if form in forms]
 
 
-def assembled(data: ProblemData, form: str, x: Columns, parts: dict, costs: tuple) -> Form:
+def assembled(data: ProblemData, form: str, x: Columns, parts: dict, costs: tuple,
+              reads: dict | None = None) -> Form:
     """The Form of ``data`` from its columns, each rule's block (None: no rows)
-    and its objective; it keeps ``data`` and ``parts`` (:mod:`reserve.reformulate`)."""
+    and its objective; it keeps ``data``, ``parts`` and ``costs``, and what each
+    part read of ``data`` when that was recorded (``reads``, else None; see
+    :mod:`reserve.reformulate`)."""
     built = Form(form, x, [b for b in parts.values() if b is not None and len(b.labels)],
                  *costs)
-    built.data, built.parts, built.costs = data, parts, costs
+    built.data, built.parts, built.costs, built.reads = data, parts, costs, reads
     return built

@@ -23,7 +23,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from .formulation import Form, assembled, columns, formulate, objective, rules
+from .formulation import Form, assembled, checked_form, columns, objective, rules
 from .problem import ProblemData
 
 #: The fields a part may read.
@@ -73,35 +73,33 @@ def same(a, b) -> bool:
 
 
 def _reads(built: Form) -> dict:
-    """What each part of ``built`` read of its data, recorded once."""
-    if getattr(built, "reads", None) is None:
+    """What each part of ``built`` read of its data, recorded once (a Form
+    :func:`reserve.formulation.formulate` made has none yet)."""
+    if built.reads is None:
         built.reads = recorded_formulate(built.data, built.form).reads
     return built.reads
 
 
-def recorded_formulate(data: ProblemData, form: str) -> Form:
+def recorded_formulate(data: ProblemData, form: str | None = None) -> Form:
     """``formulate(data, form)``, noting what each part reads."""
-    reads = {}
+    form = checked_form(data, form)
+    reads, parts = {}, {}
     x, reads["columns"] = recorded(columns, data, form)
-    parts = {}
     for rule in rules(form):
         parts[rule], reads[rule] = recorded(rule, data, x, form)
     costs, reads["objective"] = recorded(objective, data, x)
-    built = assembled(data, form, x, parts, costs)
-    built.reads = reads
-    return built
+    return assembled(data, form, x, parts, costs, reads)
 
 
 def reformulate(old: Form, data: ProblemData) -> Form:
     """The Form of ``data``, equal to ``formulate(data, old.form)``, reusing
     the parts of ``old`` whose inputs are unchanged (module docstring)."""
-    if getattr(old, "data", None) is None:
-        return formulate(data, old.form)
+    form = checked_form(data, old.form)
     reads = _reads(old)
     changed = {name for name in FIELDS if not same(getattr(old.data, name), getattr(data, name))}
     if reads["columns"] & changed:           # another layout: every row may move
-        return recorded_formulate(data, old.form)
-    x, form, parts, now = old.columns, old.form, {}, {"columns": reads["columns"]}
+        return recorded_formulate(data, form)
+    x, parts, now = old.columns, {}, {"columns": reads["columns"]}
     for rule in rules(form):
         if reads[rule] & changed:
             parts[rule], now[rule] = recorded(rule, data, x, form)
@@ -109,6 +107,4 @@ def reformulate(old: Form, data: ProblemData) -> Form:
             parts[rule], now[rule] = old.parts[rule], reads[rule]
     costs, now["objective"] = ((old.costs, reads["objective"]) if not reads["objective"] & changed
                                else recorded(objective, data, x))
-    built = assembled(data, form, x, parts, costs)
-    built.reads = now
-    return built
+    return assembled(data, form, x, parts, costs, now)

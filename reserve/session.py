@@ -24,11 +24,11 @@ import numpy as np
 from . import conic
 from .cuts import PremiumCuts
 from .errors import SolverFailure
-from .formulation import Form, formulate, static_form
+from .formulation import Form, checked_form, formulate, static_form
 from .highslp import new_highs, solve_interruptibly
 from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd, net_band_bounds
 from .problem import ProblemData
-from .reformulate import reformulate
+from .reformulate import recorded_formulate, reformulate
 from .solution import Solution, Timings, solution_from_values, total_cost_musd
 
 #: Re-draws of the isoelastic curve's tangent one solve may take (Newton's method
@@ -111,7 +111,7 @@ class Session:
         (:meth:`_band`): the target's are those the model was built with."""
         known = {}
         if "net_band" in self.built.row_start:
-            block = next(b for b in self.built.blocks if b.name == "net_band")
+            block = self.built.block("net_band")
             known[self.data.target_level] = (block.lower, block.upper)
         self._bands = (self.data, known)
 
@@ -436,9 +436,10 @@ class SessionCache:
 
         The model is formulated again from the last one used, recomputing only
         the parts whose inputs changed (:mod:`reserve.reformulate`)."""
+        form = checked_form(data, form)
         last = next(reversed(self._sessions.values()), None)
-        built = (reformulate(last.built, data) if last is not None
-                 and last.form == (form or static_form(data)) else formulate(data, form))
+        built = (reformulate(last.built, data) if last is not None and last.form == form
+                 else recorded_formulate(data, form))
         key = built.pattern
         session = self._sessions.pop(key, None)
         if session is None:
