@@ -37,6 +37,7 @@ import math
 
 import numpy as np
 
+from .highslp import by_column
 from .layout import HIGHS_INFINITY
 
 #: Clarabel's tolerances: feasibility, and the gap, absolute and relative. As
@@ -66,23 +67,14 @@ def _bound(values: np.ndarray) -> np.ndarray:
 
 
 class Csc:
-    """A compressed-sparse-column matrix from coordinates, duplicates summed,
-    as Clarabel reads one (scipy's field names; Clarabel asks for no more).
-    Built here so that the QP does not import scipy.sparse, a fifth of a
-    second of a whole ``reserve size``."""
+    """A compressed-sparse-column matrix from coordinates
+    (:func:`reserve.highslp.by_column`), as Clarabel reads one (scipy's field
+    names; Clarabel asks for no more). Built so that the QP does not import
+    scipy.sparse, a fifth of a second of a whole ``reserve size``."""
     has_canonical_format = True
 
     def __init__(self, rows, cols, vals, shape: tuple[int, int]):
-        rows, cols = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
-        order = np.lexsort((rows, cols))
-        rows, cols, vals = rows[order], cols[order], np.asarray(vals, float)[order]
-        first = np.ones(rows.size, bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        starts = np.flatnonzero(first)
-        self.data = np.add.reduceat(vals, starts) if starts.size else vals
-        self.indices = rows[starts]
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(cols[starts],
-                                                                 minlength=shape[1]))])
+        self.indptr, self.indices, self.data = by_column(rows, cols, vals, shape[1])
         self.shape = shape
 
 

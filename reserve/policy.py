@@ -213,14 +213,13 @@ def solve_lp(model: PolicyModel) -> PolicyAnswer:
     n, states = s_idx.size, n_s * n_r
     column = np.arange(n)
     # z(s, i, a) leaves its own state's row (+1) and flows, discounted, into
-    # (a, j) with probability Π_ij; a choice that stays put meets both in one entry
+    # (a, j) with probability Π_ij; a choice that stays put meets both in one
+    # entry (highs_lp sums an entry given twice)
     rows = np.concatenate([s_idx * n_r + i_idx] + [a_idx * n_r + j for j in range(n_r)])
     cols = np.tile(column, n_r + 1)
     vals = np.concatenate([np.ones(n)] + [-model.discount * P[i_idx, j] for j in range(n_r)])
-    key, where = np.unique(rows.astype(np.int64) * n + cols, return_inverse=True)
-    summed = np.bincount(where, weights=vals)
     weight = np.full(states, 1.0 / states)
-    lp = highs_lp(states, n, (key // n, key % n, summed), (np.zeros(n), np.full(n, np.inf)),
+    lp = highs_lp(states, n, (rows, cols, vals), (np.zeros(n), np.full(n, np.inf)),
                   (weight, weight), cost[s_idx, i_idx, a_idx])
     h = new_highs()
     h.passModel(lp)
