@@ -32,8 +32,8 @@ LP_ONLY = {"oil_valuation": "cost", "own_price_effect": "false"}
 TWO_LEASES = ("leased_tanks", "floating_storage", "new_steel_tanks", "new_salt_caverns")
 
 
-def time_model(leased: bool) -> dict[str, float]:
-    """Seconds to build, hand off and solve the 10-year daily model once."""
+def lease_model(leased: bool = True):
+    """The 10-year daily model's data: two options leased, or the same two owned."""
     s = build_scenario(None, {"hold_days": str(YEARS * 365 - 30),
                               # ten years of oil cannot wait for steel tanks in 210 mb
                               "storage.floating_storage.capacity_max_mb": "inf",
@@ -42,7 +42,12 @@ def time_model(leased: bool) -> dict[str, float]:
                               **LP_ONLY})
     storage = tuple(o if leased else replace(o, lease_term_days=0)
                     for o in s.storage if o.name in TWO_LEASES)
-    data = build_problem(replace(s, storage=storage))
+    return build_problem(replace(s, storage=storage))
+
+
+def time_model(leased: bool) -> dict[str, float]:
+    """Seconds to build, hand off and solve the 10-year daily model once."""
+    data = lease_model(leased)
     start = time.perf_counter()
     session = Session(data)
     assert session.least_cost()

@@ -21,18 +21,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from bench_leases import LP_ONLY, TWO_LEASES, YEARS
-from reserve.problem import build_problem
-from reserve.scenario import build_scenario
+from bench_leases import lease_model
 from reserve.session import Session
 
 GRIDS = (2, 5, 10, 30)
-
-
-def lease_model():
-    s = build_scenario(None, {"hold_days": str(YEARS * 365 - 30),
-                              "storage.floating_storage.capacity_max_mb": "inf", **LP_ONLY})
-    return build_problem(replace(s, storage=tuple(o for o in s.storage if o.name in TWO_LEASES)))
 
 
 def on_grid(data, k: int):
