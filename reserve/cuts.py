@@ -8,6 +8,7 @@ import highspy
 import numpy as np
 
 from .errors import SolverFailure
+from .highslp import col_values
 from .problem import ProblemData
 
 
@@ -113,7 +114,7 @@ class PremiumCuts:
                 continue
             if status != "optimal":
                 return status
-            x = np.asarray(self.highs.getSolution().col_value)
+            x = col_values(self.highs)
             net, paid = x[self.net], x[self.premium]
             owed = self.weight * net * net
             short = owed - paid                               # what the tangents miss

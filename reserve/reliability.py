@@ -55,7 +55,7 @@ from .problem import build_problem
 from .scenario import Scenario
 from .session import Session
 from .solution import solution_from_values
-from .highslp import solve_interruptibly
+from .highslp import col_values, solve_interruptibly
 from .stacked import combined, path_block
 
 #: Variable groups of the design: one value for every path.
@@ -295,7 +295,7 @@ def size_reliable(s: Scenario, prices: np.ndarray, reliability: float,
     binaries = n_paths if allowed_failures > 0 else 0
     feasible = (highs.getInfo().primal_solution_status
                 == highspy.SolutionStatus.kSolutionStatusFeasible)
-    x = np.asarray(highs.getSolution().col_value) if feasible else None
+    x = col_values(highs) if feasible else None
     if status == highspy.HighsModelStatus.kInfeasible:
         raise TargetUnreachable(_unreachable(session, data, allowed_failures, reliability))
     if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,

@@ -25,7 +25,7 @@ from . import conic
 from .cuts import PremiumCuts
 from .errors import SolverFailure
 from .formulation import Form, checked_form, formulate, static_form
-from .highslp import new_highs, solve_interruptibly
+from .highslp import col_values, new_highs, solve_interruptibly
 from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd, net_band_bounds
 from .problem import ProblemData
 from .reformulate import recorded_formulate, reformulate
@@ -103,6 +103,9 @@ class Session:
             self._pass_hessian(built.weights)
         self._objective = "least_cost"
         self._level = data.target_level
+        #: the level whose bounds HiGHS holds (None: unknown, most_impact's)
+        self._pinned: float | None = data.target_level
+        self._pending: float | None = None   # a level to write before the next run
         self._time_limit = None        # the time_limit option last written to HiGHS
         self._hold_bands()
 
@@ -154,7 +157,8 @@ class Session:
                 self._pass_hessian(new.weights)
         self.built = new
         self.data = data
-        self._level = data.target_level
+        self._level = self._pinned = data.target_level
+        self._pending = None
         self._hold_bands()
 
     def _write_costs(self, old: np.ndarray | None, new: np.ndarray) -> None:
@@ -184,9 +188,20 @@ class Session:
             self.highs.changeRowsBounds(index.size, index, lo, hi)
             self.built.row_lower[index], self.built.row_upper[index] = lo, hi
 
-    def pin_level(self, level: float) -> None:
-        """Hold the window at impact ``level`` [USD/bbl]: z's bounds, or the net bands."""
+    def pin_level(self, level: float, by_next_run: bool = False) -> None:
+        """Hold the window at impact ``level`` [USD/bbl]: z's bounds, or the net bands.
+
+        They are written only when HiGHS holds another level (a sweep point
+        pins its target after loading a model built at it). ``by_next_run``
+        writes them before the next run instead, and not at all if new data
+        is loaded first: the marginal cost puts its target back that way,
+        and the next sweep point's data replaces it unwritten.
+        """
         self._level = level
+        self._pending = level if by_next_run else None
+        if by_next_run or level == self._pinned:
+            return
+        self._pinned = level
         if self.form == "general":
             if "window_level" in self.columns:
                 self._write_bounds("col", self.columns["window_level"], [level], [level])
@@ -293,7 +308,7 @@ class Session:
         d = self.data
         if not d.follows_curve or self.form != "general":   # the size form maps the curve exactly
             return False
-        impact = np.asarray(self.highs.getSolution().col_value)[
+        impact = col_values(self.highs)[
             self.columns["impact_usd_per_bbl"]]
         if curve_gap_mbd(d, impact) <= CURVE_TOLERANCE_MBD:
             return False
@@ -313,6 +328,8 @@ class Session:
     def _run_once(self, limit_s: float | None = None):
         """One HiGHS run within ``limit_s``, else the session's own time limit (HiGHS
         counts its limit from its first run, so each run's is written afresh)."""
+        if self._pending is not None:
+            self.pin_level(self._pending)
         start = time.perf_counter()
         before = self.highs.getRunTime()
         limit_s = self.time_limit_s if limit_s is None else limit_s
@@ -378,12 +395,13 @@ class Session:
     def _primal(self) -> np.ndarray:
         """The last solve's values of every column: Clarabel's or HiGHS's."""
         if self._x is None:
-            self._x = np.asarray(self.highs.getSolution().col_value)
+            self._x = col_values(self.highs)
         return self._x
 
     def most_impact(self, cap: float) -> float:
         """The largest window level z [USD/bbl] reachable, at most ``cap`` (general form)."""
         self.use_objective("most_impact")
+        self._pinned = self._pending = None
         self._write_bounds("col", self.columns["window_level"], [0.0], [cap])
         status = self.run()
         if status != "optimal":

@@ -231,7 +231,7 @@ def marginal_cost(session: Session, solution: Solution) -> float:
 
     (cost at |target| + 0.1 - cost at |target|) / 0.1, or for a band the
     floor raised (ceiling lowered) by 0.1; NaN when that is out of reach.
-    The session is left at the original target.
+    The session is left at the original target (written to HiGHS before its next run).
     """
     step = MARGINAL_STEP_USD_PER_BBL
     data = session.data
@@ -240,7 +240,7 @@ def marginal_cost(session: Session, solution: Solution) -> float:
     if data.has_target:
         feasible = session.least_cost(data.target_level + step)
         moved = session.total_cost_musd() if feasible else math.nan
-        session.pin_level(data.target_level)
+        session.pin_level(data.target_level, by_next_run=True)
     else:   # a band: one more USD/bbl of floor (or one less of ceiling)
         name, value = band_of(data)
         session.load(replace(data, **{name: value + (step if name == "floor_usd_per_bbl"

@@ -140,6 +140,38 @@ def test_a_model_moved_to_new_data_is_the_fresh_one(case):
             fresh.solution().capacity_mb.sum(), rel=1e-7)
 
 
+@pytest.mark.parametrize("form", ["size", "general"])
+def test_a_level_put_back_by_the_next_run_is_the_one_solved(form):
+    """The marginal cost puts its target back only before the next run (or
+    never, when new data comes first): both ways the model HiGHS solves is
+    the one a fresh session builds."""
+    base = reserve.load_scenario(oil_valuation="cost", own_price_effect=False)
+    data = build_problem(base)
+    fresh = Session(data, form)
+    assert fresh.least_cost()
+    at_target = fresh.total_cost_musd()
+    session = Session(data, form)
+    assert session.least_cost(data.target_level + 1.0)
+    assert session.total_cost_musd() > at_target     # a higher level costs more
+    session.pin_level(data.target_level, by_next_run=True)
+    assert session.run() == "optimal"
+    assert session.total_cost_musd() == pytest.approx(at_target, rel=1e-9)
+    a, b = lp_arrays(session), lp_arrays(fresh)
+    for name in ("col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    # the level still pending when other data comes: the new data's own target
+    changed = build_problem(with_overrides(base, {"demand_elasticity": -0.17}))
+    session.least_cost(data.target_level + 1.0)
+    session.pin_level(data.target_level, by_next_run=True)
+    session.load(changed)
+    other = Session(changed, form)
+    a, b = lp_arrays(session), lp_arrays(other)
+    for name in ("col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    assert session.least_cost() and other.least_cost()
+    assert session.total_cost_musd() == pytest.approx(other.total_cost_musd(), rel=1e-9)
+
+
 def test_another_sparsity_is_refused_in_place():
     base = reserve.load_scenario()
     session = Session(build_problem(base))
