@@ -69,7 +69,18 @@ def test_a_market_number_recomputes_the_bands_alone():
 
 def test_values_that_cannot_be_compared_count_as_changed():
     assert same(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
-    assert not same(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+    # arrays compare by their bits, small ones and large ones alike: a NaN kept
+    # is no change, a zero's sign is one, as is any last digit
+    for n in (2, 10_000):
+        a = np.linspace(0.0, 1.0, n)
+        a[0] = np.nan
+        b = a.copy()
+        assert same(a, b)
+        b[-1] = np.nextafter(b[-1], 2.0)
+        assert not same(a, b)
+        zero = np.zeros(n)
+        assert not same(zero, -zero)
+    assert not same(np.array([1.0, 2.0]), np.array([1, 2]))          # another type
     assert not same(np.array([1.0]), np.array([1.0, 1.0]))
     assert not same(np.array([1.0]), 1.0)
     assert same((1, "a"), (1, "a")) and not same(1.0, 1.5)
