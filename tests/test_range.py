@@ -22,6 +22,12 @@ def test_the_range_cells_are_the_questions_they_name(cli):
     assert r.returncode == 0, r.stderr
     cells = json.loads(r.stdout)["range"]
     assert len(cells) == 32
+    # in table order (pairs, then holders, then producers), whatever order they were solved in
+    assert [(c["elasticities"], c["holders"]) for c in cells[::4]] == [
+        (pair, holders) for pair in dict.fromkeys(c["elasticities"] for c in cells)
+        for holders in ("off", "on")]
+    assert all([c["producers"] for c in cells[k:k + 4]] == [c["producers"] for c in cells[:4]]
+               for k in range(0, 32, 4))
     own = [c for c in cells if c["own"]]
     assert len(own) == 1 and own[0]["producers"] == "none" and own[0]["holders"] == "off"
     assert own[0]["storage_capacity_mb"] == pytest.approx(
