@@ -29,7 +29,7 @@ from .errors import TargetUnreachable
 from .problem import build_problem
 from .scenario import Scenario, StorageOption
 from .schema import MAX_DAYS
-from .session import SessionCache
+from .session_cache import SessionCache
 from .solution import Solution
 from .reach import NOISE_USD_PER_BBL, best_band, max_impact, reach_only
 

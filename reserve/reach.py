@@ -13,7 +13,8 @@ from dataclasses import replace
 from .errors import SolverFailure
 from .problem import ProblemData, build_problem
 from .scenario import Scenario
-from .session import Session, SessionCache
+from .session import Session
+from .session_cache import SessionCache
 
 #: Relative width at which a bisection stops.
 BISECTION_TOLERANCE = 1e-8

@@ -7,7 +7,8 @@ numpy only, and compared with what HiGHS holds; only the numbers that differ
 (bounds, costs, coefficients, the premium's weights) are written, and HiGHS
 re-solves warm from its last basis. Where the sparsity differs (another
 horizon, another window, another option list) a new model is built instead:
-:class:`SessionCache` keeps the models by their sparsity pattern. This is
+:class:`reserve.session_cache.SessionCache` keeps the models by their
+sparsity pattern. This is
 what makes marginal costs, diagnoses, bisections and sweeps cheap: HiGHS's
 own warm re-solve is the floor, and nothing else is in the loop.
 """
@@ -24,11 +25,10 @@ import numpy as np
 from . import conic
 from .cuts import PremiumCuts
 from .errors import SolverFailure
-from .formulation import Form, checked_form, formulate, static_form
+from .formulation import Form, formulate, static_form
 from .highslp import col_values, new_highs, solve_interruptibly
 from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd, net_band_bounds
 from .problem import ProblemData
-from .reformulate import recorded_formulate, reformulate
 from .solution import Solution, Timings, solution_from_values, total_cost_musd
 
 #: Re-draws of the isoelastic curve's tangent one solve may take (Newton's method
@@ -39,7 +39,7 @@ CURVE_MOVES_MAX = 50
 #: again with another scaling; their healthy solves take a few seconds at most.
 STALL_S = 10.0
 
-__all__ = ["Session", "SessionCache", "Solution", "Timings", "solve_interruptibly"]
+__all__ = ["Session", "Solution", "Timings", "solve_interruptibly"]
 
 
 class Session:
@@ -429,53 +429,3 @@ class Session:
         if self._objective == "most_impact":
             level = float(x[self.columns["window_level"][0]])
         return solution_from_values(self.data, self.values(), level, impact)
-
-
-class SessionCache:
-    """Sessions kept by model pattern, so a data set of a known sparsity
-    re-solves warm in a model already built (a diagnosis lifting one limit
-    after another, a batch alternating hold times).
-
-    Parameters
-    ----------
-    time_limit_s : HiGHS's time limit per solve for the sessions it builds.
-    kept : how many sessions to keep; the least recently used goes first.
-    """
-
-    def __init__(self, time_limit_s: float | None = None, kept: int = 8):
-        self.time_limit_s = time_limit_s
-        self.kept = kept
-        self.builds = 0
-        self._sessions: dict[tuple, Session] = {}
-        self._timings = Timings()
-
-    def session(self, data: ProblemData, form: str | None = None) -> Session:
-        """A session holding ``data``: a kept one moved to it, or a new build.
-
-        The model is formulated again from the last one used, recomputing only
-        the parts whose inputs changed (:mod:`reserve.reformulate`)."""
-        form = checked_form(data, form)
-        last = next(reversed(self._sessions.values()), None)
-        built = (reformulate(last.built, data) if last is not None and last.form == form
-                 else recorded_formulate(data, form))
-        key = built.pattern
-        session = self._sessions.pop(key, None)
-        if session is None:
-            session = Session(data, form, self.time_limit_s, built=built)
-            self.builds += 1
-        else:
-            session.load(data, built)
-        self._sessions[key] = session   # the most recently used is last
-        while len(self._sessions) > self.kept:
-            oldest = next(iter(self._sessions))
-            self._timings.add(self._sessions.pop(oldest).timings)
-        return session
-
-    @property
-    def timings(self) -> Timings:
-        """Time spent by every session built so far."""
-        total = Timings()
-        total.add(self._timings)
-        for session in self._sessions.values():
-            total.add(session.timings)
-        return total

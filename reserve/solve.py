@@ -25,7 +25,8 @@ from .scenario import Scenario, StorageOption
 from .schema import TARGET
 from .validation import check_initial_inventory_fits
 from .schema import check_design_value
-from .session import Session, SessionCache
+from .session import Session
+from .session_cache import SessionCache
 from .solution import Solution, Timings
 
 MARGINAL_STEP_USD_PER_BBL = 0.1

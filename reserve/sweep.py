@@ -1,6 +1,6 @@
 """Many solves of one model, fast: the engine behind sensitivity, uncertainty and batch.
 
-A :class:`Resolver` keeps built models (:class:`reserve.session.SessionCache`,
+A :class:`Resolver` keeps built models (:class:`reserve.session_cache.SessionCache`,
 one per sparsity pattern, see reserve.formulation.Form.pattern). For each
 scenario of a pattern it has seen it writes only the numbers that differ
 into HiGHS's own model (bounds, costs, matrix coefficients, the premium's
@@ -27,7 +27,7 @@ from .problem import build_problem
 from .results import outputs
 from .scenario import Scenario
 from .validation import check_initial_inventory_fits
-from .session import SessionCache
+from .session_cache import SessionCache
 from .solve import (Answer, feasible_least_cost, answered_target, check_window_cap,
                     marginal_cost)
 from .workers import solve_all
