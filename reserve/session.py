@@ -388,6 +388,8 @@ class Session:
         self.timings.highs_s += seconds      # the solver's time, whichever solver
         self.timings.solve_call_s += seconds
         self.timings.solves += 1
+        if x is not None:
+            x.flags.writeable = False
         self._x = x
         self.solver = "clarabel" if x is not None else "highs"
         return status
@@ -396,6 +398,7 @@ class Session:
         """The last solve's values of every column: Clarabel's or HiGHS's."""
         if self._x is None:
             self._x = col_values(self.highs)
+            self._x.flags.writeable = False     # read by views (values): never changed
         return self._x
 
     def most_impact(self, cap: float) -> float:
@@ -411,8 +414,9 @@ class Session:
     # -- reading the solution ----------------------------------------------------------
     def values(self) -> dict[str, np.ndarray]:
         """Variable values by group (model.variable_groups) of the last solve."""
-        x = self._primal()
-        return {g: x[idx] for g, idx in self.columns.items()}
+        x = self._primal()      # each group's columns are consecutive: views, not copies
+        return {g: x[idx[0]:idx[-1] + 1] if idx.size else x[idx]
+                for g, idx in self.columns.items()}
 
     def total_cost_musd(self) -> float:
         """The last solve's present cost [musd], as reported (the solution's
