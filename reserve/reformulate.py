@@ -47,7 +47,10 @@ def _recording(data: ProblemData) -> ProblemData:
     if kind not in _RECORDING:
         _RECORDING[kind] = type(f"Noting{kind.__name__}", (kind,), {"__getattribute__": _noting})
     copy = object.__new__(_RECORDING[kind])
-    copy.__dict__.update(data.__dict__)
+    # the fields alone: a value cached on ``data`` from its fields (its cost
+    # vectors, reserve.costs) would answer without reading them, and the part
+    # would seem to read less than it does
+    copy.__dict__.update({name: data.__dict__[name] for name in FIELDS})
     return copy
 
 

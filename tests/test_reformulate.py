@@ -16,9 +16,13 @@ ARRAYS = ("rows", "cols", "vals", "row_lower", "row_upper", "col_lower", "col_up
 #: alone), the target, the discount rate, a capital cost, the supply side,
 #: the horizon (another layout), a lease's term, the lead time, a floor, and
 #: two markets that remember (the general form, whose market rows read the
-#: scenario): commercial holders, and an adjusting market.
+#: scenario): commercial holders, and an adjusting market; and two costs the
+#: objective alone reads (its data's cost vectors already cached by the
+#: first model: the parts must still be seen to read them).
 CASES = [
     ({}, {"demand_elasticity": -0.2}),
+    ({}, {"transaction_cost_usd_per_bbl": 0.4}),
+    ({}, {"holding_cost_usd_per_bbl_yr": 3.0}),
     ({}, {"target_impact_usd_per_bbl": 7.5}),
     ({}, {"discount_rate": 0.09}),
     ({}, {"storage.new_steel_tanks.capex_usd_per_bbl": 31}),
