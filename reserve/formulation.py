@@ -55,7 +55,8 @@ holders' stocks can be written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import InitVar, dataclass
 
 import numpy as np
 
@@ -107,8 +108,9 @@ class Form:
     constant: float
     quadratic: np.ndarray          # columns of the quadratic part
     weights: np.ndarray            # its weights w (musd per unit squared)
+    like: InitVar[Form | None] = None   # a Form to share the sparsity of (assembled)
 
-    def __post_init__(self):
+    def __post_init__(self, like: Form | None):
         first, self.row_start = 0, {}
         for b in self.blocks:
             self.row_start[b.name] = first
@@ -117,10 +119,16 @@ class Form:
         self.n_cols = self.columns.size
         self.col_lower = np.concatenate(self.columns.lower) if self.columns.lower else np.zeros(0)
         self.col_upper = np.concatenate(self.columns.upper) if self.columns.upper else np.zeros(0)
-        self.integer = np.concatenate(self.columns.integer) if self.columns.integer else \
-            np.zeros(0, bool)
-        self.rows = np.concatenate([b.rows + self.row_start[b.name] for b in self.blocks])
-        self.cols = np.concatenate([b.cols for b in self.blocks])
+        if like is not None and _same_structure(self, like):
+            # the sparsity (never written in place) and its pattern, shared
+            self.integer, self.rows, self.cols = like.integer, like.rows, like.cols
+            if "pattern" in like.__dict__ and self.quadratic is like.quadratic:
+                self.__dict__["pattern"] = like.__dict__["pattern"]
+        else:
+            self.integer = np.concatenate(self.columns.integer) if self.columns.integer else \
+                np.zeros(0, bool)
+            self.rows = np.concatenate([b.rows + self.row_start[b.name] for b in self.blocks])
+            self.cols = np.concatenate([b.cols for b in self.blocks])
         self.vals = np.concatenate([b.vals for b in self.blocks])
         self.row_lower = np.concatenate([b.lower for b in self.blocks])
         self.row_upper = np.concatenate([b.upper for b in self.blocks])
@@ -134,11 +142,12 @@ class Form:
         start = self.row_start[family]
         return np.arange(start, start + len(self.block(family).labels), dtype=np.int32)
 
-    @property
+    @functools.cached_property
     def pattern(self) -> tuple:
         """What a model built once keeps: the form, the shape, the sparsity, the
         integer columns, the quadratic columns. Equal patterns share a model;
-        every other number is written in place."""
+        every other number is written in place. (Computed once: a sweep point
+        compares it twice, and the model formulated again shares it.)"""
         return (self.form, self.n_rows, self.n_cols, tuple(b.name for b in self.blocks),
                 self.rows.tobytes(), self.cols.tobytes(), self.integer.tobytes(),
                 self.quadratic.tobytes())
@@ -189,6 +198,17 @@ class Form:
                         cost=self.cost, integer=self.integer, offset=self.constant)
 
 
+def _same_structure(new: Form, like: Form) -> bool:
+    """Whether ``new`` has the columns and rows of ``like``, entry for entry
+    (values aside): the same columns, and each block the same, or one
+    recomputed with the same rows and columns (compared for it alone)."""
+    if new.columns is not like.columns or len(new.blocks) != len(like.blocks):
+        return False
+    return all(a is b or (a.name == b.name and a.rows.shape == b.rows.shape
+                          and np.array_equal(a.rows, b.rows) and np.array_equal(a.cols, b.cols))
+               for a, b in zip(new.blocks, like.blocks, strict=True))
+
+
 def formulate(data: ProblemData, form: str | None = None) -> Form:
     """The model of ``data`` in ``form`` ("size" or "general"; default: size for
     a static market, general for a dynamic one), the window held at the target
@@ -216,12 +236,13 @@ def rules(form: str) -> list:
 
 
 def assembled(data: ProblemData, form: str, x: Columns, parts: dict, costs: tuple,
-              reads: dict | None = None) -> Form:
+              reads: dict | None = None, like: Form | None = None) -> Form:
     """The Form of ``data`` from its columns, each rule's block (None: no rows)
     and its objective; it keeps ``data``, ``parts`` and ``costs``, and what each
     part read of ``data`` when that was recorded (``reads``, else None; see
-    :mod:`reserve.reformulate`)."""
+    :mod:`reserve.reformulate`). With ``like``, a Form it was formulated again
+    from, it shares that Form's sparsity arrays where they are the same."""
     built = Form(form, x, [b for b in parts.values() if b is not None and len(b.labels)],
-                 *costs)
+                 *costs, like=like)
     built.data, built.parts, built.costs, built.reads = data, parts, costs, reads
     return built

@@ -124,4 +124,4 @@ def reformulate(old: Form, data: ProblemData) -> Form:
             parts[rule], now[rule] = old.parts[rule], reads[rule]
     costs, now["objective"] = ((old.costs, reads["objective"]) if not reads["objective"] & changed
                                else recorded(objective, data, x))
-    return assembled(data, form, x, parts, costs, now)
+    return assembled(data, form, x, parts, costs, now, like=old)

@@ -69,6 +69,14 @@ def test_a_market_number_recomputes_the_bands_alone():
     again = reformulate(old, data)
     kept = {b.name for a, b in zip(old.blocks, again.blocks) if a is b}
     assert kept == {b.name for b in old.blocks} - {"net_band"}
+    # the sparsity is the old model's own arrays, not copies (nothing writes them)
+    assert again.rows is old.rows and again.cols is old.cols
+    _assert_same_model(again, formulate(data))
+    # another horizon: another sparsity, its own arrays
+    longer, _ = _form({**lp, "hold_days": 120})
+    other = reformulate(again, longer)
+    assert other.rows is not old.rows and other.pattern != old.pattern
+    _assert_same_model(other, formulate(longer))
 
 
 def test_values_that_cannot_be_compared_count_as_changed():
