@@ -89,6 +89,16 @@ def cost_vectors(data: ProblemData) -> tuple[dict, dict]:
     return costs, constants
 
 
+def carry_cost_vectors(old: ProblemData, new: ProblemData) -> None:
+    """Give ``new`` the cost table computed for ``old``, if any: for callers
+    that know every field :func:`cost_vectors` reads holds the same value in
+    both (reserve.reformulate, when the objective, which reads the table,
+    read no field that changed)."""
+    cached = old.__dict__.get("_cost_vectors")
+    if cached is not None and "_cost_vectors" not in new.__dict__:
+        new.__dict__["_cost_vectors"] = cached
+
+
 GROUPS = ("new_capacity_mb", "built", "contract_mb", "contracted_mb", "fill_capacity_mbd",
           "release_capacity_mbd", "fill_mbd", "release_mbd", "inventory_mb")
 

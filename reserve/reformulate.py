@@ -25,6 +25,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from .costs import carry_cost_vectors
 from .formulation import Form, assembled, checked_form, columns, objective, rules
 from .problem import ProblemData
 
@@ -122,6 +123,9 @@ def reformulate(old: Form, data: ProblemData) -> Form:
             parts[rule], now[rule] = recorded(rule, data, x, form)
         else:
             parts[rule], now[rule] = old.parts[rule], reads[rule]
-    costs, now["objective"] = ((old.costs, reads["objective"]) if not reads["objective"] & changed
-                               else recorded(objective, data, x))
+    if reads["objective"] & changed:
+        costs, now["objective"] = recorded(objective, data, x)
+    else:   # the cost table is part of the objective: what it read is unchanged too
+        costs, now["objective"] = old.costs, reads["objective"]
+        carry_cost_vectors(old.data, data)
     return assembled(data, form, x, parts, costs, now, like=old)

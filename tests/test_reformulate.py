@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from reserve import api
+from reserve.costs import cost_vectors
 from reserve.formulation import formulate
 from reserve.problem import build_problem
 from reserve.reformulate import reformulate, same
@@ -55,6 +56,17 @@ def test_formulated_again_is_formulated_afresh(base, step):
     assert fresh.form == old.form
     again = reformulate(old, new_data)
     _assert_same_model(again, fresh)
+    # data not yet priced takes the old cost table only where it is its own
+    unpriced = build_problem(api.question(None, {**base, **step}))
+    reformulate(old, unpriced)
+    for got, want in zip(cost_vectors(unpriced), cost_vectors(new_data), strict=True):
+        assert got.keys() == want.keys()
+        for part in got:
+            if isinstance(got[part], dict):
+                for group in got[part]:
+                    assert np.array_equal(got[part][group], want[part][group]), (part, group)
+            else:
+                assert got[part] == want[part], part
     # and back: the parts recomputed for the step are recomputed again
     _assert_same_model(reformulate(again, old_data), formulate(old_data))
 
