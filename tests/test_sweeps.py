@@ -427,6 +427,29 @@ def test_bands_re_solve_in_place_like_fresh_solves(dynamic):
             assert again[name] == pytest.approx(fresh[name], rel=1e-7), (change, name)
 
 
+def test_costs_move_a_banded_sweep_like_fresh_solves():
+    """A band's marginal cost rebuilds the point's model; the next point's
+    costs that only the objective reads (rate capital, holding, transaction)
+    were once left at the point before's: a sweep over them chose another
+    design than `reserve size` (half the release capacity at 3,000 USD/bbl/d
+    of rate capital)."""
+    import numpy as np
+    base = scenario(lead_days=0, floor_usd_per_bbl=62, hold_days=150,
+                    fill_rate_max_mbd="inf",
+                    **{"storage.leased_tanks.build_days": 0,
+                       "storage.floating_storage.build_days": 0,
+                       "storage.floating_storage.capacity_max_mb": "inf"})
+    path = 60 + 10 * np.sin(np.linspace(0, 6, base.horizon_days))
+    resolver = Resolver(base, path)
+    for change in ({}, {"rate_capex_usd_per_bbl_per_day": 3000.0},
+                   {"holding_cost_usd_per_bbl_yr": 30.0},
+                   {"transaction_cost_usd_per_bbl": 0.0}):
+        s = with_overrides(base, change)
+        fresh, again = outputs(size(s, path)), outputs(resolver.solve(s))
+        assert again["total_cost_musd"] == pytest.approx(fresh["total_cost_musd"], rel=1e-7), \
+            change
+
+
 @pytest.mark.parametrize("args", [
     ["sensitivity", "--vary", "demand_elasticity=-0.2,-0.1"],
     ["uncertainty", "-n", "3", "--seed", "1", "--dist", "demand_elasticity=uniform:-0.3:-0.1"],
