@@ -4,29 +4,43 @@ Issue 25 asked whether HiGHS's option to solve the dual LP instead
 (``simplex_dualize_strategy = 1``), once faster on long leased models, still
 crashes, and for a minimal reproduction to report if it does. It does: with
 the option set, the whole test suite lost nine worker processes to SIGSEGV
-and SIGABRT (19 tests). This script builds one of those LPs with reserve's
-own code (a plain owned tank, a dominant firm's offset of 0.2, weekly
-lease terms: ``tests/test_responses.py``'s
-``test_offset_share_overrides_the_named_behaviour``), hands it to a plain
-``highspy.Highs()`` (no reserve options, no callbacks) in a child process,
-and runs it once with HiGHS's defaults and once with the dual strategy:
+and SIGABRT (19 tests).
 
-    python benchmarks/highs_dualize_crash.py            # the two runs
-    python benchmarks/highs_dualize_crash.py --mps m.mps   # and the LP, for the report
+This script runs, each in a child process with a plain ``highspy.Highs()``
+(no reserve options, no callbacks), once with HiGHS's defaults and once with
+the dual strategy:
 
-Measured with highspy 1.16.0 (the newest on the package index): HiGHS's
-defaults solve it (optimal, 8.68868 musd); the dual strategy dies of
-SIGSEGV in ``HFactor::ftranL``, called from ``HEkk::computePrimal`` in
-``HEkk::initialiseForSolve`` in ``HEkk::solve`` in ``HEkk::undualize``
-(gdb's backtrace): after the dual is solved, the primal is re-solved with a
-factorization that does not fit it. Read back from the MPS file the same LP
-need not crash outright, but valgrind shows five invalid reads at the same
-place and then the same SIGSEGV::
+- ``highs_dualize_crash.mps`` beside it: 32 rows, 31 columns, read by
+  ``Highs.readModel``. It was cut down from the LP below by deleting rows
+  and columns in ever smaller chunks (delta debugging), keeping a cut only
+  if the defaults still solved it to optimal and the dual strategy still
+  crashed;
+- the LP it came from, built with reserve's own code: a plain owned tank, a
+  dominant firm's offset of 0.2, weekly lease terms
+  (``tests/test_responses.py``'s ``test_offset_share_overrides_the_named_behaviour``),
+  1,050 rows and 633 columns, handed over as arrays.
 
-    valgrind python -c "import highspy; h = highspy.Highs(); h.readModel('m.mps');
+    python benchmarks/highs_dualize_crash.py
+    python benchmarks/highs_dualize_crash.py --mps m.mps   # also the 1,050-row LP
+
+Measured with highspy 1.16.0 (the newest on the package index): the defaults
+solve both (optimal, 8.68671 and 8.68868 musd). The dual strategy aborts on
+the small one (glibc: "free(): invalid pointer") and dies of SIGSEGV on the
+large one. gdb puts the large one's fault in ``HFactor::ftranL``, called
+from ``HEkk::computePrimal`` in ``HEkk::initialiseForSolve`` in
+``HEkk::solve`` in ``HEkk::undualize``; valgrind, on the small MPS file,
+reports an invalid read and an invalid write of 8 bytes in
+``HFactor::ftranU`` on that same path (a write out of bounds fits the
+abort)::
+
+    valgrind python -c "import highspy; h = highspy.Highs();
+        h.readModel('highs_dualize_crash.mps');
         h.setOptionValue('simplex_dualize_strategy', 1); h.run()"
 
-That command, the MPS file and the backtrace are the report for HiGHS
+So after the dual is solved, the primal's re-solve seems to run with a
+factorization that does not fit it.
+
+The MPS file, that command and the backtrace are the report for HiGHS
 (github.com/ERGO-Code/HiGHS); this machine has no way to file it. reserve
 never sets the option.
 """
@@ -38,20 +52,29 @@ import signal
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
+SMALL = Path(__file__).with_name("highs_dualize_crash.mps")
+
+#: A child run: the LP from an MPS file or from arrays (.npz), with the defaults
+#: or the dual strategy; it prints HiGHS's status and objective, if it lives.
 CHILD = """
 import sys, numpy as np, highspy
-data = np.load(sys.argv[1])
-lp = highspy.HighsLp()
-lp.num_col_, lp.num_row_ = int(data["n_col"]), int(data["n_row"])
-lp.col_cost_, lp.col_lower_, lp.col_upper_ = data["cost"], data["col_lower"], data["col_upper"]
-lp.row_lower_, lp.row_upper_ = data["row_lower"], data["row_upper"]
-lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-lp.a_matrix_.start_, lp.a_matrix_.index_ = data["start"], data["index"]
-lp.a_matrix_.value_ = data["value"]
 h = highspy.Highs()
 h.setOptionValue("output_flag", False)
-h.passModel(lp)
+if sys.argv[1].endswith(".mps"):
+    h.readModel(sys.argv[1])
+else:
+    data = np.load(sys.argv[1])
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = int(data["n_col"]), int(data["n_row"])
+    lp.col_cost_, lp.col_lower_ = data["cost"], data["col_lower"]
+    lp.col_upper_, lp.row_lower_, lp.row_upper_ = (data["col_upper"], data["row_lower"],
+                                                    data["row_upper"])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = data["start"], data["index"]
+    lp.a_matrix_.value_ = data["value"]
+    h.passModel(lp)
 if sys.argv[2] == "dual":
     h.setOptionValue("simplex_dualize_strategy", 1)
 h.run()
@@ -78,38 +101,44 @@ def crashing_lp():
     return formulate(build_problem(replace(s, storage=s.storage[:1])))
 
 
+def outcomes(model: Path) -> None:
+    """Print what HiGHS does with ``model`` (an .mps or .npz file), each way."""
+    for strategy in ("defaults", "dual"):
+        run = subprocess.run([sys.executable, "-c", CHILD, str(model), strategy],
+                             capture_output=True, text=True)
+        if run.returncode < 0:
+            outcome = f"killed by {signal.Signals(-run.returncode).name}"
+        else:
+            outcome = (run.stdout.strip().splitlines() or [f"exit {run.returncode}"])[-1]
+        label = "HiGHS's defaults" if strategy == "defaults" else "simplex_dualize_strategy = 1"
+        print(f"  {label:30} {outcome}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mps", help="also write the LP to this MPS file (for the report)")
+    parser.add_argument("--mps", help="also write reserve's 1,050-row LP to this MPS file")
     args = parser.parse_args()
     import tempfile
     from importlib import metadata
-    from pathlib import Path
 
     import highspy
     import numpy as np
 
     from reserve.highslp import by_column
+    print(f"highspy {metadata.version('highspy')}")
+    print(f"{SMALL.name} (32 rows, 31 columns):")
+    outcomes(SMALL)
     built = crashing_lp()
     start, index, value = by_column(built.rows, built.cols, built.vals, built.n_cols)
+    print(f"reserve's LP it was cut from ({built.n_rows:,} rows, {built.n_cols} columns, "
+          f"{value.size:,} entries):")
     with tempfile.TemporaryDirectory() as tmp:
         arrays = Path(tmp) / "lp.npz"
         np.savez(arrays, n_col=built.n_cols, n_row=built.n_rows, cost=built.cost,
                  col_lower=built.col_lower, col_upper=built.col_upper,
                  row_lower=built.row_lower, row_upper=built.row_upper,
                  start=start.astype(np.int32), index=index.astype(np.int32), value=value)
-        print(f"highspy {metadata.version('highspy')}; the LP: {built.n_rows} rows, "
-              f"{built.n_cols} columns, {value.size} entries")
-        for strategy in ("defaults", "dual"):
-            run = subprocess.run([sys.executable, "-c", CHILD, str(arrays), strategy],
-                                 capture_output=True, text=True)
-            if run.returncode < 0:
-                outcome = f"killed by {signal.Signals(-run.returncode).name}"
-            else:
-                outcome = (run.stdout.strip().splitlines() or [f"exit {run.returncode}"])[-1]
-            label = ("HiGHS's defaults" if strategy == "defaults"
-                     else "simplex_dualize_strategy = 1")
-            print(f"  {label:30} {outcome}")
+        outcomes(arrays)
     if args.mps:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
