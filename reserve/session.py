@@ -29,6 +29,7 @@ from .formulation import Form, formulate, static_form
 from .highslp import col_values, new_highs, solve_interruptibly
 from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd, net_band_bounds
 from .problem import ProblemData
+from .reformulate import reformulate
 from .solution import Solution, Timings, solution_from_values, total_cost_musd
 
 #: Re-draws of the isoelastic curve's tangent one solve may take (Newton's method
@@ -107,33 +108,11 @@ class Session:
         self._pinned: float | None = data.target_level
         self._pending: float | None = None   # a level to write before the next run
         self._time_limit = None        # the time_limit option last written to HiGHS
-        self._hold_bands()
-
-    def _hold_bands(self) -> None:
-        """Start the net bands' bounds by level for the data now held
-        (:meth:`_band`): the target's are those the model was built with."""
-        known = {}
-        if "net_band" in self.built.row_start:
-            block = self.built.block("net_band")
-            known[self.data.target_level] = (block.lower, block.upper)
-        self._bands = (self.data, known)
-
-    def _band(self, level: float) -> tuple[np.ndarray, np.ndarray]:
-        """The net bands' bounds at ``level``, computed once per level of the
-        data held: a sweep point pins the target, the marginal step, then the
-        target again."""
-        data, known = self._bands
-        if data is not self.data:
-            self._hold_bands()
-            data, known = self._bands
-        if level not in known:
-            known[level] = net_band_bounds(self.data, level)
-        return known[level]
 
     # -- changing numbers ---------------------------------------------------------------
     def load(self, data: ProblemData, built: Form | None = None) -> None:
         """Move the model to ``data`` (same pattern): write the numbers that differ."""
-        new = built or formulate(data, self.form)
+        new = built or reformulate(self.built, data)
         old = self.built
         if new.pattern != old.pattern:
             raise ValueError("data of another sparsity pattern: build a new Session")
@@ -159,7 +138,6 @@ class Session:
         self.data = data
         self._level = self._pinned = data.target_level
         self._pending = None
-        self._hold_bands()
 
     def _write_costs(self, old: np.ndarray | None, new: np.ndarray) -> None:
         changed = (np.arange(new.size, dtype=np.int32) if old is None
@@ -206,7 +184,7 @@ class Session:
             if "window_level" in self.columns:
                 self._write_bounds("col", self.columns["window_level"], [level], [level])
         else:
-            lower, upper = self._band(level)
+            lower, upper = net_band_bounds(self.data, level)
             self._write_bounds("row", self.built.rows_of("net_band"), lower, upper)
 
     def use_objective(self, which: str) -> None:
@@ -308,8 +286,7 @@ class Session:
         d = self.data
         if not d.follows_curve or self.form != "general":   # the size form maps the curve exactly
             return False
-        impact = col_values(self.highs)[
-            self.columns["impact_usd_per_bbl"]]
+        impact = self._primal()[self.columns["impact_usd_per_bbl"]]
         if curve_gap_mbd(d, impact) <= CURVE_TOLERANCE_MBD:
             return False
         # a tangent stays where the curve is defined: above a zero price
@@ -409,7 +386,7 @@ class Session:
         status = self.run()
         if status != "optimal":
             raise SolverFailure(f"finding the largest reachable impact gave {status}")
-        return float(self.highs.getSolution().col_value[self.columns["window_level"][0]])
+        return float(self._primal()[self.columns["window_level"][0]])
 
     # -- reading the solution ----------------------------------------------------------
     def values(self) -> dict[str, np.ndarray]:
