@@ -93,11 +93,14 @@ class Substitution:
 
     def __init__(self, built):
         n, rows, cols, vals = built.n_cols, built.rows, built.cols, built.vals
+        #: the rows' and columns' bounds, HiGHS's infinity as inf (solve_qp reads them too)
+        self.row_lower, self.row_upper = _bound(built.row_lower), _bound(built.row_upper)
+        self.col_lower, self.col_upper = _bound(built.col_lower), _bound(built.col_upper)
         quad, weight = np.asarray(built.quadratic, np.int64), np.asarray(built.weights, float)
         ok, row, a_n = self._defined(built, quad)
         self.gone, self.kept_quad, self.kept_weight = quad[ok], quad[~ok], weight[~ok]
         w, a_n, gone_rows = weight[ok], a_n[ok], row[ok]
-        self.beta = _bound(built.row_upper)[gone_rows] / a_n
+        self.beta = self.row_upper[gone_rows] / a_n
         # each defining row's other entries, n_k = beta_k + sum_j g_kj x_j
         # (a column twice in a row summed once; sorted by k, then j)
         which = np.full(built.n_rows, -1)
@@ -118,8 +121,7 @@ class Substitution:
         self.q = q[self.keep_col]
         self.P = self._hessian(w)
 
-    @staticmethod
-    def _defined(built, quad):
+    def _defined(self, built, quad):
         """Which premium columns can go (each in one equality row with no
         other premium column, and unbounded), that row, and its coefficient."""
         rows, cols = built.rows, built.cols
@@ -127,9 +129,9 @@ class Substitution:
         entry[cols] = np.arange(cols.size)
         once = np.bincount(cols, minlength=built.n_cols)[quad] == 1
         row = np.where(once, rows[entry[quad]], 0)
-        lo, hi = _bound(built.row_lower)[row], _bound(built.row_upper)[row]
+        lo, hi = self.row_lower[row], self.row_upper[row]
         premiums_in_row = np.bincount(rows[np.isin(cols, quad)], minlength=built.n_rows)[row]
-        free = np.isinf(_bound(built.col_lower)[quad]) & np.isinf(_bound(built.col_upper)[quad])
+        free = np.isinf(self.col_lower[quad]) & np.isinf(self.col_upper[quad])
         ok = once & free & np.isfinite(lo) & (lo == hi) & (premiums_in_row == 1)
         return ok, row, built.vals[entry[quad]]
 
@@ -178,7 +180,7 @@ def solve_qp(built, time_limit_s: float | None = None) -> tuple[str, np.ndarray 
     sub = Substitution(built)
     keep = sub.keep_row[built.rows] & sub.keep_col[built.cols]
     rows, cols, vals = built.rows[keep], sub.new_col[built.cols[keep]], built.vals[keep]
-    lo, hi = _bound(built.row_lower), _bound(built.row_upper)
+    lo, hi = sub.row_lower.copy(), sub.row_upper.copy()
     lo[~sub.keep_row] = hi[~sub.keep_row] = np.nan      # rows written out: no side
     m = int(sub.keep_col.sum())
     equal = np.isfinite(lo) & (lo == hi)
@@ -196,7 +198,7 @@ def solve_qp(built, time_limit_s: float | None = None) -> tuple[str, np.ndarray 
         out_v.append(sign * vals[take])
         rhs.append(sign * side[mask])
         first += int(mask.sum())
-    for sign, side in ((1.0, _bound(built.col_upper)), (-1.0, _bound(built.col_lower))):
+    for sign, side in ((1.0, sub.col_upper), (-1.0, sub.col_lower)):
         finite = np.flatnonzero(np.isfinite(side) & sub.keep_col)
         out_r.append(first + np.arange(finite.size))
         out_c.append(sub.new_col[finite])
