@@ -52,17 +52,7 @@ import numpy as np
 from . import market
 from .responses import PrivateStorage, private_storage, producer_terms
 from .scenario import Scenario, StorageOption
-
-DAYS_PER_YEAR = 365.0
-
-
-def capital_recovery_factor(rate: float, lifetime_yr: float) -> float:
-    """CRF(r, n) = r / (1 - (1+r)^-n) [1/yr]; 1/n when r = 0."""
-    if rate == 0:
-        return 1.0 / lifetime_yr
-    # 1 - (1+r)^-n written with expm1/log1p: exact for tiny r, where the
-    # plain form rounds to 0 and divides by it
-    return rate / -math.expm1(-lifetime_yr * math.log1p(rate))
+from .storage_terms import DAYS_PER_YEAR, capital_share, storage_terms
 
 
 @dataclass
@@ -142,7 +132,7 @@ class ProblemData:
         """Whether the general form carries dp_t as a variable with the market's
         clearing row: a market that remembers, or a cartel's offset (a constant
         in that row)."""
-        return self.remembers or bool(np.any(self.producer_offset_mbd))
+        return self.remembers or bool(self.producer_offset_mbd.any())
 
     @property
     def follows_curve(self) -> bool:
@@ -369,46 +359,15 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
     off_max = s.off_window_impact_max_usd_per_bbl
     window_max = s.window_impact_max_usd_per_bbl
 
-    # Discounting: daily factors (1+r)^(-d/365); a period takes the mean of its
-    # days, so a constant weekly flow costs what the same daily flows cost. The
-    # factors run past the model's end for leases that end after it.
+    # Discounting, capital shares, when each option is usable and what each
+    # lease contract costs: the same at every point of a sweep of the market
+    # or the target, so computed once for each grid and set of options
     rate = s.discount_rate
     options = s.storage
-    leases = tuple(k for k, o in enumerate(options) if o.leased)
-    term = np.array([options[k].lease_term_days // step for k in leases], dtype=int)
-    longest = int(term.max()) if term.size else 0
-    daily = (1.0 + rate) ** (-np.arange((n + longest) * step) / DAYS_PER_YEAR)
-    discount_long = daily.reshape(n + longest, step).mean(axis=1)
-    discount = discount_long[:n]
-    discount_end = (1.0 + rate) ** (-horizon * step / DAYS_PER_YEAR)
-
-    def capital_share(lifetime_yr: float, periods: int) -> float:
-        """The share of a capital cost the run carries: all of it, or the
-        annuity for the years it is used."""
-        if s.capital_charge == "full":
-            return 1.0
-        return capital_recovery_factor(rate, lifetime_yr) * periods * step / DAYS_PER_YEAR
-
-    # An owned option is usable from the first period that starts on or after
-    # build_days; a lease's contracts may start from then on. Storage serves
-    # until the closing stock has left (the liquidation included); fill and
-    # release equipment serves the horizon.
-    owned = np.array([not o.leased for o in options])
-    ready = np.array([(start >= o.build_days).astype(float) for o in options])
-    usable = ready * owned[:, None]
-    years_discounted = discount * step / DAYS_PER_YEAR          # [yr] per period
-    om_rate = np.array([o.om_usd_per_bbl_yr for o in options])
-    existing = np.array([o.existing_mb for o in options])
-
-    # A contract of mb started in period tau is paid om * step/365 per period
-    # for L periods (discounted, the last ones past the model's end if it runs
-    # on) plus the mobilization fee once, at its start.
-    running = np.cumsum(np.concatenate([[0.0], discount_long * step / DAYS_PER_YEAR]))
-    lease_cost = np.zeros((len(leases), n))
-    for j, k in enumerate(leases):
-        o = options[k]
-        years = running[np.arange(n) + term[j]] - running[np.arange(n)]
-        lease_cost[j] = o.om_usd_per_bbl_yr * years + o.capex_usd_per_bbl * discount
+    terms = storage_terms(step, horizon, n, rate, s.capital_charge, options)
+    discount, discount_end = terms.discount, terms.discount_end
+    years_discounted = terms.years_discounted
+    leases = terms.leases
 
     # Oil (docs: "Valuing the closing stock").
     # "cost": a barrel bought in t costs delta_t*P_t and is worth delta_H*P_t at
@@ -468,28 +427,24 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         # stock reaches the market no earlier than the window
         release_allowed=(np.ones(n, bool) if s.pre_window_release
                          else (start >= s.lead_days)),
-        options=options, usable=usable,
-        new_capacity_max_mb=np.where(owned, np.array([o.capacity_max_mb for o in options])
-                                     - existing, 0.0),
+        options=options, usable=terms.usable,
+        new_capacity_max_mb=terms.new_capacity_max_mb,
         # a build-or-not row needs a finite bound: the cap, or all the oil the
         # reserve could ever hold (validation requires one of them finite)
         build_bound_mb=np.array([min(o.capacity_max_mb - o.existing_mb,
                                      s.initial_inventory_mb + horizon * step * s.fill_rate_max_mbd)
                                  for o in options]),
-        capital_musd_per_mb=np.array([0.0 if o.leased else
-                                      o.capex_usd_per_bbl * capital_share(o.lifetime_yr, n)
-                                      for o in options]),
-        fixed_charge_musd=np.array([o.fixed_cost_musd * capital_share(o.lifetime_yr, n)
-                                    for o in options]),
-        om_musd_per_mb_new=np.where(owned, om_rate * (usable @ years_discounted), 0.0),
-        om_existing_musd=om_rate * existing * years_discounted[:horizon].sum(),
-        leases=leases, lease_term_periods=term,
-        contract_allowed=ready[list(leases)] if leases else np.zeros((0, n)),
-        contracted_max_mb=np.array([options[k].capacity_max_mb - options[k].existing_mb
-                                    for k in leases]),
-        lease_musd_per_mb=lease_cost,
+        capital_musd_per_mb=terms.capital_musd_per_mb,
+        fixed_charge_musd=terms.fixed_charge_musd,
+        om_musd_per_mb_new=terms.om_musd_per_mb_new,
+        om_existing_musd=terms.om_existing_musd,
+        leases=leases, lease_term_periods=terms.lease_term_periods,
+        contract_allowed=terms.ready[list(leases)] if leases else np.zeros((0, n)),
+        contracted_max_mb=terms.contracted_max_mb,
+        lease_musd_per_mb=terms.lease_musd_per_mb,
         rate_capital_musd_per_mbd=(s.rate_capex_usd_per_bbl_per_day
-                                   * capital_share(s.rate_lifetime_yr, horizon)),
+                                   * capital_share(rate, s.capital_charge, step,
+                                                   s.rate_lifetime_yr, horizon)),
         oil_musd_per_mbd=oil, oil_loss_musd_per_mb=oil_loss,
         oil_closing_musd_per_mb=closing, oil_constant_musd=constant,
         transaction_musd_per_mbd=(s.transaction_cost_usd_per_bbl * step * discount),

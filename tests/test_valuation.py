@@ -167,3 +167,25 @@ def test_a_ceiling_defence_pays_to_replace_what_it_sells():
     kept = outputs(size(s.with_params(oil_valuation="cost", own_price_effect=False),
                         np.full(210, 80.0)))
     assert kept["total_cost_musd"] == pytest.approx(0.0, abs=1e-6)   # the old reading: free
+
+
+def test_terms_kept_between_builds_follow_the_rate_and_the_options():
+    """reserve.storage_terms keeps the discounting and the options' terms of
+    the grids last built, for the next point of a sweep; a build at another
+    rate, or with another option, gets its own. Closed forms, with no
+    discounting: every factor is 1, and a 30-day contract of one mb of
+    leased tanks costs om*30/365 [musd] wherever it starts."""
+    from reserve.problem import build_problem
+
+    build_problem(scenario())                          # 8 %: kept
+    flat = build_problem(scenario(discount_rate=0.0))
+    assert np.all(flat.discount == 1.0) and flat.discount_end == 1.0
+    j = flat.leases.index(0)                           # leased_tanks, 30-day contracts
+    assert flat.lease_musd_per_mb[j] == pytest.approx(6.0 * 30 / 365, rel=1e-12)
+    dearer = build_problem(scenario(discount_rate=0.0,
+                                    **{"storage.leased_tanks.om_usd_per_bbl_yr": 7.3}))
+    assert dearer.lease_musd_per_mb[j] == pytest.approx(7.3 * 30 / 365, rel=1e-12)
+    again = build_problem(scenario(discount_rate=0.0, demand_elasticity=-0.2))
+    assert again.discount is flat.discount             # the market moved: the terms are kept
+    with pytest.raises(ValueError):                    # and shared, so no one writes them
+        again.lease_musd_per_mb[j, 0] = 0.0
