@@ -270,7 +270,7 @@ def test_an_interrupted_solve_stops_and_the_next_solve_of_the_model_answers(requ
     it "no" at every check; under highspy's threads it stayed stopped)."""
     import highspy
 
-    from reserve.highslp import solve_interruptibly
+    from reserve.highslp import check_stop, listen, solve_interruptibly
     from reserve.problem import build_problem
     from reserve.scenario import build_scenario
     from reserve.session import Session
@@ -284,17 +284,18 @@ def test_an_interrupted_solve_stops_and_the_next_solve_of_the_model_answers(requ
     saved = signal.signal(signal.SIGINT, signal.default_int_handler)
     request.addfinalizer(lambda: signal.signal(signal.SIGINT, saved))
 
-    def ctrl_c(event):                     # HiGHS is running: press Ctrl-C once
+    def ctrl_c(*event):                    # HiGHS is running: press Ctrl-C once
+        check_stop(*event)                 # reserve's check, then the key
         checks.append(1)
         if len(checks) == 1:
             signal.raise_signal(signal.SIGINT)
-    highs.cbSimplexInterrupt += ctrl_c
+    listen(highs, ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         solve_interruptibly(highs)
     assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
     assert 2 <= len(checks) < 100          # it stopped at its next checks, not at the end
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    highs.cbSimplexInterrupt -= ctrl_c
+    listen(highs)                          # reserve's own check again
     solve_interruptibly(highs)
     assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
     assert session.least_cost()           # and the session's own solve answers
