@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from reserve.highslp import new_highs
-from reserve.problem import build_problem, net_flow_band
+from reserve.price_conditions import net_flow_band
+from reserve.problem import build_problem
 from reserve.scenario import build_scenario, with_overrides
 from reserve.solve import MARGINAL_STEP_USD_PER_BBL, size
 from reserve.sweep import Resolver

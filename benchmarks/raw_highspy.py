@@ -12,7 +12,7 @@ s_t`. Rows, for every period t:
   (the opening stock on the right in period 0);
 - storage limit: :math:`s_t - \sum_k a_{k,t} N_k \le \text{existing}`;
 - fill and release limits: :math:`f_t - F \le 0`, :math:`r_t - R \le 0`;
-- the price band: :math:`lo_t \le f_t - r_t \le hi_t` (reserve.problem.net_flow_band).
+- the price band: :math:`lo_t \le f_t - r_t \le hi_t` (reserve.price_conditions.net_flow_band).
 
     python benchmarks/raw_highspy.py [--scenario FILE] [--set NAME=VALUE ...]
 
@@ -31,7 +31,8 @@ import numpy as np
 from raw_lp import lp_of, quiet_highs
 
 from reserve.costs import cost_vectors, total_costs
-from reserve.problem import ProblemData, build_problem, net_flow_band
+from reserve.price_conditions import net_flow_band
+from reserve.problem import ProblemData, build_problem
 from reserve.scenario import build_scenario, parse_set
 
 

@@ -44,7 +44,7 @@ Two forms of the price conditions
 ---------------------------------
 *Size form* (static markets, linear or isoelastic): every price condition of
 period t is one band on its net flow, :math:`lo_t \le f_t - r_t \le hi_t`
-(:func:`reserve.problem.net_flow_band`), so a new target, floor or
+(:func:`reserve.price_conditions.net_flow_band`), so a new target, floor or
 elasticity changes row bounds only.
 
 *General form* (the linear market, and always one that remembers: an

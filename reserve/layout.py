@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .problem import ProblemData, impact_bounds
+from .price_conditions import impact_bounds
+from .problem import ProblemData
 
 FORMS = ("size", "general")
 
@@ -74,7 +75,7 @@ def columns(data: ProblemData, form: str) -> Columns:
     x.add("release_capacity_mbd", (), 1, 0.0, data.release_rate_max_mbd)
     x.add("fill_mbd", ("T",), n)
     # before the window a market that remembers bounds r_t to 0; a static one
-    # bounds the net flow instead (problem.impact_bounds)
+    # bounds the net flow instead (price_conditions.impact_bounds)
     x.add("release_mbd", ("T",), n, 0.0,
           np.where(data.release_allowed | (not data.remembers), INF, 0.0))
     lower, upper = np.zeros(n), np.full(n, INF)

@@ -15,7 +15,8 @@ from . import market
 from .blocks import Block, periods
 from .blocks import block as _block
 from .layout import INF, Columns, finite
-from .problem import ProblemData, impact_bounds, net_flow_band
+from .price_conditions import impact_bounds, net_flow_band
+from .problem import ProblemData
 
 
 # -- price, size form
@@ -26,7 +27,7 @@ def net_band(d: ProblemData, x: Columns, form: str, level: float | None = None) 
     .. math:: lo_t \le f_t - r_t \le hi_t
 
     from the window target and cap, the off-window bound and the band, each
-    mapped through the price model (:func:`reserve.problem.net_flow_band`).
+    mapped through the price model (:func:`reserve.price_conditions.net_flow_band`).
     An empty band (lo > hi: a ceiling below the baseline before any release
     may reach the market) makes the model infeasible, as it is.
     """

@@ -27,7 +27,7 @@ path says the path may be let go.
   :mod:`reserve.formulation`, in the size form);
 - the band rows: every price condition of period t is a band on the net flow,
   :math:`lo_{p,t} \le f_{p,t} - r_{p,t} \le hi_{p,t}`
-  (:func:`reserve.problem.net_flow_band`). A path let go (:math:`u_p = 1`)
+  (:func:`reserve.price_conditions.net_flow_band`). A path let go (:math:`u_p = 1`)
   shifts each of its band rows by :math:`a_{p,t}` = the purchase the band asks
   for (:math:`lo_{p,t} > 0`), or the sale (:math:`hi_{p,t} < 0`), else 0: it
   need not trade where the band asked it to, and trades no more than it would
