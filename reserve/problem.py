@@ -338,6 +338,7 @@ def build_problem(s: Scenario, baseline_price_usd_per_bbl: np.ndarray | None = N
         contract_allowed=terms.ready[list(leases)] if leases else np.zeros((0, n)),
         contracted_max_mb=terms.contracted_max_mb,
         lease_musd_per_mb=terms.lease_musd_per_mb,
+        # fill and release equipment serves the horizon (storage serves the sale too)
         rate_capital_musd_per_mbd=(s.rate_capex_usd_per_bbl_per_day
                                    * capital_share(rate, s.capital_charge, step,
                                                    s.rate_lifetime_yr, horizon)),

@@ -118,7 +118,7 @@ class Session:
             raise ValueError("data of another sparsity pattern: build a new Session")
         h = self.highs
         if self._objective == "least_cost" and new.cost is not old.cost:
-            self._write_costs(old.cost, new.cost)   # the same object: an objective kept
+            self._write_costs(old.cost, new.cost)   # (the same array: the objective kept)
         for lo, hi, write in (("col_lower", "col_upper", h.changeColsBounds),
                               ("row_lower", "row_upper", h.changeRowsBounds)):
             changed = np.flatnonzero((getattr(old, lo) != getattr(new, lo))

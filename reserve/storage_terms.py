@@ -5,14 +5,15 @@ These numbers depend on the grid, the discount rate, the capital charge and
 the storage options alone, not on the market, the price path or the target.
 A sweep of an elasticity or a target asks for the same ones at every point,
 so :func:`storage_terms` keeps the last few it computed (a year of days
-with four options: some 0.1 ms a point, a third of building the data). The
+with the default's five options: some 0.1 ms a point, half of building the
+data). The
 arrays it hands out are read-only: they are shared by every model built
 from the same terms.
 
-Discounting (Hotelling's present values; every cost of
-:mod:`reserve.costs` is discounted by these factors): daily factors
-:math:`(1+r)^{-d/365}`, a period taking the mean of its days, so a constant
-weekly flow costs what the same daily flows cost.
+Discounting (every cost of :mod:`reserve.costs` is a present value by
+these factors): daily factors :math:`(1+r)^{-d/365}`, a period taking the
+mean of its days, so a constant weekly flow costs what the same daily flows
+cost.
 
 Capital: with ``capital_charge = "annuity"`` a barrel of capacity costs its
 capex times the capital recovery factor CRF(r, life) times the years the
