@@ -26,11 +26,11 @@ from functools import reduce
 from typing import Callable
 
 from .errors import TargetUnreachable
+from .limits import Limit, limits_of
 from .scenario import Scenario
 from .schema import MAX_DAYS
 from .session_cache import SessionCache
 from .solution import Solution
-from .limits import Limit, limits_of
 from .reach import NOISE_USD_PER_BBL, best_band, max_impact, reach_only
 
 
