@@ -1,99 +1,70 @@
-"""Would a presolve of reserve's own make leases cheaper? Contract starts on a grid.
+"""Leases solved by contract starts on a grid, priced out, against cold; the grid's spacing.
 
 bench_leases's 10-year daily model (two leased options: tanks by the month,
-tankers by the quarter) lets a contract start in any period; HiGHS needs
-some 14,000 simplex iterations to choose when. This measures, in one run:
+tankers by the quarter) is solved by reserve.lease_grid: contract starts
+only every k periods first, then every start left out that prices out let in,
+round by round, by HiGHS's primal simplex, until none does. This measures,
+in one run, medians of --repeat solves:
 
-- the model with starts only every k periods (aggregated starts): its time,
-  and its cost against the full model's (a coarser grid is a restriction,
-  so it can only cost more);
-- that restricted answer as a warm start for the full model: the grid's
-  optimum solved, then every start allowed again and HiGHS run on from
-  that basis, against the full model solved cold;
-- the grid's answer priced out (column generation, exact): the starts left
-  out whose reduced cost at the restricted optimum is negative are allowed,
-  HiGHS runs on warm, and so on until no start left out prices out, which
-  proves the restricted optimum the full model's (LP duality).
+- the model solved cold as it stands (every start allowed from the first run,
+  HiGHS's dual simplex), the way reserve solved it before;
+- by the grid, at the spacing reserve chooses (5 periods: it divides both
+  terms) and at others: 2, 3 and 6 divide the terms too; 4, 7 and 9 do not,
+  so contracts started on the grid end off it.
 
-    python benchmarks/lease_starts.py
+Each answer's cost is checked against the cold one's (the grid's is exact:
+the last run is the full model's).
+
+    python benchmarks/lease_starts.py [--repeat 3]
 """
 
 from __future__ import annotations
 
+import argparse
+import statistics
 import time
-from dataclasses import replace
-
-import numpy as np
 
 from bench_leases import lease_model
+from reserve import lease_grid
 from reserve.session import Session
 
-GRIDS = (2, 5, 10, 30)
+SPACINGS = (5, 2, 3, 6, 4, 7, 9)
 
 
-def on_grid(data, k: int):
-    """``data`` with each lease's contracts starting only every k periods from its first."""
-    allowed = data.contract_allowed
-    mask = np.zeros_like(allowed)
-    for j, first in enumerate(np.argmax(allowed > 0, axis=1)):
-        mask[j, first::k] = 1
-    return replace(data, contract_allowed=allowed * mask)
+def solve(data, spacing: int | None) -> tuple[float, int, float]:
+    """Seconds, HiGHS runs and cost of one least-cost solve: cold when
+    ``spacing`` is None, else by the grid at that spacing."""
+    chosen, least = lease_grid.grid_step, lease_grid.MIN_STARTS
+    if spacing is None:
+        lease_grid.MIN_STARTS = float("inf")
+    else:
+        lease_grid.grid_step = lambda terms: spacing
+    try:
+        start = time.perf_counter()
+        session = Session(data)
+        assert session.least_cost()
+        seconds = time.perf_counter() - start
+    finally:
+        lease_grid.grid_step, lease_grid.MIN_STARTS = chosen, least
+    return seconds, session.timings.solves, session.total_cost_musd()
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="solves per row (median kept)")
+    args = parser.parse_args()
     data = lease_model()
-    start = time.perf_counter()
-    full = Session(data)
-    assert full.least_cost()
-    full_s, full_cost = time.perf_counter() - start, full.total_cost_musd()
-    print(f"every start allowed (as reserve solves it): {full_s:.2f} s, "
-          f"{full.highs.getInfo().simplex_iteration_count} iterations, {full_cost:,.3f} musd")
-    print(f"{'grid':>5} {'alone s':>8} {'cost above':>11} {'then full s':>12} {'iterations':>11}"
-          f" {'priced s':>9} {'rounds':>7}")
-    contracts = full.columns["contract_mb"]
-    for k in GRIDS:
-        start = time.perf_counter()
-        grid = Session(on_grid(data, k))
-        assert grid.least_cost()
-        alone = time.perf_counter() - start
-        above = grid.total_cost_musd() / full_cost - 1
-        h = grid.highs         # every start allowed again, from the grid's basis
-        h.changeColsBounds(len(contracts), contracts.astype(np.int32),
-                           full.built.col_lower[contracts], full.built.col_upper[contracts])
-        h.run()
-        warm = time.perf_counter() - start
-        assert abs(h.getInfo().objective_function_value
-                   - full.highs.getInfo().objective_function_value) <= 1e-7 * abs(full_cost)
-        iterations = h.getInfo().simplex_iteration_count
-        priced, rounds = price_out(data, k, full)
-        print(f"{k:>5} {alone:>8.2f} {above:>11.2e} {warm:>12.2f} {iterations:>11}"
-              f" {priced:>9.2f} {rounds:>7}")
-
-
-def price_out(data, k: int, full: Session) -> tuple[float, int]:
-    """Seconds to solve the grid's model and price it out to the full model's
-    optimum (module doc), and the rounds it took."""
-    start = time.perf_counter()
-    grid = Session(on_grid(data, k))
-    assert grid.least_cost()
-    h, contracts = grid.highs, full.columns["contract_mb"]
-    lower, upper = full.built.col_lower[contracts], full.built.col_upper[contracts]
-    out = np.flatnonzero(grid.built.col_upper[contracts] < upper)   # the starts left out
-    rounds = 0
-    while True:
-        reduced = np.asarray(h.getSolution().col_dual)[contracts[out]]
-        enter = out[reduced < -1e-9]
-        if not enter.size:
-            break
-        rounds += 1
-        h.changeColsBounds(enter.size, contracts[enter].astype(np.int32), lower[enter],
-                           upper[enter])
-        out = np.setdiff1d(out, enter)
-        h.run()
-    seconds = time.perf_counter() - start
-    assert abs(h.getInfo().objective_function_value
-               - full.highs.getInfo().objective_function_value) <= 1e-7 * abs(full.total_cost_musd())
-    return seconds, rounds
+    print(f"chosen spacing for terms {[int(t) for t in data.lease_term_periods]}: "
+          f"{lease_grid.grid_step(data.lease_term_periods)} periods")
+    print(f"{'solve':>22} {'seconds':>8} {'runs':>5} {'cost vs cold':>13}")
+    cold = None
+    for spacing in (None, *SPACINGS):
+        runs = [solve(data, spacing) for _ in range(args.repeat)]
+        seconds = statistics.median(r[0] for r in runs)
+        cost = runs[0][2]
+        cold = cost if cold is None else cold
+        label = "cold, every start" if spacing is None else f"grid of {spacing} periods"
+        print(f"{label:>22} {seconds:>8.3f} {runs[0][1]:>5} {cost / cold - 1:>13.1e}")
 
 
 if __name__ == "__main__":

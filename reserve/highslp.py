@@ -196,6 +196,18 @@ def highs_lp(n_rows: int, n_cols: int, entries, col_bounds, row_bounds,
     return lp
 
 
+def write_empty_ranges(highs: highspy.Highs, row_bounds, col_bounds) -> None:
+    """Write each empty range (lower > upper) of the rows' and the columns'
+    (lower, upper) bounds as it is: a model passed whole took it at its upper
+    bound, where HiGHS takes it from a change as it is and reports the model
+    infeasible."""
+    for (lower, upper), change in ((row_bounds, highs.changeRowsBounds),
+                                   (col_bounds, highs.changeColsBounds)):
+        empty = np.flatnonzero(lower > upper).astype(np.int32)
+        if empty.size:
+            change(empty.size, empty, lower[empty], upper[empty])
+
+
 def lp_entries(lp: highspy.HighsLp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A HighsLp's matrix as (rows, columns, values), whichever way HiGHS stores it."""
     a = lp.a_matrix_

@@ -22,11 +22,11 @@ from dataclasses import replace
 import highspy
 import numpy as np
 
-from . import conic
+from . import conic, lease_grid
 from .cuts import PremiumCuts
 from .errors import SolverFailure
 from .formulation import Form, formulate, static_form
-from .highslp import col_values, new_highs, solve_interruptibly
+from .highslp import col_values, new_highs, solve_interruptibly, write_empty_ranges
 from .market_equations import CURVE_TOLERANCE_MBD, curve_gap_mbd, net_band_bounds
 from .problem import ProblemData
 from .reformulate import reformulate
@@ -76,16 +76,8 @@ class Session:
         lp.offset_ = 0.0   # HiGHS minimizes the costs; the constant is added when priced
         self.highs.passModel(lp)
         self.timings.handoff_s = time.perf_counter() - start
-        # an empty range (lower > upper) went in at its upper bound: now the truth,
-        # which HiGHS takes and reports infeasible
-        empty = np.flatnonzero(built.row_lower > built.row_upper).astype(np.int32)
-        if empty.size:
-            self.highs.changeRowsBounds(empty.size, empty, built.row_lower[empty],
-                                        built.row_upper[empty])
-        empty = np.flatnonzero(built.col_lower > built.col_upper).astype(np.int32)
-        if empty.size:
-            self.highs.changeColsBounds(empty.size, empty, built.col_lower[empty],
-                                        built.col_upper[empty])
+        write_empty_ranges(self.highs, (built.row_lower, built.row_upper),
+                           (built.col_lower, built.col_upper))
         # simplex can stall on an LP of a market with holders (an infeasible
         # band on a long price path: minutes, where another scaling takes 1 s)
         self._stall_s = STALL_S if data.private.on and not built.integer.any() else None
@@ -108,6 +100,7 @@ class Session:
         self._pinned: float | None = data.target_level
         self._pending: float | None = None   # a level to write before the next run
         self._time_limit = None        # the time_limit option last written to HiGHS
+        self._cold = True              # no run yet: HiGHS holds no basis
 
     # -- changing numbers ---------------------------------------------------------------
     def load(self, data: ProblemData, built: Form | None = None) -> None:
@@ -248,7 +241,7 @@ class Session:
         stall = self._stall_s
         if stall is not None and self.time_limit_s is not None and self.time_limit_s <= stall:
             stall = None
-        status = self._run_once(stall)
+        status = self._first_run(stall) if self._cold else self._run_once(stall)
         if stall is not None and status == highspy.HighsModelStatus.kTimeLimit:
             status = self._unstall()
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
@@ -302,6 +295,18 @@ class Session:
         self.data = data
         return True
 
+    def _first_run(self, limit_s: float | None):
+        """The model's first run: a leased LP's least cost by contract starts on
+        a grid, priced out (:mod:`reserve.lease_grid`); anything else as it stands."""
+        limit_s = self.time_limit_s if limit_s is None else limit_s
+        status = None
+        if self._objective == "least_cost" and lease_grid.eligible(self.data, self.built):
+            starts = self.columns["contract_mb"]
+            status = lease_grid.solve_on_grid(
+                self.highs, self._run_once, limit_s, starts, self.built.col_lower[starts],
+                self.built.col_upper[starts], self.data.lease_term_periods)
+        return self._run_once(limit_s) if status is None else status
+
     def _run_once(self, limit_s: float | None = None):
         """One HiGHS run within ``limit_s``, else the session's own time limit (HiGHS
         counts its limit from its first run, so each run's is written afresh)."""
@@ -315,6 +320,7 @@ class Session:
             self.highs.setOptionValue("time_limit", limit)
             self._time_limit = limit
         self._x = None      # HiGHS's answer is the session's from here, unread
+        self._cold = False
         self.solver = "highs"
         solve_interruptibly(self.highs)
         self.timings.highs_s += self.highs.getRunTime() - before

@@ -109,3 +109,57 @@ def test_a_lease_term_must_fit_the_time_step():
     with pytest.raises(InputError, match="lease_term_days"):
         scenario(time_step_days=7, hold_days=182, lead_days=28,
                  **{"storage.leased_tanks.lease_term_days": 30})
+
+
+# -- a long leased LP, solved by starts on a grid priced out (reserve.lease_grid) ---------
+
+#: the least-cost LP (no own-price premium, the closing stock at cost), one lease
+#: of 200 days over 1,030 days of contract starts: the grid's ground
+LONG_LP = dict(ONLY, hold_days=1000, own_price_effect="false", oil_valuation="cost",
+               **{"storage.leased_tanks.lease_term_days": 200,
+                  "storage.leased_tanks.om_usd_per_bbl_yr": 6.0})
+
+
+def test_a_long_lease_renews_each_days_stock_back_to_back_solved_on_a_grid():
+    """Each day's new stock q (days 30 to 1,029) is contracted the day it
+    arrives and renewed as each contract ends, until the horizon's end: the
+    latest starts that keep it covered, so the cheapest under discounting. A
+    contract starts every day, four days in five off the grid of 5 days:
+    the grid alone is dearer, and only the pricing-out reaches this."""
+    from reserve.lease_grid import MIN_STARTS, grid_step
+    from reserve.problem import build_problem
+    from reserve.session import Session
+
+    s = scenario(**LONG_LP)
+    data = build_problem(s)
+    assert data.n_periods >= MIN_STARTS and grid_step(data.lease_term_periods) == 5
+    session = Session(data)
+    assert session.least_cost()
+    # the grid's run, at least one round, then the full model: already optimal
+    assert session.timings.solves >= 3
+    assert session.highs.getInfo().simplex_iteration_count == 0
+    q, end = 5 / beta(s), data.n_periods
+    delta = _daily_discount(end + 200)
+    expected = sum(q * 6.0 / 365 * delta[a:a + 200 * -(-(end - a) // 200)].sum()
+                   for a in range(30, end))
+    ans = size(s)
+    assert outputs(ans)["operating_cost_musd"] == pytest.approx(expected, rel=1e-9)
+    assert session.total_cost_musd() == pytest.approx(outputs(ans)["total_cost_musd"], rel=1e-12)
+
+
+@pytest.mark.parametrize("terms, step", [((30, 90), 5), ((200,), 5), ((28, 84), 4),
+                                         ((12,), 4), ((7,), 7), ((7, 30), 1), ((1,), 1)])
+def test_the_grid_divides_every_term(terms, step):
+    """The spacing closest to 5 periods that divides every lease term (so a
+    contract started on the grid ends on it), the smaller of two as close;
+    none (1) when the terms share no divisor above 1."""
+    from reserve.lease_grid import grid_step
+    assert grid_step(terms) == step
+
+
+def test_a_long_lease_out_of_reach_on_the_grid_is_out_of_reach():
+    """A cap that no schedule respects: the grid's run is infeasible, the full
+    model's run confirms it, and the answer is the diagnosis, not a crash."""
+    from reserve.errors import TargetUnreachable
+    with pytest.raises(TargetUnreachable):
+        size(scenario(**{**LONG_LP, "storage.leased_tanks.capacity_max_mb": 50}))
