@@ -32,9 +32,10 @@ LP_ONLY = {"oil_valuation": "cost", "own_price_effect": "false"}
 TWO_LEASES = ("leased_tanks", "floating_storage", "new_steel_tanks", "new_salt_caverns")
 
 
-def lease_model(leased: bool = True):
-    """The 10-year daily model's data: two options leased, or the same two owned."""
-    s = build_scenario(None, {"hold_days": str(YEARS * 365 - 30),
+def lease_model(leased: bool = True, years: int = YEARS):
+    """The 10-year daily model's data (or ``years``'): two options leased, or
+    the same two owned."""
+    s = build_scenario(None, {"hold_days": str(years * 365 - 30),
                               # ten years of oil cannot wait for steel tanks in 210 mb
                               "storage.floating_storage.capacity_max_mb": "inf",
                               # the LP the goal is stated for: no closing sale after
