@@ -163,3 +163,24 @@ def test_a_long_lease_out_of_reach_on_the_grid_is_out_of_reach():
     from reserve.errors import TargetUnreachable
     with pytest.raises(TargetUnreachable):
         size(scenario(**{**LONG_LP, "storage.leased_tanks.capacity_max_mb": 50}))
+
+
+def test_a_grid_solve_runs_within_one_time_limit(monkeypatch):
+    """The grid's runs share the session's time limit: each is given what the
+    runs before it left of it, by HiGHS's own clock."""
+    from reserve.problem import build_problem
+    from reserve.session import Session
+
+    session = Session(build_problem(scenario(**LONG_LP)), time_limit_s=600.0)
+    given, run_once = [], session._run_once
+
+    def recording(limit_s=None):
+        given.append((limit_s, session.highs.getRunTime()))
+        return run_once(limit_s)
+
+    monkeypatch.setattr(session, "_run_once", recording)
+    assert session.least_cost()
+    assert len(given) >= 3
+    begun = given[0][1]
+    for limit_s, at in given:
+        assert limit_s == pytest.approx(600.0 - (at - begun), abs=1e-9)
