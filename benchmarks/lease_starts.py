@@ -15,11 +15,12 @@ in one run, medians of --repeat solves:
 Each answer's cost is checked against the cold one's (the grid's is exact:
 the last run is the full model's).
 
-Then the same two leases over 1 to 3 years, whence the fewest starts
-worth a grid (reserve.lease_grid.MIN_STARTS); and the default scenario, its tankers uncapped (three leases and two builds; the own-price
-premium, whose first run is a round of tangent cuts, and the closing sale)
-over 1 to 5 years of holding: cold, as reserve solves it, against the grid
-forced on. This is why reserve keeps the grid to LPs.
+Then the same two leases over 1 to 3 years, whence the fewest starts worth
+a grid (reserve.lease_grid.MIN_STARTS); and the default scenario, its
+tankers uncapped (three leases and two builds; the own-price premium, whose
+first run is a round of tangent cuts, and the closing sale) over 1 to 5
+years of holding: cold, as reserve solves it, against the grid forced on.
+This is why reserve keeps the grid to LPs.
 
     python benchmarks/lease_starts.py [--repeat 3]
 """
@@ -75,6 +76,7 @@ def main() -> None:
         seconds = statistics.median(r[0] for r in runs)
         cost = runs[0][2]
         cold = cost if cold is None else cold
+        assert abs(cost / cold - 1) < 1e-9                 # the same answer
         label = "cold, every start" if spacing is None else f"grid of {spacing} periods"
         print(f"{label:>22} {seconds:>8.3f} {runs[0][1]:>5} {cost / cold - 1:>13.1e}")
     print()

@@ -4,13 +4,15 @@ A leased option lets a contract start in any period, and choosing when is a
 covering problem: capacity under contract must cover the stock each period,
 and a stock that grows every day wants a contract starting almost every day.
 Solved cold, HiGHS's dual simplex needs some 14,000 iterations for ten years
-of days with two leases (docs/explanation/performance.md, "Leases").
+of days with two leases (docs/explanation/performance.md, "What made leases
+faster").
 
-This module solves such a model in two steps, each exact in LP terms:
+This module solves such a model in two steps, the first a restriction of
+it, the second exact:
 
 1. **Starts on a grid.** Contracts may start only every :math:`k` periods
    from each lease's first (the rest held at zero). :math:`k` divides every
-   lease term, so a contract started on the grid also ends on it, and the
+   lease term, so a contract started on the grid also ends on it: the
    capacity under contract changes only there, and HiGHS's presolve folds
    the restricted model far down (ten years of days with two leases: 2,084
    rows of 25,550, where the full model keeps 10,435). Its optimum is a
@@ -25,7 +27,7 @@ This module solves such a model in two steps, each exact in LP terms:
    the cutting-stock problem) on a set of columns known in advance.
 
 Last, every start's bounds are put back as built and HiGHS runs once more
-on the full model: from an optimal basis it takes no iteration, and it
+on the full model: from an optimal basis it needs no iteration, and it
 certifies the answer by its own tolerances, whatever the rounds did. HiGHS
 then holds the full model, solved, as a cold solve would leave it, and later
 solves go on warm from there.

@@ -7,8 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reserve.errors import InputError
+from dataclasses import replace
+
+from reserve.errors import InputError, TargetUnreachable
+from reserve.lease_grid import MIN_STARTS, grid_step, on_grid
+from reserve.problem import build_problem
 from reserve.results import outputs, schedule
+from reserve.session import Session
 from reserve.solve import size
 
 from conftest import beta, scenario
@@ -114,7 +119,8 @@ def test_a_lease_term_must_fit_the_time_step():
 # -- a long leased LP, solved by starts on a grid priced out (reserve.lease_grid) ---------
 
 #: the least-cost LP (no own-price premium, the closing stock at cost), one lease
-#: of 200 days over 1,030 days of contract starts: the grid's ground
+#: of 200 days open (the tankers' two, capped at nothing, still count their
+#: starts) over 1,030 days: some 3,000 starts, the grid's ground
 LONG_LP = dict(ONLY, hold_days=1000, own_price_effect="false", oil_valuation="cost",
                **{"storage.leased_tanks.lease_term_days": 200,
                   "storage.leased_tanks.om_usd_per_bbl_yr": 6.0})
@@ -126,10 +132,6 @@ def test_a_long_lease_renews_each_days_stock_back_to_back_solved_on_a_grid():
     latest starts that keep it covered, so the cheapest under discounting. A
     contract starts every day, four days in five off the grid of 5 days:
     the grid alone is dearer, and only the pricing-out reaches this."""
-    from reserve.lease_grid import MIN_STARTS, grid_step
-    from reserve.problem import build_problem
-    from reserve.session import Session
-
     s = scenario(**LONG_LP)
     data = build_problem(s)
     assert data.n_periods >= MIN_STARTS and grid_step(data.lease_term_periods) == 5
@@ -145,6 +147,11 @@ def test_a_long_lease_renews_each_days_stock_back_to_back_solved_on_a_grid():
     ans = size(s)
     assert outputs(ans)["operating_cost_musd"] == pytest.approx(expected, rel=1e-9)
     assert session.total_cost_musd() == pytest.approx(outputs(ans)["total_cost_musd"], rel=1e-12)
+    # starts on the grid alone (too few to be solved by the grid again): dearer
+    allowed = data.contract_allowed > 0
+    alone = Session(replace(data, contract_allowed=on_grid(allowed, 5).astype(float)))
+    assert alone.least_cost() and alone.timings.solves == 1
+    assert alone.total_cost_musd() > session.total_cost_musd() * (1 + 1e-6)
 
 
 @pytest.mark.parametrize("terms, step", [((30, 90), 5), ((200,), 5), ((28, 84), 4),
@@ -153,14 +160,12 @@ def test_the_grid_divides_every_term(terms, step):
     """The spacing closest to 5 periods that divides every lease term (so a
     contract started on the grid ends on it), the smaller of two as close;
     none (1) when the terms share no divisor above 1."""
-    from reserve.lease_grid import grid_step
     assert grid_step(terms) == step
 
 
 def test_a_long_lease_out_of_reach_on_the_grid_is_out_of_reach():
     """A cap that no schedule respects: the grid's run is infeasible, the full
     model's run confirms it, and the answer is the diagnosis, not a crash."""
-    from reserve.errors import TargetUnreachable
     with pytest.raises(TargetUnreachable):
         size(scenario(**{**LONG_LP, "storage.leased_tanks.capacity_max_mb": 50}))
 
@@ -168,9 +173,6 @@ def test_a_long_lease_out_of_reach_on_the_grid_is_out_of_reach():
 def test_a_grid_solve_runs_within_one_time_limit(monkeypatch):
     """The grid's runs share the session's time limit: each is given what the
     runs before it left of it, by HiGHS's own clock."""
-    from reserve.problem import build_problem
-    from reserve.session import Session
-
     session = Session(build_problem(scenario(**LONG_LP)), time_limit_s=600.0)
     given, run_once = [], session._run_once
 
